@@ -1,0 +1,71 @@
+"""The command line: a thin layer over annotator.project. Each command group is one module.
+
+``main`` takes an optional ``launch_app`` so that the desktop app (in ``ui``) can be started by the
+same ``annotator`` command without the core ever importing Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from annotator import __version__
+from annotator.errors import AnnotatorError
+from annotator.logs import configure_logging
+
+log = logging.getLogger(__name__)
+
+#: modules that each define ``register(subparsers)``; their handlers return an exit code.
+COMMAND_MODULES = (
+    "annotator.cli.project_cmds",
+)
+
+AppLauncher = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Code news articles sentence by sentence and measure inter-coder agreement. "
+        "With no command, starts the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log verbosely (to the log file and stderr)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p_open = sub.add_parser("open", help="open a project in the desktop app")
+    p_open.add_argument("project", nargs="?", help="project file (.annotator)")
+    p_open.add_argument("--coder", help="code as this coder")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, launch_app: AppLauncher | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    configure_logging(debug=args.debug)
+    if args.command in (None, "open"):
+        if launch_app is None:
+            print(
+                "error: the desktop app is started by the installed `annotator` command "
+                "(ui.launcher); this entry point runs only the command line",
+                file=sys.stderr,
+            )
+            return 2
+        if args.command is None:
+            args.project, args.coder = None, None
+        return launch_app(args)
+    try:
+        return int(args.handler(args))
+    except AnnotatorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1

@@ -1,0 +1,109 @@
+"""init, import, info, demo, backup: creating projects and getting articles in."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from annotator.cli.progress_bar import ProgressBar
+from annotator.imports import TableOptions
+from annotator.paths import default_codebook_path
+from annotator.progress import CancelToken
+from annotator.project import Project
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("init", help="create a new project file")
+    p.add_argument("project", type=Path)
+    p.add_argument(
+        "--codebook", type=Path, default=None,
+        help="codebook file (.yaml or .qdc); default: the bundled conflict-news codebook",
+    )
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("import", help="import articles: files or folders (recursive), .csv/.jsonl tables")
+    p.add_argument("project", type=Path)
+    p.add_argument("paths", nargs="+", type=Path)
+    for col in ("text", "title", "date", "source", "url", "id"):
+        p.add_argument(f"--{col}-column", dest=f"{col}_column", help=f"table column holding the {col}")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("info", help="what a project holds: articles, sentences, codes, coders, labels")
+    p.add_argument("project", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=cmd_info)
+
+    p = sub.add_parser("demo", help="build the demo project (sample articles, two coders)")
+    p.add_argument("project", type=Path)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("backup", help="take a backup of a project now (the last five are kept)")
+    p.add_argument("project", type=Path)
+    p.set_defaults(handler=cmd_backup)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    codebook = args.codebook or default_codebook_path()
+    with Project.create(args.project, codebook=codebook) as p:
+        cb = p.codebook
+        print(f"created {p.path} with codebook '{cb.name}' ({len(cb.codes)} codes)")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    options = TableOptions(
+        text_column=args.text_column, title_column=args.title_column,
+        date_column=args.date_column, source_column=args.source_column,
+        url_column=args.url_column, id_column=args.id_column,
+    )
+    with Project.open(args.project) as p, ProgressBar("importing") as bar:
+        report = p.import_paths(args.paths, options, progress=bar, cancel=CancelToken())
+    print(report.summary())
+    for origin in report.skipped_duplicates:
+        print(f"  skipped (already in the project): {origin}")
+    for origin, message in report.problems:
+        print(f"  {origin}: {message}")
+    return 0 if report.imported or not report.problems else 1
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with Project.open(args.project, read_only=True) as p:
+        info = p.info()
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{info['path']}{'  (read-only)' if info['read_only'] else ''}")
+    print(f"  articles   {info['articles']:>10,}")
+    print(f"  sentences  {info['sentences']:>10,}")
+    print(f"  codes      {info['codes']:>10,}   codebook: {info['codebook']['name']} {info['codebook']['version']}")
+    print(f"  coders     {info['coders']:>10,}   {', '.join(info['coder_names'])}")
+    print(f"  labels     {info['labels']:>10,}")
+    print(f"  memos      {info['memos']:>10,}")
+    for group in info["codebook"]["groups"]:
+        kind = "multiple choice" if group["multiple"] else "single choice"
+        codes = ", ".join(f"{c['name']} [{c['key'] or '-'}]" for c in group["codes"])
+        print(f"  group '{group['name']}' ({kind}): {codes}")
+    for coder, n in sorted(info["articles_done"].items()):
+        print(f"  {coder}: {n} articles done")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from annotator.demo import build_demo
+
+    with build_demo(args.project) as p:
+        info = p.info()
+    print(
+        f"created demo project {args.project}: {info['articles']} articles, "
+        f"{info['sentences']} sentences, {info['labels']} labels by {', '.join(info['coder_names'])}"
+    )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as p:
+        saved = p.backup()
+    print(f"backup written to {saved}")
+    return 0

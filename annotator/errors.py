@@ -1,0 +1,39 @@
+"""Typed failures of the core, each with a message a researcher can act on."""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base of every expected failure; the CLI prints its message, the UI shows it."""
+
+
+class ProjectError(AnnotatorError):
+    """The project file cannot be used as asked."""
+
+
+class NotAProjectError(ProjectError):
+    """The file is not an annotator project (or is damaged beyond opening)."""
+
+
+class SchemaTooNewError(ProjectError):
+    """The file was written by a newer annotator."""
+
+
+class ProjectLockedError(ProjectError):
+    """Another process holds the file locked for longer than the busy timeout."""
+
+
+class ReadOnlyProjectError(ProjectError):
+    """A write was attempted on a project opened read-only."""
+
+
+class NotFoundError(AnnotatorError):
+    """An article, sentence, code or coder named by the caller does not exist."""
+
+
+class LabelError(AnnotatorError):
+    """A label change that the codebook or the sentence does not allow."""
+
+
+class Cancelled(AnnotatorError):
+    """Long work stopped because the user cancelled it; nothing of it was kept."""

@@ -1,0 +1,174 @@
+"""The project schema: sqlmodel tables and nothing else.
+
+Every timestamp is UTC-aware in Python and stored as naive UTC (SQLite has no time zones).
+Stable string ids (``uid``) identify articles, code groups and codes across projects, so merges
+and renames never orphan labels.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, returns aware UTC, refuses naive input (it would be ambiguous)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware (UTC) timestamp")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, **kw))
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the file itself (schema version, app version, created at)."""
+
+    __tablename__ = "annotator_meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, unique=True, index=True)
+    title: str = ""
+    source: str = ""
+    date: str = ""  # ISO date as written by the source; free text is kept as given
+    url: str = ""
+    language: str = ""
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    content_hash: str = Field(index=True, unique=True)
+    meta_json: str = "{}"
+    n_sentences: int = 0  # kept with the sentences, so the article list needs no count over them
+    imported_at: datetime = _ts()
+
+
+class Sentence(SQLModel, table=True):
+    __tablename__ = "sentence"
+    __table_args__ = (UniqueConstraint("article_id", "index", name="uq_sentence_article_index"),)
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    index: int
+    start: int
+    end: int
+
+
+class Codebook(SQLModel, table=True):
+    __tablename__ = "codebook"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, unique=True)
+    name: str
+    version: str = ""
+    description: str = ""
+
+
+class CodeGroup(SQLModel, table=True):
+    __tablename__ = "code_group"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, unique=True, index=True)
+    codebook_id: int = Field(foreign_key="codebook.id", ondelete="CASCADE")
+    name: str
+    multiple: bool = False  # False: single-choice (one code of the group per sentence)
+    description: str = ""
+    position: int = 0
+
+
+class Code(SQLModel, table=True):
+    __tablename__ = "code"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, unique=True, index=True)
+    group_id: int = Field(foreign_key="code_group.id", ondelete="CASCADE")
+    name: str
+    key: str = ""
+    color: str = "#888888"
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    examples_json: str = "[]"
+    position: int = 0
+    active: bool = True  # a code dropped from the codebook is hidden, never deleted with its labels
+
+
+class Coder(SQLModel, table=True):
+    __tablename__ = "coder"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    created_at: datetime = _ts()
+
+
+class Label(SQLModel, table=True):
+    __tablename__ = "label"
+    __table_args__ = (
+        UniqueConstraint("sentence_id", "code_id", "coder_id", name="uq_label"),
+        Index("ix_label_coder_sentence", "coder_id", "sentence_id"),
+        Index("ix_label_sentence", "sentence_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    sentence_id: int = Field(foreign_key="sentence.id", ondelete="CASCADE")
+    code_id: int = Field(foreign_key="code.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    created_at: datetime = _ts()
+
+
+class LabelEvent(SQLModel, table=True):
+    """Append-only log of label changes: the history behind undo and coding-time figures."""
+
+    __tablename__ = "label_event"
+    __table_args__ = (Index("ix_label_event_coder_at", "coder_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts()
+    coder_id: int = Field(foreign_key="coder.id")
+    sentence_id: int
+    code_id: int
+    action: str  # "add" | "remove"
+    batch: str = ""  # the command (uid) this change belongs to; empty for single changes
+
+
+class ArticleStatus(SQLModel, table=True):
+    __tablename__ = "article_status"
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", primary_key=True, ondelete="CASCADE")
+    status: int = 0  # 0 not started, 1 in progress, 2 done
+    updated_at: datetime = _ts()
+
+
+class Memo(SQLModel, table=True):
+    __tablename__ = "memo"
+    __table_args__ = (
+        UniqueConstraint("coder_id", "article_id", "sentence_id", name="uq_memo_target"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    sentence_id: int | None = Field(default=None, foreign_key="sentence.id", ondelete="CASCADE")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = _ts()

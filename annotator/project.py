@@ -1,0 +1,421 @@
+"""The public Python API: ``Project.open(path)`` and everything a script or notebook needs.
+
+Every write is one short transaction, durable when the call returns. Reads return frozen records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from annotator.codebook import Codebook, load_codebook
+from annotator.commands import LabelCommand
+from annotator.errors import (
+    LabelError,
+    NotAProjectError,
+    NotFoundError,
+    ProjectError,
+    ProjectLockedError,
+    ReadOnlyProjectError,
+    SchemaTooNewError,
+)
+from annotator.imports import ParsedArticle, TableOptions
+from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.records import (
+    ArticleRecord,
+    ArticleSummary,
+    CodeRecord,
+    ImportReport,
+    LabelChange,
+    Memo,
+    ProjectCodebook,
+    SentenceRecord,
+    Status,
+)
+from annotator.segmentation import split_span
+from annotator.storage import article_writes, coding_state, label_writes, queries
+from annotator.storage import tables as t
+from annotator.storage.backups import list_backups, take_backup
+from annotator.storage.codebook_store import CodebookChanges, save_codebook
+from annotator.storage.engine import is_sqlite_file, make_engine
+from annotator.models import SCHEMA_VERSION
+from annotator.storage.migrations import create_schema, read_schema_version, upgrade
+from annotator.storage.unit_of_work import read_session, write_session
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+SentenceRef = int | SentenceRecord
+CodeRef = int | str | CodeRecord
+ArticleRef = int | ArticleRecord | ArticleSummary
+
+SUFFIX = ".annotator"
+
+
+class Project:
+    """One open project file."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.engine = make_engine(self.path, read_only=read_only)
+        self._codebook: ProjectCodebook | None = None
+        self._coder_ids: dict[str, int] = {}
+
+    # -- opening and closing -------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, codebook: Codebook | str | Path | None = None) -> Project:
+        """A new project file; refuses to overwrite an existing file."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path} already exists: open it, or choose another name")
+        if not path.parent.exists():
+            raise ProjectError(f"folder {path.parent} does not exist")
+        project = cls(path)
+        try:
+            create_schema(project.engine)
+            if codebook is not None:
+                project.load_codebook(codebook)
+        except BaseException:
+            project.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, read_only: bool | None = None, backup: bool = False
+    ) -> Project:
+        """Open an existing project; read-only if asked or if the file can't be written."""
+        path = Path(path)
+        if not path.exists():
+            raise ProjectError(f"{path} does not exist")
+        if path.is_dir():
+            raise NotAProjectError(f"{path} is a folder, not a project file")
+        if not is_sqlite_file(path):
+            raise NotAProjectError(f"{path.name} is not an annotator project (not a SQLite file)")
+        if read_only is None:
+            read_only = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+        project = cls(path, read_only=read_only)
+        try:
+            if read_only:
+                found = read_schema_version(project.engine, path)
+                if found != SCHEMA_VERSION:
+                    raise SchemaTooNewError(
+                        f"{path.name} has schema {found}; this annotator needs {SCHEMA_VERSION} "
+                        "and cannot upgrade a read-only file"
+                    )
+            else:
+                upgrade(project.engine, path, project.backup)
+                if backup:
+                    project.backup()
+            project.codebook  # noqa: B018  (reads the schema once: a damaged file fails here)
+        except OperationalError as exc:
+            project.close()
+            if "locked" in str(exc.orig):
+                raise ProjectLockedError(
+                    f"{path.name} is locked by another program; close it there and try again"
+                ) from exc
+            raise NotAProjectError(f"{path.name} cannot be opened: {exc.orig}") from exc
+        except DatabaseError as exc:
+            project.close()
+            raise NotAProjectError(f"{path.name} is damaged ({exc.orig}); restore a backup") from exc
+        except BaseException:
+            project.close()
+            raise
+        return project
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.path)!r}{', read_only=True' if self.read_only else ''})"
+
+    def backup(self) -> Path:
+        """Take a rolling backup now (the last five are kept beside the file)."""
+        return take_backup(self.engine, self.path)
+
+    def backups(self) -> list[Path]:
+        return list_backups(self.path)
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyProjectError(f"{self.path.name} is open read-only: nothing can be changed")
+
+    # -- codebook ------------------------------------------------------------------------
+    @property
+    def codebook(self) -> ProjectCodebook:
+        if self._codebook is None:
+            with read_session(self.engine) as s:
+                self._codebook = queries.project_codebook(s)
+        return self._codebook
+
+    def load_codebook(self, codebook: Codebook | str | Path) -> CodebookChanges:
+        """Load or update the codebook; codes are matched by stable id, then by name."""
+        self._writable()
+        cb = codebook if isinstance(codebook, Codebook) else load_codebook(Path(codebook))
+        with write_session(self.engine) as s:
+            changes = save_codebook(s, cb)
+        self._codebook = None
+        return changes
+
+    def code(self, ref: CodeRef) -> CodeRecord:
+        if isinstance(ref, CodeRecord):
+            return ref
+        found = self.codebook.code(ref)
+        if found is None:
+            names = ", ".join(c.name for c in self.codebook.codes) or "none"
+            raise NotFoundError(f"no code {ref!r} in the codebook (codes: {names})")
+        return found
+
+    # -- articles and sentences ----------------------------------------------------------
+    def articles(self) -> list[ArticleRecord]:
+        with read_session(self.engine) as s:
+            return queries.articles(s)
+
+    def article(self, ref: ArticleRef) -> ArticleRecord:
+        with read_session(self.engine) as s:
+            return queries.article(s, _article_id(ref))
+
+    def article_ids(self) -> list[int]:
+        with read_session(self.engine) as s:
+            return queries.article_ids(s)
+
+    def article_summaries(
+        self, coder: str | None = None, ids: Sequence[int] | None = None
+    ) -> list[ArticleSummary]:
+        with read_session(self.engine) as s:
+            cid = queries.coder_id(s, coder) if coder else None
+            return queries.article_summaries(s, cid, ids)
+
+    def sentences(self, article: ArticleRef) -> list[SentenceRecord]:
+        with read_session(self.engine) as s:
+            return queries.sentences(s, _article_id(article))
+
+    def sentence(self, ref: SentenceRef) -> SentenceRecord:
+        if isinstance(ref, SentenceRecord):
+            return ref
+        with read_session(self.engine) as s:
+            return queries.sentence(s, int(ref))
+
+    def import_paths(
+        self,
+        paths: Sequence[str | Path],
+        options: TableOptions | None = None,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> ImportReport:
+        """Import files and folders (recursively). Bad files are reported, never half-imported."""
+        from annotator.importer import import_paths
+
+        self._writable()
+        return import_paths(self.engine, [Path(p) for p in paths], options, progress, cancel)
+
+    def import_articles(
+        self,
+        articles: Iterable[ParsedArticle],
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> ImportReport:
+        from annotator.importer import import_parsed
+
+        self._writable()
+        return import_parsed(self.engine, articles, progress, cancel)
+
+    def split_sentence(self, sentence: SentenceRef, at: int) -> tuple[int, int]:
+        """Split a sentence (with no labels) at an absolute character offset of the article."""
+        self._writable()
+        rec = self.sentence(sentence)
+        text = self.article(rec.article_id).text
+        left, right = split_span(text, (rec.start, rec.end), at)
+        with write_session(self.engine) as s:
+            new_id = article_writes.split_sentence(s, rec.id, left, right)
+        return rec.id, new_id
+
+    def merge_sentences(self, first: SentenceRef, second: SentenceRef) -> int:
+        self._writable()
+        with write_session(self.engine) as s:
+            return article_writes.merge_sentences(s, _sid(first), _sid(second))
+
+    # -- coders ---------------------------------------------------------------------------
+    def coders(self) -> list[str]:
+        with read_session(self.engine) as s:
+            return sorted(queries.coder_names(s).values())
+
+    def coder_id(self, name: str, *, create: bool = True) -> int:
+        if name in self._coder_ids:
+            return self._coder_ids[name]
+        with read_session(self.engine) as s:
+            found = queries.coder_id(s, name)
+        if found is None:
+            if not create:
+                raise NotFoundError(f"no coder named {name!r}")
+            self._writable()
+            with write_session(self.engine) as s:
+                found = coding_state.ensure_coder(s, name)
+        self._coder_ids[name] = found
+        return found
+
+    # -- labels ---------------------------------------------------------------------------
+    def add_label(self, sentence: SentenceRef, code: CodeRef, coder: str) -> set[int]:
+        """Give the sentence this code (replacing the coder's other code in a single-choice group)."""
+        self._writable()
+        rec = self.code(code)
+        cid = self.coder_id(coder)
+        with write_session(self.engine) as s:
+            changes = label_writes.plan_add(s, [_sid(sentence)], rec, cid, self.codebook)
+            return label_writes.apply_changes(s, changes)
+
+    def remove_label(self, sentence: SentenceRef, code: CodeRef, coder: str) -> set[int]:
+        self._writable()
+        rec = self.code(code)
+        cid = self.coder_id(coder)
+        with write_session(self.engine) as s:
+            changes = label_writes.plan_remove(s, [_sid(sentence)], rec.id, cid)
+            return label_writes.apply_changes(s, changes)
+
+    def toggle_command(
+        self, sentences: Sequence[SentenceRef], code: CodeRef, coder: str
+    ) -> LabelCommand:
+        """Plan a key press on the selected sentences, as an undoable command (not yet applied)."""
+        rec = self.code(code)
+        cid = self.coder_id(coder)
+        ids = [_sid(x) for x in sentences]
+        with read_session(self.engine) as s:
+            changes = label_writes.plan_toggle(s, ids, rec, cid, self.codebook)
+        verb = "Remove" if changes and not any(c.add for c in changes) else "Apply"
+        n = len(ids)
+        return LabelCommand(f"{verb} {rec.name} ({n} sentence{'s' if n != 1 else ''})", tuple(changes))
+
+    def clear_command(self, sentences: Sequence[SentenceRef], coder: str) -> LabelCommand:
+        cid = self.coder_id(coder)
+        ids = [_sid(x) for x in sentences]
+        with read_session(self.engine) as s:
+            changes = label_writes.plan_clear(s, ids, cid)
+        n = len(ids)
+        return LabelCommand(f"Clear codes ({n} sentence{'s' if n != 1 else ''})", tuple(changes))
+
+    def apply_changes(self, changes: Sequence[LabelChange], batch: str = "") -> set[int]:
+        """Write label changes as one transaction; returns the ids of the sentences affected."""
+        self._writable()
+        with write_session(self.engine) as s:
+            return label_writes.apply_changes(s, changes, batch)
+
+    def labels(
+        self, article: ArticleRef, coders: Sequence[str] | None = None
+    ) -> dict[int, list[tuple[str, str]]]:
+        """sentence id -> [(coder, code name)] for one article."""
+        with read_session(self.engine) as s:
+            names = queries.coder_names(s)
+            ids = None if coders is None else [i for i, n in names.items() if n in coders]
+            raw = queries.labels_of_article(s, _article_id(article), ids)
+            code_names = queries.all_codes_by_id(s)
+        return {
+            sid: [(names[c], code_names[k][0]) for c, k in pairs] for sid, pairs in raw.items()
+        }
+
+    def label_ids(
+        self, article: ArticleRef, coder_ids: Sequence[int] | None = None
+    ) -> dict[int, list[tuple[int, int]]]:
+        """sentence id -> [(coder id, code id)]: the fast form the UI paints from."""
+        with read_session(self.engine) as s:
+            return queries.labels_of_article(s, _article_id(article), coder_ids)
+
+    def labels_frame(self) -> pd.DataFrame:
+        """One row per label, with article, sentence, coder, group and code."""
+        from annotator.storage.frames import labels_frame
+
+        with read_session(self.engine) as s:
+            return labels_frame(s)
+
+    # -- status and memos ---------------------------------------------------------------
+    def set_status(self, article: ArticleRef, coder: str, status: Status | str | int) -> None:
+        self._writable()
+        st = Status[status.upper().replace(" ", "_")] if isinstance(status, str) else Status(status)
+        cid = self.coder_id(coder)
+        with write_session(self.engine) as s:
+            coding_state.set_status(s, _article_id(article), cid, st)
+
+    def status(self, article: ArticleRef, coder: str) -> Status:
+        with read_session(self.engine) as s:
+            cid = queries.coder_id(s, coder)
+            if cid is None:
+                return Status.NOT_STARTED
+            return queries.article_status(s, _article_id(article), cid)
+
+    def set_memo(
+        self, coder: str, article: ArticleRef, text: str, sentence: SentenceRef | None = None
+    ) -> None:
+        """Write or replace a memo (empty text deletes it) on an article or one of its sentences."""
+        self._writable()
+        cid = self.coder_id(coder)
+        aid = _article_id(article)
+        sid = None if sentence is None else _sid(sentence)
+        if sid is not None and self.sentence(sid).article_id != aid:
+            raise LabelError("that sentence is not in that article")
+        with write_session(self.engine) as s:
+            coding_state.set_memo(s, cid, aid, sid, text)
+
+    def memos(self, article: ArticleRef, coder: str | None = None) -> list[Memo]:
+        with read_session(self.engine) as s:
+            cid = queries.coder_id(s, coder) if coder else None
+            if coder and cid is None:
+                return []
+            return queries.memos(s, _article_id(article), cid)
+
+    # -- overview ------------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        with read_session(self.engine) as s:
+            counts = queries.counts(s)
+            coders = sorted(queries.coder_names(s).values())
+            done_counts: dict[str, int] = {}
+            for name, _aid in s.execute(
+                select(t.coder.c.name, t.article_status.c.article_id)
+                .join(t.coder, t.coder.c.id == t.article_status.c.coder_id)
+                .where(t.article_status.c.status == int(Status.DONE))
+            ):
+                done_counts[name] = done_counts.get(name, 0) + 1
+        cb = self.codebook
+        return {
+            "path": str(self.path),
+            "read_only": self.read_only,
+            **counts,
+            "codebook": {"name": cb.name, "version": cb.version, "groups": [
+                {"name": g.name, "multiple": g.multiple, "codes": [
+                    {"name": c.name, "key": c.key, "color": c.color} for c in g.codes
+                ]} for g in cb.groups
+            ]},
+            "coder_names": coders,
+            "articles_done": done_counts,
+            "backups": len(self.backups()),
+        }
+
+    def find(self, text: str, limit: int = 500) -> list[tuple[int, str, int, int, str]]:
+        with read_session(self.engine) as s:
+            return queries.find_text(s, text, limit)
+
+
+def _article_id(ref: ArticleRef) -> int:
+    return ref if isinstance(ref, int) else ref.id
+
+
+def _sid(ref: SentenceRef) -> int:
+    return ref if isinstance(ref, int) else ref.id

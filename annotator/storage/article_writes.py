@@ -1,0 +1,128 @@
+"""Bulk writes of articles and their sentences, and the user's split and merge of sentences."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from annotator.errors import LabelError, NotFoundError
+from annotator.models import new_uid
+from annotator.storage import tables as t
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with white space folded, so a re-saved copy of an article is the same."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    text: str
+    spans: Sequence[tuple[int, int]]
+    content_hash: str
+    title: str = ""
+    source: str = ""
+    date: str = ""
+    url: str = ""
+    language: str = ""
+    meta: Mapping[str, str] | None = None
+    uid: str | None = None
+
+
+def insert_articles(session: Session, batch: Sequence[NewArticle]) -> list[int]:
+    """Insert articles and sentences set-wise; ids are assigned here under the write lock."""
+    if not batch:
+        return []
+    now = datetime.now(UTC)
+    next_article = int(session.execute(select(func.max(t.article.c.id))).scalar() or 0) + 1
+    next_sentence = int(session.execute(select(func.max(t.sentence.c.id))).scalar() or 0) + 1
+    art_rows = []
+    sent_rows = []
+    ids = []
+    for offset, a in enumerate(batch):
+        aid = next_article + offset
+        ids.append(aid)
+        art_rows.append(
+            {
+                "id": aid, "uid": a.uid or new_uid(), "title": a.title, "source": a.source,
+                "date": a.date, "url": a.url, "language": a.language, "text": a.text,
+                "content_hash": a.content_hash, "meta_json": json.dumps(dict(a.meta or {})),
+                "n_sentences": len(a.spans), "imported_at": now,
+            }
+        )
+        for index, (start, end) in enumerate(a.spans):
+            sent_rows.append(
+                {"id": next_sentence, "article_id": aid, "index": index, "start": start, "end": end}
+            )
+            next_sentence += 1
+    session.execute(t.article.insert(), art_rows)
+    if sent_rows:
+        session.execute(t.sentence.insert(), sent_rows)
+    return ids
+
+
+def _sentence_row(session: Session, sentence_id: int) -> tuple[int, int, int, int]:
+    row = session.execute(
+        select(t.sentence.c.article_id, t.sentence.c.index, t.sentence.c.start, t.sentence.c.end)
+        .where(t.sentence.c.id == sentence_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no sentence with id {sentence_id}")
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+
+def _has_labels(session: Session, sentence_ids: Sequence[int]) -> bool:
+    return (
+        session.execute(select(t.label.c.id).where(t.label.c.sentence_id.in_(sentence_ids))).first()
+        is not None
+    )
+
+
+def _shift_indexes(session: Session, article_id: int, after_index: int, by: int) -> None:
+    # Two passes through negative values keep the (article, index) unique constraint satisfied.
+    where = (t.sentence.c.article_id == article_id) & (t.sentence.c.index > after_index)
+    session.execute(update(t.sentence).where(where).values(index=-(t.sentence.c.index + by) - 1))
+    neg = (t.sentence.c.article_id == article_id) & (t.sentence.c.index < 0)
+    session.execute(update(t.sentence).where(neg).values(index=-t.sentence.c.index - 1))
+
+
+def split_sentence(session: Session, sentence_id: int, left: tuple[int, int], right: tuple[int, int]) -> int:
+    """Replace a sentence by two; returns the new (right) sentence's id."""
+    article_id, index, _start, _end = _sentence_row(session, sentence_id)
+    if _has_labels(session, [sentence_id]):
+        raise LabelError("this sentence has labels: remove them before splitting it")
+    _shift_indexes(session, article_id, index, 1)
+    session.execute(
+        update(t.sentence).where(t.sentence.c.id == sentence_id).values(start=left[0], end=left[1])
+    )
+    result = session.execute(
+        t.sentence.insert().values(article_id=article_id, index=index + 1, start=right[0], end=right[1])
+    )
+    session.execute(
+        update(t.article).where(t.article.c.id == article_id).values(n_sentences=t.article.c.n_sentences + 1)
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def merge_sentences(session: Session, first_id: int, second_id: int) -> int:
+    """Merge two adjacent sentences into the first; returns its id."""
+    a_art, a_idx, a_start, _ = _sentence_row(session, first_id)
+    b_art, b_idx, _, b_end = _sentence_row(session, second_id)
+    if a_art != b_art or b_idx != a_idx + 1:
+        raise LabelError("only two adjacent sentences of one article can be merged")
+    if _has_labels(session, [first_id, second_id]):
+        raise LabelError("these sentences have labels: remove them before merging")
+    session.execute(t.memo.delete().where(t.memo.c.sentence_id == second_id))
+    session.execute(t.sentence.delete().where(t.sentence.c.id == second_id))
+    session.execute(update(t.sentence).where(t.sentence.c.id == first_id).values(end=b_end))
+    _shift_indexes(session, a_art, b_idx, -1)
+    session.execute(
+        update(t.article).where(t.article.c.id == a_art).values(n_sentences=t.article.c.n_sentences - 1)
+    )
+    return first_id

@@ -1,0 +1,111 @@
+"""Writing a codebook into a project, matching groups and codes by stable id, then by name.
+
+A code that disappears from the codebook is deactivated, never deleted: its labels stay in the
+file and come back if the code does.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from annotator.codebook import Codebook
+from annotator.models import new_uid
+from annotator.storage import tables as t
+
+
+@dataclass
+class CodebookChanges:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} codes added, {len(self.updated)} updated, "
+            f"{len(self.deactivated)} no longer in the codebook (kept with their labels, hidden)"
+        )
+
+
+def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
+    changes = CodebookChanges()
+    row = session.execute(select(t.codebook.c.id).order_by(t.codebook.c.id)).first()
+    if row is None:
+        cb_id = int(
+            session.execute(
+                t.codebook.insert().values(
+                    uid=new_uid(), name=cb.name, version=cb.version, description=cb.description
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+        )
+    else:
+        cb_id = int(row[0])
+        session.execute(
+            update(t.codebook)
+            .where(t.codebook.c.id == cb_id)
+            .values(name=cb.name, version=cb.version, description=cb.description)
+        )
+    old_groups = session.execute(
+        select(t.code_group.c.id, t.code_group.c.uid, t.code_group.c.name).where(
+            t.code_group.c.codebook_id == cb_id
+        )
+    ).all()
+    old_codes = session.execute(
+        select(t.code.c.id, t.code.c.uid, t.code.c.name, t.code.c.group_id, t.code.c.active)
+    ).all()
+    seen_codes: set[int] = set()
+    for gpos, group in enumerate(cb.groups):
+        gid = _match(old_groups, group.id, group.name)
+        values = {
+            "name": group.name, "multiple": group.multiple, "description": group.description,
+            "position": gpos,
+        }
+        if gid is None:
+            gid = int(
+                session.execute(
+                    t.code_group.insert().values(uid=group.id, codebook_id=cb_id, **values)
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+        else:
+            session.execute(update(t.code_group).where(t.code_group.c.id == gid).values(**values))
+        group_codes = [c for c in old_codes if c[3] == gid]
+        for cpos, code in enumerate(group.codes):
+            cid = _match(old_codes, code.id, None) or _match(group_codes, "", code.name)
+            cvalues = {
+                "group_id": gid, "name": code.name, "key": code.key, "color": code.color,
+                "definition": code.definition, "include": code.include, "exclude": code.exclude,
+                "examples_json": json.dumps(list(code.examples)), "position": cpos,
+                "active": True,
+            }
+            if cid is None:
+                cid = int(
+                    session.execute(t.code.insert().values(uid=code.id, **cvalues)).inserted_primary_key[0]  # type: ignore[index]
+                )
+                changes.added.append(code.name)
+            else:
+                session.execute(update(t.code).where(t.code.c.id == cid).values(**cvalues))
+                changes.updated.append(code.name)
+            seen_codes.add(cid)
+    for cid, _uid, name, _gid, active in old_codes:
+        if cid not in seen_codes and active:
+            session.execute(update(t.code).where(t.code.c.id == cid).values(active=False))
+            changes.deactivated.append(name)
+    return changes
+
+
+def _match(rows: list, uid: str, name: str | None) -> int | None:  # type: ignore[type-arg]
+    if uid:
+        for r in rows:
+            if r[1] == uid:
+                return int(r[0])
+    if name is not None:
+        for r in rows:
+            if r[2] == name:
+                return int(r[0])
+        for r in rows:
+            if str(r[2]).casefold() == name.casefold():
+                return int(r[0])
+    return None

@@ -1,0 +1,65 @@
+"""Coders, per-coder article status and memos."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, delete, select, update
+from sqlmodel import Session
+
+from annotator.errors import AnnotatorError
+from annotator.records import Status
+from annotator.storage import tables as t
+
+
+def ensure_coder(session: Session, name: str) -> int:
+    name = name.strip()
+    if not name:
+        raise AnnotatorError("a coder needs a name")
+    found = session.execute(select(t.coder.c.id).where(t.coder.c.name == name)).scalar()
+    if found is not None:
+        return int(found)
+    result = session.execute(t.coder.insert().values(name=name, created_at=datetime.now(UTC)))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def set_status(session: Session, article_id: int, coder: int, status: Status) -> None:
+    now = datetime.now(UTC)
+    where = and_(t.article_status.c.article_id == article_id, t.article_status.c.coder_id == coder)
+    if session.execute(select(t.article_status.c.status).where(where)).first() is None:
+        session.execute(
+            t.article_status.insert().values(
+                article_id=article_id, coder_id=coder, status=int(status), updated_at=now
+            )
+        )
+    else:
+        session.execute(
+            update(t.article_status).where(where).values(status=int(status), updated_at=now)
+        )
+
+
+def touch_status(session: Session, article_id: int, coder: int) -> None:
+    """A coder who labels an article they had not started has it in progress."""
+    where = and_(t.article_status.c.article_id == article_id, t.article_status.c.coder_id == coder)
+    current = session.execute(select(t.article_status.c.status).where(where)).scalar()
+    if current is None or current == Status.NOT_STARTED:
+        set_status(session, article_id, coder, Status.IN_PROGRESS)
+
+
+def set_memo(
+    session: Session, coder: int, article_id: int, sentence_id: int | None, text: str
+) -> None:
+    """Write, replace or (with empty text) delete the coder's memo on an article or sentence."""
+    target = and_(
+        t.memo.c.coder_id == coder,
+        t.memo.c.article_id == article_id,
+        t.memo.c.sentence_id.is_(None) if sentence_id is None else t.memo.c.sentence_id == sentence_id,
+    )
+    session.execute(delete(t.memo).where(target))
+    if text.strip():
+        session.execute(
+            t.memo.insert().values(
+                coder_id=coder, article_id=article_id, sentence_id=sentence_id, text=text,
+                updated_at=datetime.now(UTC),
+            )
+        )

@@ -1,0 +1,73 @@
+"""Schema versions: create and stamp new files, back up then upgrade old ones, refuse newer ones."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy.exc import DatabaseError
+from sqlmodel import SQLModel
+
+from annotator import __version__
+from annotator.errors import NotAProjectError, SchemaTooNewError
+from annotator.models import SCHEMA_VERSION, Meta
+from annotator.storage.engine import writer
+
+log = logging.getLogger(__name__)
+
+#: version n -> the function that upgrades a connection from n to n + 1.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def create_schema(engine: Engine) -> None:
+    with writer(engine).begin() as conn:
+        SQLModel.metadata.create_all(conn)
+        now = datetime.now(UTC).isoformat()
+        for key, value in (
+            ("schema_version", str(SCHEMA_VERSION)),
+            ("created_by", f"annotator {__version__}"),
+            ("created_at", now),
+        ):
+            conn.execute(Meta.__table__.insert().values(key=key, value=value))  # type: ignore[attr-defined]
+
+
+def read_schema_version(engine: Engine, path: Path) -> int:
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("annotator_meta"):
+                raise NotAProjectError(f"{path.name} is a SQLite file but not an annotator project")
+            raw = conn.execute(
+                select(Meta.value).where(Meta.key == "schema_version")  # type: ignore[arg-type]
+            ).scalar_one_or_none()
+    except DatabaseError as exc:
+        raise NotAProjectError(
+            f"{path.name} is damaged and cannot be opened ({exc.orig}); restore a backup"
+        ) from exc
+    if raw is None or not str(raw).isdigit():
+        raise NotAProjectError(f"{path.name} has no schema version: not an annotator project")
+    return int(raw)
+
+
+def upgrade(engine: Engine, path: Path, backup: Callable[[], Path]) -> int:
+    """Bring the file to SCHEMA_VERSION; returns the version found. Backs up before any change."""
+    found = read_schema_version(engine, path)
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"{path.name} was written by a newer annotator (schema {found}, this version reads "
+            f"up to {SCHEMA_VERSION}): update annotator to open it"
+        )
+    if found < SCHEMA_VERSION:
+        saved = backup()
+        log.info("backed up %s to %s before upgrading schema %d", path, saved, found)
+        with writer(engine).begin() as conn:
+            for version in range(found, SCHEMA_VERSION):
+                MIGRATIONS[version](conn)
+            conn.execute(
+                Meta.__table__.update()  # type: ignore[attr-defined]
+                .where(Meta.__table__.c.key == "schema_version")  # type: ignore[attr-defined]
+                .values(value=str(SCHEMA_VERSION))
+            )
+    return found

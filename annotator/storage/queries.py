@@ -1,0 +1,287 @@
+"""Read queries. Each takes the session as a parameter and returns plain records."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from annotator.errors import NotFoundError
+from annotator.records import (
+    ArticleRecord,
+    ArticleSummary,
+    CodeRecord,
+    GroupRecord,
+    Memo,
+    ProjectCodebook,
+    SentenceRecord,
+    Status,
+)
+from annotator.storage import tables as t
+
+
+def coder_id(session: Session, name: str) -> int | None:
+    return session.execute(select(t.coder.c.id).where(t.coder.c.name == name)).scalar()
+
+
+def coder_names(session: Session) -> dict[int, str]:
+    return {i: n for i, n in session.execute(select(t.coder.c.id, t.coder.c.name))}
+
+
+def article(session: Session, article_id: int) -> ArticleRecord:
+    row = session.execute(
+        select(
+            t.article.c.id, t.article.c.uid, t.article.c.title, t.article.c.source,
+            t.article.c.date, t.article.c.url, t.article.c.language, t.article.c.text,
+            t.article.c.content_hash,
+        ).where(t.article.c.id == article_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no article with id {article_id}")
+    return ArticleRecord(*row)
+
+
+def articles(session: Session) -> list[ArticleRecord]:
+    rows = session.execute(
+        select(
+            t.article.c.id, t.article.c.uid, t.article.c.title, t.article.c.source,
+            t.article.c.date, t.article.c.url, t.article.c.language, t.article.c.text,
+            t.article.c.content_hash,
+        ).order_by(t.article.c.id)
+    )
+    return [ArticleRecord(*r) for r in rows]
+
+
+def article_ids(session: Session) -> list[int]:
+    return list(session.execute(select(t.article.c.id).order_by(t.article.c.id)).scalars())
+
+
+def article_summaries(
+    session: Session, coder: int | None, ids: Sequence[int] | None = None
+) -> list[ArticleSummary]:
+    """The article list for one coder: counts come from indexes, not from reading text."""
+    stmt = select(
+        t.article.c.id, t.article.c.uid, t.article.c.title, t.article.c.source,
+        t.article.c.date, t.article.c.n_sentences,
+    ).order_by(t.article.c.id)
+    if ids is not None:
+        stmt = stmt.where(t.article.c.id.in_(ids))
+    rows = session.execute(stmt).all()
+    coded: dict[int, int] = {}
+    status: dict[int, int] = {}
+    if coder is not None:
+        coded_stmt = (
+            select(t.sentence.c.article_id, func.count(func.distinct(t.label.c.sentence_id)))
+            .join(t.sentence, t.sentence.c.id == t.label.c.sentence_id)
+            .where(t.label.c.coder_id == coder)
+            .group_by(t.sentence.c.article_id)
+        )
+        coded = {a: n for a, n in session.execute(coded_stmt)}
+        status = {
+            a: s
+            for a, s in session.execute(
+                select(t.article_status.c.article_id, t.article_status.c.status).where(
+                    t.article_status.c.coder_id == coder
+                )
+            )
+        }
+    return [
+        ArticleSummary(
+            id=r[0], uid=r[1], title=r[2], source=r[3], date=r[4], n_sentences=r[5],
+            n_coded=coded.get(r[0], 0), status=Status(status.get(r[0], 0)),
+        )
+        for r in rows
+    ]
+
+
+def sentences(session: Session, article_id: int, text: str | None = None) -> list[SentenceRecord]:
+    if text is None:
+        text = session.execute(
+            select(t.article.c.text).where(t.article.c.id == article_id)
+        ).scalar()
+        if text is None:
+            raise NotFoundError(f"no article with id {article_id}")
+    rows = session.execute(
+        select(t.sentence.c.id, t.sentence.c.index, t.sentence.c.start, t.sentence.c.end)
+        .where(t.sentence.c.article_id == article_id)
+        .order_by(t.sentence.c.index)
+    )
+    return [SentenceRecord(i, article_id, idx, s, e, text[s:e]) for i, idx, s, e in rows]
+
+
+def sentence(session: Session, sentence_id: int) -> SentenceRecord:
+    row = session.execute(
+        select(
+            t.sentence.c.id, t.sentence.c.article_id, t.sentence.c.index, t.sentence.c.start,
+            t.sentence.c.end, t.article.c.text,
+        )
+        .join(t.article, t.article.c.id == t.sentence.c.article_id)
+        .where(t.sentence.c.id == sentence_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no sentence with id {sentence_id}")
+    sid, aid, idx, s, e, text = row
+    return SentenceRecord(sid, aid, idx, s, e, text[s:e])
+
+
+def labels_of_sentences(
+    session: Session, sentence_ids: Iterable[int], coder_ids: Sequence[int] | None = None
+) -> dict[int, list[tuple[int, int]]]:
+    """sentence id -> [(coder id, code id)] for the given sentences."""
+    ids = list(sentence_ids)
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for chunk_start in range(0, len(ids), 900):
+        chunk = ids[chunk_start : chunk_start + 900]
+        stmt = select(t.label.c.sentence_id, t.label.c.coder_id, t.label.c.code_id).where(
+            t.label.c.sentence_id.in_(chunk)
+        )
+        if coder_ids is not None:
+            stmt = stmt.where(t.label.c.coder_id.in_(coder_ids))
+        for sid, cid, code in session.execute(stmt):
+            out[sid].append((cid, code))
+    return dict(out)
+
+
+def labels_of_article(
+    session: Session, article_id: int, coder_ids: Sequence[int] | None = None
+) -> dict[int, list[tuple[int, int]]]:
+    stmt = (
+        select(t.label.c.sentence_id, t.label.c.coder_id, t.label.c.code_id)
+        .join(t.sentence, t.sentence.c.id == t.label.c.sentence_id)
+        .where(t.sentence.c.article_id == article_id)
+        .order_by(t.label.c.id)
+    )
+    if coder_ids is not None:
+        stmt = stmt.where(t.label.c.coder_id.in_(coder_ids))
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for sid, cid, code in session.execute(stmt):
+        out[sid].append((cid, code))
+    return dict(out)
+
+
+def article_status(session: Session, article_id: int, coder: int) -> Status:
+    value = session.execute(
+        select(t.article_status.c.status).where(
+            t.article_status.c.article_id == article_id, t.article_status.c.coder_id == coder
+        )
+    ).scalar()
+    return Status(value or 0)
+
+
+def project_codebook(session: Session) -> ProjectCodebook:
+    cb = session.execute(
+        select(t.codebook.c.id, t.codebook.c.name, t.codebook.c.version, t.codebook.c.description)
+        .order_by(t.codebook.c.id)
+    ).first()
+    if cb is None:
+        return ProjectCodebook(name="", version="", description="", groups=())
+    groups = session.execute(
+        select(
+            t.code_group.c.id, t.code_group.c.uid, t.code_group.c.name, t.code_group.c.multiple,
+            t.code_group.c.description,
+        )
+        .where(t.code_group.c.codebook_id == cb[0])
+        .order_by(t.code_group.c.position, t.code_group.c.id)
+    ).all()
+    codes = session.execute(
+        select(
+            t.code.c.id, t.code.c.uid, t.code.c.name, t.code.c.key, t.code.c.color,
+            t.code.c.group_id, t.code.c.definition, t.code.c.include, t.code.c.exclude,
+            t.code.c.examples_json, t.code.c.position,
+        )
+        .where(t.code.c.active.is_(True))
+        .order_by(t.code.c.position, t.code.c.id)
+    ).all()
+    out = []
+    for gid, guid, gname, multiple, gdesc in groups:
+        members = tuple(
+            CodeRecord(
+                id=c[0], uid=c[1], name=c[2], key=c[3], color=c[4], group=gname, group_id=gid,
+                group_uid=guid, multiple=bool(multiple), definition=c[6], include=c[7],
+                exclude=c[8], examples=tuple(json.loads(c[9] or "[]")), position=c[10],
+            )
+            for c in codes
+            if c[5] == gid
+        )
+        out.append(GroupRecord(gid, guid, gname, bool(multiple), gdesc, members))
+    return ProjectCodebook(name=cb[1], version=cb[2], description=cb[3], groups=tuple(out))
+
+
+def all_codes_by_id(session: Session) -> dict[int, tuple[str, str]]:
+    """Every code, active or not: id -> (code name, group name)."""
+    rows = session.execute(
+        select(t.code.c.id, t.code.c.name, t.code_group.c.name).join(
+            t.code_group, t.code_group.c.id == t.code.c.group_id
+        )
+    )
+    return {i: (n, g) for i, n, g in rows}
+
+
+def memos(
+    session: Session, article_id: int, coder: int | None = None
+) -> list[Memo]:
+    stmt = (
+        select(t.memo.c.article_id, t.memo.c.sentence_id, t.coder.c.name, t.memo.c.text)
+        .join(t.coder, t.coder.c.id == t.memo.c.coder_id)
+        .where(t.memo.c.article_id == article_id)
+    )
+    if coder is not None:
+        stmt = stmt.where(t.memo.c.coder_id == coder)
+    return [Memo(*r) for r in session.execute(stmt)]
+
+
+def counts(session: Session) -> dict[str, int]:
+    def n(table: object) -> int:
+        return int(session.execute(select(func.count()).select_from(table)).scalar() or 0)  # type: ignore[arg-type]
+
+    return {
+        "articles": n(t.article),
+        "sentences": n(t.sentence),
+        "codes": int(
+            session.execute(
+                select(func.count()).select_from(t.code).where(t.code.c.active.is_(True))
+            ).scalar()
+            or 0
+        ),
+        "coders": n(t.coder),
+        "labels": n(t.label),
+        "memos": n(t.memo),
+    }
+
+
+def content_hashes(session: Session, hashes: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(hashes), 900):
+        found.update(
+            session.execute(
+                select(t.article.c.content_hash).where(
+                    t.article.c.content_hash.in_(hashes[i : i + 900])
+                )
+            ).scalars()
+        )
+    return found
+
+
+def find_text(
+    session: Session, needle: str, limit: int = 500
+) -> list[tuple[int, str, int, int, str]]:
+    """Sentences containing needle (case-insensitive): (article id, title, sentence id, index, text)."""
+    if not needle:
+        return []
+    lowered = needle.casefold()
+    out: list[tuple[int, str, int, int, str]] = []
+    art_rows = session.execute(
+        select(t.article.c.id, t.article.c.title, t.article.c.text)
+        .where(func.lower(t.article.c.text).contains(needle.lower()))
+        .order_by(t.article.c.id)
+    )
+    for aid, title, text in art_rows:
+        for s in sentences(session, aid, text):
+            if lowered in s.text.casefold():
+                out.append((aid, title, s.id, s.index, s.text))
+                if len(out) >= limit:
+                    return out
+    return out

@@ -1,0 +1,26 @@
+"""Core Table objects of the sqlmodel classes, for fast set-based SQL without ORM objects."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+
+from annotator import models
+
+
+def _t(model: type) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+article = _t(models.Article)
+sentence = _t(models.Sentence)
+codebook = _t(models.Codebook)
+code_group = _t(models.CodeGroup)
+code = _t(models.Code)
+coder = _t(models.Coder)
+label = _t(models.Label)
+label_event = _t(models.LabelEvent)
+article_status = _t(models.ArticleStatus)
+memo = _t(models.Memo)
+meta = _t(models.Meta)

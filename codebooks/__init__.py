@@ -1,0 +1,1 @@
+"""Codebooks shipped with the app (installed as annotator.codebooks)."""

@@ -1,0 +1,1 @@
+"""Bundled data: sample articles, icons, stylesheets (installed as annotator.resources)."""

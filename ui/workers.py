@@ -1,0 +1,129 @@
+"""The one background-work wrapper: a QRunnable, signals, and a cancellable progress dialog.
+
+Workers call core functions that take ``progress(done, total)`` and a ``CancelToken``; they open
+their own sessions (through the Project) and never touch widgets. Writes go through one pool with a
+single thread, so they are serialised.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from annotator.errors import Cancelled
+from annotator.progress import CancelToken
+
+log = logging.getLogger(__name__)
+
+#: fn(progress, cancel) -> result
+JobFunction = Callable[[Callable[[int, int], None], CancelToken], Any]
+
+_write_pool: QThreadPool | None = None
+
+
+def write_pool() -> QThreadPool:
+    global _write_pool
+    if _write_pool is None:
+        _write_pool = QThreadPool()
+        _write_pool.setMaxThreadCount(1)
+    return _write_pool
+
+
+class JobSignals(QObject):
+    """Created on the GUI thread, so its signals are delivered there (queued)."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object, str)  # exception, formatted traceback
+    cancelled = Signal()
+
+
+class Job(QRunnable):
+    def __init__(self, fn: JobFunction, token: CancelToken | None = None) -> None:
+        super().__init__()
+        self.fn = fn
+        self.token = token or CancelToken()
+        self.signals = JobSignals()
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.signals.progress.emit, self.token)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # reported on the GUI thread, never lost
+            log.exception("background job failed")
+            self.signals.failed.emit(exc, traceback.format_exc())
+        else:
+            self.signals.finished.emit(result)
+
+
+def start_job(
+    parent: QWidget | None,
+    title: str,
+    fn: JobFunction,
+    on_done: Callable[[Any], None],
+    *,
+    on_cancel: Callable[[], None] | None = None,
+    on_error: Callable[[BaseException, str], None] | None = None,
+    writes: bool = False,
+    show_dialog: bool = True,
+    delay_ms: int = 400,
+) -> Job:
+    """Run fn off the GUI thread with a progress dialog (shown after delay_ms) and a Cancel button."""
+    job = Job(fn)
+    dialog: QProgressDialog | None = None
+    if show_dialog:
+        dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(delay_ms)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(job.token.cancel)
+        dialog.setValue(0)
+
+    def progress(done: int, total: int) -> None:
+        if dialog is None:
+            return
+        if total > 0:
+            scale = max(1, total // 1_000_000 + 1)  # QProgressDialog takes int32
+            dialog.setMaximum(total // scale)
+            dialog.setValue(min(done, total) // scale)
+
+    def close() -> None:
+        if dialog is not None:
+            dialog.canceled.disconnect(job.token.cancel)
+            dialog.close()
+            dialog.deleteLater()
+
+    def done(result: Any) -> None:
+        close()
+        on_done(result)
+
+    def cancelled() -> None:
+        close()
+        if on_cancel is not None:
+            on_cancel()
+
+    def failed(exc: BaseException, details: str) -> None:
+        close()
+        if on_error is not None:
+            on_error(exc, details)
+        else:
+            from ui.errors import show_error
+
+            show_error(parent, title, exc, details)
+
+    job.signals.progress.connect(progress)
+    job.signals.finished.connect(done)
+    job.signals.cancelled.connect(cancelled)
+    job.signals.failed.connect(failed)
+    pool = write_pool() if writes else QThreadPool.globalInstance()
+    QTimer.singleShot(0, lambda: pool.start(job))
+    return job
