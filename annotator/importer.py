@@ -1,13 +1,18 @@
 """The import pipeline: files -> parsed articles -> sentences -> project, in committed batches.
 
-A bad file never stops the batch and never leaves half an article; a cancelled import removes
-what it had added, so cancelling changes nothing.
+Reading and segmenting run in worker processes when there is enough text to pay for starting
+them (segmentation is CPU-bound and holds the GIL); this process only writes, so there is one
+writer. A bad file never stops the batch and never leaves half an article; a cancelled import
+removes what it had added, so cancelling changes nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import Engine, delete
@@ -25,6 +30,12 @@ from annotator.storage.unit_of_work import write_session
 log = logging.getLogger(__name__)
 
 BATCH_CHARS = 4_000_000  # commit about every 4 MB of text: short write locks, few transactions
+PARALLEL_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
+CHUNK_BYTES = 1_000_000  # files are handed to workers in chunks of about this much text
+
+Parsed = NewArticle | ImportProblem
+#: (origin, file size, what the file gave)
+FileResult = tuple[str, int, list[tuple[str, Parsed]]]
 
 
 def to_new_article(parsed: ParsedArticle) -> NewArticle:
@@ -35,11 +46,27 @@ def to_new_article(parsed: ParsedArticle) -> NewArticle:
     )
 
 
+def _parse(items: Iterable[ParsedArticle | ImportProblem]) -> Iterator[tuple[str, Parsed]]:
+    for item in items:
+        if isinstance(item, ImportProblem):
+            yield item.origin, item
+        elif not item.text.strip():
+            yield item.origin, ImportProblem(item.origin, "no text")
+        else:
+            yield item.origin, to_new_article(item)
+
+
+def parse_files(paths: Sequence[Path], options: TableOptions) -> list[FileResult]:
+    """Worker task: read and segment a chunk of files (runs in a worker process)."""
+    return [(str(p), _size(p), list(_parse(read_path(p, options)))) for p in paths]
+
+
 class _Batcher:
     def __init__(self, engine: Engine, report: ImportReport) -> None:
         self.engine = engine
         self.report = report
         self.pending: list[NewArticle] = []
+        self.pending_origins: list[str] = []
         self.pending_chars = 0
         self.pending_hashes: set[str] = set()
 
@@ -48,6 +75,7 @@ class _Batcher:
             self.report.skipped_duplicates.append(origin)
             return
         self.pending.append(article)
+        self.pending_origins.append(origin)
         self.pending_hashes.add(article.content_hash)
         self.pending_chars += len(article.text)
         if self.pending_chars >= BATCH_CHARS:
@@ -59,14 +87,14 @@ class _Batcher:
         with write_session(self.engine) as session:
             existing = queries.content_hashes(session, [a.content_hash for a in self.pending])
             fresh = [a for a in self.pending if a.content_hash not in existing]
-            for a in self.pending:
+            for a, origin in zip(self.pending, self.pending_origins, strict=True):
                 if a.content_hash in existing:
-                    self.report.skipped_duplicates.append(a.title or a.content_hash[:12])
+                    self.report.skipped_duplicates.append(origin)
             ids = insert_articles(session, fresh)
         self.report.article_ids.extend(ids)
         self.report.imported += len(fresh)
         self.report.sentences += sum(len(a.spans) for a in fresh)
-        self.pending = []
+        self.pending, self.pending_origins = [], []
         self.pending_chars = 0
         self.pending_hashes = set()
 
@@ -77,11 +105,22 @@ def import_paths(
     options: TableOptions | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     options = options or TableOptions()
     files, problems = expand_paths([Path(p) for p in paths])
     report = ImportReport(problems=[(p.origin, p.message) for p in problems])
-    return _run(engine, files, lambda f: read_path(f, options), report, progress, cancel)
+    sizes = [_size(f) for f in files]
+    total = sum(sizes)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_MIN_BYTES else 1
+    if workers > 1 and len(files) > 1:
+        results: Iterator[FileResult] = _parallel(files, sizes, options, workers, cancel)
+    else:
+        results = (
+            (str(f), size, _parse(read_path(f, options))) for f, size in zip(files, sizes, strict=True)
+        )  # type: ignore[misc]
+    return _store(engine, results, total, report, progress, cancel)
 
 
 def import_parsed(
@@ -91,37 +130,77 @@ def import_parsed(
     cancel: CancelToken | None = None,
 ) -> ImportReport:
     """Import articles a script has already built (the Python API's import_articles)."""
-    report = ImportReport()
-    return _run(engine, [Path("<api>")], lambda _f: iter(articles), report, progress, cancel)
+    results = iter([("<api>", 0, _parse(articles))])
+    return _store(engine, results, 0, ImportReport(), progress, cancel)  # type: ignore[arg-type]
 
 
-def _run(
-    engine: Engine,
+def _chunks(files: Sequence[Path], sizes: Sequence[int]) -> Iterator[list[Path]]:
+    chunk: list[Path] = []
+    acc = 0
+    for f, size in zip(files, sizes, strict=True):
+        chunk.append(f)
+        acc += size
+        if acc >= CHUNK_BYTES:
+            yield chunk
+            chunk, acc = [], 0
+    if chunk:
+        yield chunk
+
+
+def _parallel(
     files: Sequence[Path],
-    reader: Callable[[Path], Iterable[ParsedArticle | ImportProblem]],
+    sizes: Sequence[int],
+    options: TableOptions,
+    workers: int,
+    cancel: CancelToken | None,
+) -> Iterator[FileResult]:
+    # spawn, not fork: the app process has Qt threads, and forking a threaded process is unsafe.
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: list[Future[list[FileResult]]] = []
+        chunks = _chunks(files, sizes)
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(parse_files, chunk, options))
+                if len(pending) >= workers * 2:
+                    break
+            while pending:
+                done = pending.pop(0)
+                for result in done.result():
+                    yield result
+                if cancel is not None and cancel.cancelled:
+                    break
+                nxt = next(chunks, None)
+                if nxt is not None:
+                    pending.append(pool.submit(parse_files, nxt, options))
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _store(
+    engine: Engine,
+    results: Iterator[FileResult],
+    total: int,
     report: ImportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> ImportReport:
-    sizes = [_size(f) for f in files]
-    total = sum(sizes)
     done = 0
     batcher = _Batcher(engine, report)
     try:
-        for path, size in zip(files, sizes, strict=True):
+        for _origin, size, items in results:
             text_in_file = 0
-            for item in reader(path):
+            for origin, item in items:
                 if cancel is not None:
                     cancel.check()
                 if isinstance(item, ImportProblem):
                     report.problems.append((item.origin, item.message))
                     continue
-                if not item.text.strip():
-                    report.problems.append((item.origin, "no text"))
-                    continue
-                batcher.add(to_new_article(item), item.origin)
+                batcher.add(item, origin)
                 text_in_file += len(item.text)
-                progress(done + min(size, text_in_file), total)
+                if total:
+                    progress(done + min(size, text_in_file), total)
             done += size
             report.bytes_read = done
             progress(done, total)
@@ -148,3 +227,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size if path.is_file() else 0
     except OSError:
         return 0
+
+
+__all__ = ["import_parsed", "import_paths", "parse_files", "to_new_article"]

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from annotator.errors import LabelError, NotFoundError
 from annotator.models import new_uid
 from annotator.storage import tables as t
+from annotator.storage.engine import bulk_insert
 
 
 def content_hash(text: str) -> str:
@@ -39,7 +40,7 @@ def insert_articles(session: Session, batch: Sequence[NewArticle]) -> list[int]:
     """Insert articles and sentences set-wise; ids are assigned here under the write lock."""
     if not batch:
         return []
-    now = datetime.now(UTC)
+    now = datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC (models.UTCDateTime)
     next_article = int(session.execute(select(func.max(t.article.c.id))).scalar() or 0) + 1
     next_sentence = int(session.execute(select(func.max(t.sentence.c.id))).scalar() or 0) + 1
     art_rows = []
@@ -61,9 +62,8 @@ def insert_articles(session: Session, batch: Sequence[NewArticle]) -> list[int]:
                 {"id": next_sentence, "article_id": aid, "index": index, "start": start, "end": end}
             )
             next_sentence += 1
-    session.execute(t.article.insert(), art_rows)
-    if sent_rows:
-        session.execute(t.sentence.insert(), sent_rows)
+    bulk_insert(session, t.article, art_rows)
+    bulk_insert(session, t.sentence, sent_rows)
     return ids
 
 

@@ -101,3 +101,21 @@ def backup_to(engine: Engine, target: Path) -> None:
 def checkpoint(engine: Engine) -> None:
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def bulk_insert(session: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """executemany straight on the driver: 5-10x faster than Core's per-row parameter processing.
+
+    Values must already be in database form (e.g. naive UTC datetimes); used for large imports.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    keys = list(rows[0])
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=keys)
+    if compiled.positional:
+        order = list(compiled.positiontup)
+        params: list[Any] = [tuple(r[k] for k in order) for r in rows]
+    else:
+        params = rows
+    conn.exec_driver_sql(str(compiled), params)

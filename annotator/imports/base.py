@@ -1,0 +1,104 @@
+"""The records every reader produces, and the text clean-up they all share."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""Files larger than this are refused unread: no news article is that big, a hostile file may be."""
+
+TITLE_MAX_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """One article read from a file, ready to be stored; `text` is already normalised."""
+
+    text: str
+    origin: str
+    title: str = ""
+    source: str = ""
+    date: str = ""
+    url: str = ""
+    language: str = ""
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Why a file (or one row of it) was not imported, in one line a researcher can act on."""
+
+    origin: str
+    message: str
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """Which columns of a CSV/TSV/JSONL file hold what; None means detect by the usual names."""
+
+    text_column: str | None = None
+    title_column: str | None = None
+    date_column: str | None = None
+    source_column: str | None = None
+    url_column: str | None = None
+    id_column: str | None = None
+    meta_columns: tuple[str, ...] | None = None
+
+
+class UnreadableFile(Exception):
+    """A whole file cannot be imported; the message is what the researcher reads."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# Line and page separators become newlines (so every reader and the segmenter agree on lines);
+# C0/C1 controls other than tab and newline, and stray byte-order marks, are deleted.
+_LINE_BREAKS = frozenset("\v\f\x85\u2028\u2029")
+_JUNK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+_SPACE_RUNS = re.compile(r"\s+")
+
+
+def _clean(match: re.Match[str]) -> str:
+    return "\n" if match.group() in _LINE_BREAKS else ""
+
+
+def normalise_text(text: str) -> str:
+    """Give every format the same line endings and no invisible junk, so offsets mean the same."""
+    text = _JUNK.sub(_clean, text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def normalise_field(value: object) -> str:
+    """Metadata is one line of text: collapse whitespace, drop control characters."""
+    if value is None:
+        return ""
+    text = _CONTROL_CHARS.sub("", str(value))
+    return unicodedata.normalize("NFC", _SPACE_RUNS.sub(" ", text)).strip()
+
+
+def guess_title(text: str) -> str:
+    """The first line is the title when it reads like a headline and more text follows it."""
+    stripped = text.lstrip()
+    first, _, rest = stripped.partition("\n")
+    first = first.strip()
+    if not first or not rest.strip() or len(first) > TITLE_MAX_CHARS:
+        return ""
+    if first.endswith((".", ",", ";", ":")) and not first.endswith("..."):
+        return ""
+    return normalise_field(first)
+
+
+def describe_error(error: BaseException, limit: int = 160) -> str:
+    """A library's exception as one short line: its text may span lines or quote a whole file."""
+    detail = " ".join(str(error).split()) or type(error).__name__
+    if len(detail) > limit:
+        detail = detail[: limit - 1] + "…"
+    return f"{type(error).__name__}: {detail}"

@@ -1,0 +1,58 @@
+"""Import throughput: MB of text per second end to end (files -> sentences -> SQLite),
+beside the segmenter alone on the same text. Target: >= 3 MB/s and <= 1.5x the segmenter's time.
+
+Size: BENCH_IMPORT_MB (default 50).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import articles  # noqa: E402
+
+from annotator import Project  # noqa: E402
+from annotator.segmentation import segment  # noqa: E402
+
+
+def run() -> list[dict[str, object]]:
+    mb = float(os.environ.get("BENCH_IMPORT_MB", "50"))
+    texts = articles(int(mb * 1_000_000))
+    total_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        for i in range(0, len(texts), 1000):
+            sub = folder / f"part{i // 1000:04d}"
+            sub.mkdir(parents=True)
+            for j, text in enumerate(texts[i : i + 1000]):
+                (sub / f"a{i + j:07d}.txt").write_text(text, encoding="utf-8")
+        t0 = time.perf_counter()
+        for text in texts:
+            segment(text)
+        seg_s = time.perf_counter() - t0
+        with Project.create(Path(tmp) / "bench.annotator") as project:
+            t0 = time.perf_counter()
+            report = project.import_paths([folder])
+            import_s = time.perf_counter() - t0
+        assert report.imported == len(set(texts)), report.summary()
+    return [
+        {"benchmark": "import", "metric": f"corpus ({len(texts):,} files)", "value": round(total_mb, 1),
+         "unit": "MB", "target": ">= 50"},
+        {"benchmark": "import", "metric": "segmenter alone", "value": round(total_mb / seg_s, 2),
+         "unit": "MB/s", "target": ""},
+        {"benchmark": "import", "metric": "end to end (read, segment, store)",
+         "value": round(total_mb / import_s, 2), "unit": "MB/s", "target": ">= 3"},
+        {"benchmark": "import", "metric": "end-to-end time / segmenter time",
+         "value": round(import_s / seg_s, 2), "unit": "x", "target": "<= 1.5"},
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
