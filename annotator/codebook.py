@@ -1,0 +1,735 @@
+"""The codebook: what coders may assign, how to tell codes apart, and which key applies each.
+
+Codebooks are written by researchers in YAML (see docs/codebook.md) or exchanged with other
+QDA programs as REFI-QDA ``.qdc`` files (``annotator.refi_codebook``). Every error names the
+file and the line, because the person reading it is editing that file in a text editor.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator
+from pydantic import model_validator as _model_validator
+
+from annotator.paths import default_codebook_path
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "MAX_CODEBOOK_BYTES",
+    "OKABE_ITO",
+    "Code",
+    "CodeGroup",
+    "Codebook",
+    "CodebookError",
+    "assign_colors",
+    "default_codebook",
+    "dump_codebook_yaml",
+    "generated_id",
+    "load_codebook",
+    "parse_codebook_yaml",
+]
+
+MAX_CODEBOOK_BYTES = 5 * 1024 * 1024
+"""Larger files are refused: real codebooks are kilobytes; a huge one is a mistake or hostile."""
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
+# deficiencies. Black is left out: a sentence highlighted in black cannot be read.
+OKABE_ITO: tuple[str, ...] = (
+    "#e69f00",  # orange
+    "#56b4e9",  # sky blue
+    "#009e73",  # bluish green
+    "#f0e442",  # yellow
+    "#0072b2",  # blue
+    "#d55e00",  # vermillion
+    "#cc79a7",  # reddish purple
+)
+
+# Namespace of generated ids. Fixed forever: changing it would change every generated id.
+_ID_NAMESPACE = uuid.UUID("1fbbc9ba-0977-4cd0-95e7-a0ca0d53df21")
+
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_GUID = re.compile(
+    r"\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?"
+)
+
+
+class CodebookError(ValueError):
+    """A codebook that cannot be used, with a message that says where and why."""
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def generated_id(*names: str) -> str:
+    """A stable id for an element that has none, from the names on its path.
+
+    Loading the same file twice gives the same ids; renaming changes them, which is why shipped
+    codebooks carry explicit ids.
+    """
+    return str(uuid.uuid5(_ID_NAMESPACE, json.dumps(list(names), ensure_ascii=False)))
+
+
+def _canonical_id(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not contain spaces")
+    if len(value) > 100:
+        raise ValueError("must be at most 100 characters")
+    match = _GUID.fullmatch(value)
+    # One spelling per GUID ("{ABC-...}" and "abc-..." are the same code in REFI files).
+    return str(uuid.UUID(match.group(1))) if match else value
+
+
+def _one_line_name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be on one line")
+    return value
+
+
+class Code(BaseModel):
+    """One code: what a coder applies to a sentence."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    key: str = ""
+    color: str
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    examples: tuple[str, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _canonical_id(value)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _one_line_name(value)
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if value == "":
+            return ""
+        lowered = value.lower()
+        if len(lowered) != 1:
+            raise ValueError("must be one character (or empty for no shortcut)")
+        if lowered.isspace() or not lowered.isprintable():
+            raise ValueError("must be a visible character, not a space or control character")
+        return lowered
+
+    @field_validator("color")
+    @classmethod
+    def _color(cls, value: str) -> str:
+        value = value.strip()
+        if not _COLOR.fullmatch(value):
+            raise ValueError(f"'{value}' is not a colour like \"#0072b2\"")
+        return value.lower()
+
+    @field_validator("definition", "include", "exclude")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("examples")
+    @classmethod
+    def _examples(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(s for s in (e.strip() for e in value) if s)
+
+
+class CodeGroup(BaseModel):
+    """Codes that answer one question; ``multiple=False`` means one code per sentence."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    multiple: bool = False
+    description: str = ""
+    codes: tuple[Code, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _canonical_id(value)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _one_line_name(value)
+
+    @field_validator("description")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return value.strip()
+
+    @_model_validator(mode="after")
+    def _unique_names(self) -> CodeGroup:
+        for _index, message in _group_problems(self.name, self.codes):
+            raise ValueError(message)
+        return self
+
+
+class Codebook(BaseModel):
+    """A named, versioned list of code groups; the unit a project adopts and coders share."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    version: str = ""
+    description: str = ""
+    groups: tuple[CodeGroup, ...] = ()
+
+    _lookup: _Lookup = PrivateAttr(default_factory=lambda: _Lookup(None))
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _one_line_name(value)
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        value = value.strip()
+        if "\n" in value or "\r" in value:
+            raise ValueError("must be on one line")
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return value.strip()
+
+    @_model_validator(mode="after")
+    def _consistent(self) -> Codebook:
+        for _gi, _ci, _field, message in _codebook_problems(self.groups):
+            raise ValueError(message)
+        return self
+
+    def _index(self) -> _Lookup:
+        # Lookups run on every repaint of a sentence list, so index once; rebuild if the groups
+        # were swapped by model_copy(update=...), which copies private attributes as they are.
+        lookup = self._lookup
+        if lookup.groups is not self.groups:
+            lookup = self._lookup = _Lookup(self.groups)
+        return lookup
+
+    @property
+    def codes(self) -> tuple[Code, ...]:
+        """All codes of all groups, in codebook order."""
+        return self._index().codes
+
+    def code_by_id(self, code_id: str) -> Code:
+        """The code with this id (GUID spellings with braces or capitals are accepted)."""
+        try:
+            return self._index().by_id[_canonical_id(code_id)]
+        except (KeyError, ValueError):
+            raise KeyError(f"no code with id '{code_id}' in codebook '{self.name}'") from None
+
+    def code_by_name(self, name: str) -> Code:
+        """The code with this name, case-insensitive; ``"Group / Code"`` picks among groups."""
+        wanted = name.strip().casefold()
+        found = [
+            code
+            for group in self.groups
+            for code in group.codes
+            if wanted in (code.name.casefold(), f"{group.name} / {code.name}".casefold())
+        ]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise KeyError(f"no code named '{name}' in codebook '{self.name}'")
+        groups = ", ".join(f"'{self.group_of(c.id).name} / {c.name}'" for c in found)
+        raise KeyError(f"code name '{name}' is ambiguous: write one of {groups}")
+
+    def group_of(self, code_id: str) -> CodeGroup:
+        """The group a code belongs to (decides single or multiple choice)."""
+        try:
+            return self._index().group_by_code[_canonical_id(code_id)]
+        except (KeyError, ValueError):
+            raise KeyError(f"no code with id '{code_id}' in codebook '{self.name}'") from None
+
+
+class _Lookup:
+    """Id indexes of one codebook; always equal to another, so model equality ignores it."""
+
+    __slots__ = ("by_id", "codes", "group_by_code", "groups")
+
+    def __init__(self, groups: tuple[CodeGroup, ...] | None) -> None:
+        self.groups = groups  # None: not built yet
+        self.codes = tuple(code for group in groups or () for code in group.codes)
+        self.by_id = {code.id: code for code in self.codes}
+        self.group_by_code = {code.id: group for group in groups or () for code in group.codes}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Lookup)
+
+    def __hash__(self) -> int:
+        return 0
+
+
+# --- consistency checks shared by the models and the YAML reader (which adds line numbers) ---
+
+
+def _group_problems(group_name: str, codes: Sequence[Code]) -> Iterator[tuple[int, str]]:
+    seen: dict[str, Code] = {}
+    for index, code in enumerate(codes):
+        folded = code.name.casefold()
+        if folded in seen:
+            yield index, f"code '{code.name}': group '{group_name}' already has a code of that name"
+        else:
+            seen[folded] = code
+
+
+def _codebook_problems(
+    groups: Sequence[CodeGroup],
+) -> Iterator[tuple[int, int | None, str, str]]:
+    """(group index, code index or None, field, message) for each conflict across groups."""
+    ids: dict[str, str] = {}
+    keys: dict[str, Code] = {}
+    group_names: set[str] = set()
+    for gi, group in enumerate(groups):
+        if group.name.casefold() in group_names:
+            yield gi, None, "name", f"group '{group.name}': another group has that name"
+        group_names.add(group.name.casefold())
+        if group.id in ids:
+            yield (
+                gi,
+                None,
+                "id",
+                f"group '{group.name}': id '{group.id}' is already used by {ids[group.id]}",
+            )
+        ids.setdefault(group.id, f"group '{group.name}'")
+        for ci, code in enumerate(group.codes):
+            if code.id in ids:
+                yield (
+                    gi,
+                    ci,
+                    "id",
+                    f"code '{code.name}': id '{code.id}' is already used by {ids[code.id]}",
+                )
+            ids.setdefault(code.id, f"code '{code.name}'")
+            if code.key:
+                if code.key in keys:
+                    other = keys[code.key].name
+                    yield (
+                        gi,
+                        ci,
+                        "key",
+                        f"code '{code.name}': key '{code.key}' is already used by '{other}'",
+                    )
+                keys.setdefault(code.key, code)
+
+
+def assign_colors(explicit: Sequence[str], count: int) -> list[str]:
+    """Colours for ``count`` codes that have none: unused Okabe-Ito colours first, then cycling."""
+    used = {c.lower() for c in explicit}
+    unused = [c for c in OKABE_ITO if c not in used]
+    return [
+        unused[i] if i < len(unused) else OKABE_ITO[(i - len(unused)) % len(OKABE_ITO)]
+        for i in range(count)
+    ]
+
+
+# --- YAML ------------------------------------------------------------------------------------
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STRUCTURE_TAGS = {_YAML + "seq", _YAML + "map"}
+
+_CODEBOOK_FIELDS = ("name", "version", "description", "groups")
+_GROUP_FIELDS = ("id", "name", "choice", "multiple", "description", "codes")
+_CODE_FIELDS = (
+    "id",
+    "name",
+    "key",
+    "color",
+    "colour",
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+)
+
+
+class _AliasFound(Exception):
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader's scanner and composer, with aliases refused before anything is expanded.
+
+    A codebook never needs ``*alias`` references, and refusing them removes the "billion laughs"
+    expansion at its root. Nodes are composed, not constructed, so every value keeps its line.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasFound(getattr(self.current_event, "start_mark", None))
+        return super().compose_node(parent, index)
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+class _YamlReader:
+    """Walks the composed node tree of one codebook file, keeping the line of every value."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def fail(self, node: yaml.Node | int, message: str) -> CodebookError:
+        line = node if isinstance(node, int) else _line(node)
+        return CodebookError(f"{self.origin} line {line}: {message}", line=line)
+
+    def check_tags(self, root: yaml.Node) -> None:
+        """Refuse explicit tags such as ``!!python/object`` anywhere, even in unknown fields."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            allowed = _SCALAR_TAGS if isinstance(node, yaml.ScalarNode) else _STRUCTURE_TAGS
+            if node.tag not in allowed:
+                raise self.fail(node, f"tag '{node.tag}' is not allowed in a codebook")
+            if isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    stack.extend((key, value))
+
+    def mapping(self, node: yaml.Node, what: str, fields: Sequence[str]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of 'field: value' lines")
+        result: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, f"{what}: field names must be plain words")
+            key = str(key_node.value)
+            if key not in fields:
+                hint = difflib.get_close_matches(key, fields, n=1)
+                did_you_mean = f" — did you mean '{hint[0]}'?" if hint else ""
+                raise self.fail(
+                    key_node,
+                    f"{what}: unknown field '{key}'{did_you_mean} "
+                    f"(fields: {', '.join(f for f in fields if f != 'colour')})",
+                )
+            if key in result:
+                raise self.fail(key_node, f"{what}: field '{key}' is given twice")
+            result[key] = value_node
+        return result
+
+    def text(self, node: yaml.Node, what: str, field: str) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{what}: field '{field}' must be text")
+        if node.tag == _YAML + "null":
+            return ""
+        # The source text, not the resolved value: "1.10" stays "1.10" and `key: y` stays "y".
+        return str(node.value)
+
+    def flag(self, node: yaml.Node, what: str, field: str) -> bool:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "bool":
+            return str(node.value).lower() in ("true", "yes", "on")
+        raise self.fail(node, f"{what}: field '{field}' must be true or false")
+
+    def sequence(self, node: yaml.Node, what: str, field: str) -> list[yaml.Node]:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "null":
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{what}: field '{field}' must be a list of '- ' items")
+        return list(node.value)
+
+
+def _pydantic_message(error: ValidationError) -> tuple[str, str]:
+    """(field, message) of the first problem, worded for a person editing YAML."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "?"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "missing":
+        message = "is missing"
+    return field, message
+
+
+def parse_codebook_yaml(text: str, origin: str = "<string>") -> Codebook:
+    """Read a codebook from YAML text; ``origin`` (usually the file name) prefixes every error."""
+    if len(text) > MAX_CODEBOOK_BYTES or len(text.encode("utf-8")) > MAX_CODEBOOK_BYTES:
+        raise CodebookError(
+            f"{origin}: larger than {MAX_CODEBOOK_BYTES // (1024 * 1024)} MB; not a codebook"
+        )
+    reader = _YamlReader(origin)
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except _AliasFound as found:
+        line = found.mark.line + 1 if found.mark else 0
+        raise reader.fail(
+            line, "YAML aliases (*name) are not allowed in a codebook; write the value out"
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "not valid YAML"
+        if mark is None:
+            raise CodebookError(f"{origin}: {problem}") from None
+        raise CodebookError(
+            f"{origin} line {mark.line + 1}, column {mark.column + 1}: {problem}",
+            line=mark.line + 1,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{origin}: not valid YAML ({exc})") from None
+    except RecursionError:
+        raise CodebookError(f"{origin}: nested too deeply to be a codebook") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise CodebookError(f"{origin}: the file is empty")
+    reader.check_tags(root)
+    return _codebook_from_nodes(reader, root)
+
+
+def _codebook_from_nodes(reader: _YamlReader, root: yaml.Node) -> Codebook:
+    top = reader.mapping(root, "codebook", _CODEBOOK_FIELDS)
+    if "name" not in top:
+        raise reader.fail(root, "codebook: field 'name' is missing")
+    name = reader.text(top["name"], "codebook", "name").strip()
+    if not name:
+        raise reader.fail(top["name"], "codebook: field 'name' is empty")
+    header = {f: reader.text(top[f], "codebook", f) for f in ("version", "description") if f in top}
+    if "groups" not in top:
+        raise reader.fail(root, "codebook: field 'groups' is missing (a list of code groups)")
+
+    # First pass: raw field values and their lines; colours are filled in across the whole book.
+    raw_groups: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    group_lines: list[dict[str, int]] = []
+    code_lines: list[list[dict[str, int]]] = []
+    for gi, group_node in enumerate(reader.sequence(top["groups"], "codebook", "groups"), 1):
+        group_raw, codes_raw, g_lines, c_lines = _read_group(reader, group_node, gi, name)
+        raw_groups.append((group_raw, codes_raw))
+        group_lines.append(g_lines)
+        code_lines.append(c_lines)
+
+    explicit = [c["color"] for _, codes in raw_groups for c in codes if "color" in c]
+    missing = [c for _, codes in raw_groups for c in codes if "color" not in c]
+    for code_raw, color in zip(missing, assign_colors(explicit, len(missing)), strict=True):
+        code_raw["color"] = color
+
+    groups: list[CodeGroup] = []
+    for gi, (group_raw, codes_raw) in enumerate(raw_groups):
+        codes: list[Code] = []
+        for ci, code_raw in enumerate(codes_raw):
+            lines = code_lines[gi][ci]
+            try:
+                codes.append(Code.model_validate(code_raw))
+            except ValidationError as exc:
+                field, message = _pydantic_message(exc)
+                where = _code_where(code_raw, group_raw["name"], ci)
+                raise reader.fail(
+                    lines.get(field, lines["."]), f"{where}: field '{field}': {message}"
+                ) from None
+        for ci, message in _group_problems(group_raw["name"], codes):
+            raise reader.fail(code_lines[gi][ci].get("name", code_lines[gi][ci]["."]), message)
+        try:
+            groups.append(CodeGroup.model_validate({**group_raw, "codes": tuple(codes)}))
+        except ValidationError as exc:
+            field, message = _pydantic_message(exc)
+            lines = group_lines[gi]
+            raise reader.fail(
+                lines.get(field, lines["."]), f"group #{gi + 1}: field '{field}': {message}"
+            ) from None
+
+    for g_index, c_index, field, message in _codebook_problems(groups):
+        lines = group_lines[g_index] if c_index is None else code_lines[g_index][c_index]
+        raise reader.fail(lines.get(field, lines["."]), message)
+    try:
+        return Codebook(name=name, groups=tuple(groups), **header)
+    except ValidationError as exc:
+        field, message = _pydantic_message(exc)
+        node = top.get(field, root)
+        raise reader.fail(node, f"codebook: field '{field}': {message}") from None
+
+
+def _code_where(code_raw: dict[str, Any], group_name: str, index: int) -> str:
+    name = code_raw.get("name")
+    if isinstance(name, str) and name.strip() and "\n" not in name:
+        return f"code '{name.strip()}'"
+    return f"group '{group_name}', code #{index + 1}"
+
+
+def _read_group(
+    reader: _YamlReader, node: yaml.Node, number: int, codebook_name: str
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int], list[dict[str, int]]]:
+    fields = reader.mapping(node, f"group #{number}", _GROUP_FIELDS)
+    lines = {".": _line(node)} | {f: _line(v) for f, v in fields.items()}
+    if "name" not in fields:
+        raise reader.fail(node, f"group #{number}: field 'name' is missing")
+    name = reader.text(fields["name"], f"group #{number}", "name").strip()
+    if not name:
+        raise reader.fail(fields["name"], f"group #{number}: field 'name' is empty")
+    what = f"group '{name}'"
+    raw: dict[str, Any] = {"name": name}
+    for field in ("id", "description"):
+        if field in fields:
+            raw[field] = reader.text(fields[field], what, field)
+    if "multiple" in fields:
+        raw["multiple"] = reader.flag(fields["multiple"], what, "multiple")
+    if "choice" in fields:
+        choice = reader.text(fields["choice"], what, "choice").strip().lower()
+        if choice not in ("single", "multiple"):
+            raise reader.fail(
+                fields["choice"], f"{what}: field 'choice' must be single or multiple"
+            )
+        if "multiple" in raw and raw["multiple"] != (choice == "multiple"):
+            raise reader.fail(fields["choice"], f"{what}: 'choice' and 'multiple' disagree")
+        raw["multiple"] = choice == "multiple"
+        lines["multiple"] = lines["choice"]
+    if not raw.get("id", "").strip():
+        raw["id"] = generated_id(codebook_name, name)
+    codes: list[dict[str, Any]] = []
+    code_lines: list[dict[str, int]] = []
+    code_nodes = reader.sequence(fields["codes"], what, "codes") if "codes" in fields else []
+    for ci, code_node in enumerate(code_nodes, 1):
+        code, c_lines = _read_code(reader, code_node, f"{what}, code #{ci}", codebook_name, name)
+        codes.append(code)
+        code_lines.append(c_lines)
+    return raw, codes, lines, code_lines
+
+
+def _read_code(
+    reader: _YamlReader, node: yaml.Node, what: str, codebook_name: str, group_name: str
+) -> tuple[dict[str, Any], dict[str, int]]:
+    fields = reader.mapping(node, what, _CODE_FIELDS)
+    if "colour" in fields:
+        if "color" in fields:
+            raise reader.fail(fields["colour"], f"{what}: give 'color' or 'colour', not both")
+        fields["color"] = fields.pop("colour")
+    lines = {".": _line(node)} | {f: _line(v) for f, v in fields.items()}
+    raw: dict[str, Any] = {}
+    for field in ("id", "name", "key", "color", "definition", "include", "exclude"):
+        if field in fields:
+            raw[field] = reader.text(fields[field], what, field)
+    if "color" in raw and not raw["color"].strip():
+        raise reader.fail(
+            fields["color"],
+            f"{what}: field 'color' is empty — put colours in quotes (color: \"#0072b2\"), "
+            "an unquoted # starts a comment",
+        )
+    if "examples" in fields:
+        items = fields["examples"]
+        if isinstance(items, yaml.ScalarNode) and items.tag != _YAML + "null":
+            raw["examples"] = (reader.text(items, what, "examples"),)
+        else:
+            raw["examples"] = tuple(
+                reader.text(item, what, "examples")
+                for item in reader.sequence(items, what, "examples")
+            )
+    if not raw.get("id", "").strip():
+        # Without a name the id is a placeholder; validation then reports the missing name.
+        raw["id"] = generated_id(codebook_name, group_name, raw.get("name", "").strip())
+    return raw, lines
+
+
+def dump_codebook_yaml(cb: Codebook) -> str:
+    """YAML a researcher can read and edit; parsing it gives back an equal codebook."""
+    doc: dict[str, Any] = {"name": cb.name}
+    if cb.version:
+        doc["version"] = cb.version
+    if cb.description:
+        doc["description"] = cb.description
+    doc["groups"] = [
+        {
+            "id": group.id,
+            "name": group.name,
+            "choice": "multiple" if group.multiple else "single",
+            **({"description": group.description} if group.description else {}),
+            "codes": [_code_doc(code) for code in group.codes],
+        }
+        for group in cb.groups
+    ]
+    return yaml.dump(
+        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False
+    )
+
+
+def _code_doc(code: Code) -> dict[str, Any]:
+    doc: dict[str, Any] = {"id": code.id, "name": code.name}
+    if code.key:
+        doc["key"] = code.key
+    doc["color"] = code.color
+    for field in ("definition", "include", "exclude"):
+        if value := getattr(code, field):
+            doc[field] = value
+    if code.examples:
+        doc["examples"] = list(code.examples)
+    return doc
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as ``|`` blocks and long text folded, so definitions stay readable."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else ">" if len(value) > 72 else None
+    return dumper.represent_scalar(_YAML + "str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def load_codebook(path: Path) -> Codebook:
+    """Read a ``.yaml``/``.yml`` codebook or a REFI-QDA ``.qdc`` (or the codebook of a ``.qde``)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".qdc", ".qde"):
+        raise CodebookError(
+            f"{path.name}: unknown codebook format '{suffix}'; use .yaml, .yml or .qdc"
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_CODEBOOK_BYTES:
+            raise CodebookError(
+                f"{path.name}: {size / 1024 / 1024:.1f} MB is larger than the "
+                f"{MAX_CODEBOOK_BYTES // (1024 * 1024)} MB a codebook may have"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CodebookError(f"{path}: cannot read the codebook: {exc.strerror or exc}") from None
+    if suffix in (".qdc", ".qde"):
+        from annotator.refi_codebook import read_qdc
+
+        return read_qdc(data, path.name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CodebookError(
+            f"{path.name} line {line}: not UTF-8 text; save the file as UTF-8", line=line
+        ) from None
+    return parse_codebook_yaml(text, path.name)
+
+
+def default_codebook() -> Codebook:
+    """The codebook shipped with the app (conflict news statement types)."""
+    return load_codebook(default_codebook_path())
