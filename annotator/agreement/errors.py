@@ -1,0 +1,7 @@
+"""The one exception the agreement engine raises for input a researcher can fix."""
+
+from __future__ import annotations
+
+
+class AgreementError(ValueError):
+    """Reliability data that cannot be read or compared; the message says what to change."""

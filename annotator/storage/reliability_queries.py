@@ -1,0 +1,314 @@
+"""Reliability data from a project: which sentences count as units, and each coder's value.
+
+Rule: a unit is a sentence of an article that every compared coder has marked done
+(``ArticleStatus.status == 2``). In such an article a sentence a coder left without a code of the
+group counts as the value "none" (single-choice) or the empty set (multiple-choice): a done
+article is a statement that the rest was deliberately left uncoded, so it is not missing.
+
+Core selects only (no ORM object per row): a million labels come back as integer tuples and are
+placed with numpy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, Select, func, select
+from sqlalchemy.orm import Session
+
+from annotator.agreement.coefficients import disagreement_index
+from annotator.agreement.data import ReliabilityData, set_sort_key
+from annotator.agreement.errors import AgreementError
+from annotator.storage import tables
+
+log = logging.getLogger(__name__)
+
+NONE_VALUE = "none"
+ADJUDICATED = "adjudicated"
+DONE = 2
+_IN_CHUNK = 500
+
+_label = tables.label
+_code = tables.code
+_group = tables.code_group
+_coder = tables.coder
+_status = tables.article_status
+_sentence = tables.sentence
+_article = tables.article
+
+
+class DisagreementRow(NamedTuple):
+    """A sentence the coders coded differently; ``codes`` maps coder -> code names (may be ())."""
+
+    article_id: int
+    article_title: str
+    sentence_id: int
+    sentence_index: int
+    sentence_text: str
+    codes: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class _Group:
+    id: int
+    name: str
+    multiple: bool
+
+
+def reliability_from_project(
+    session: Session,
+    *,
+    coders: Sequence[str] | None = None,
+    group: str | None = None,
+    article_ids: Sequence[int] | None = None,
+) -> ReliabilityData:
+    """Units = sentences of articles all ``coders`` marked done; values = codes of ``group``.
+
+    Defaults: the first code group by position; every coder with any label except one named
+    "adjudicated". Single-choice groups give nominal data (code name or "none"); multiple-choice
+    groups give sets of code names (``level="multiple"``).
+    """
+    return _extract(session.connection(), coders, group, article_ids)
+
+
+def disagreement_rows(
+    session: Session,
+    *,
+    coders: Sequence[str] | None = None,
+    group: str | None = None,
+    article_ids: Sequence[int] | None = None,
+) -> list[DisagreementRow]:
+    """The sentences where the compared coders' values differ, in article and sentence order."""
+    conn = session.connection()
+    data = _extract(conn, coders, group, article_ids)
+    rows = disagreement_index(data)
+    if rows.size == 0:
+        return []
+    sentence_ids = [int(data.units[r]) for r in rows.tolist()]
+    info: dict[int, tuple[int, str, int, str]] = {}
+    s, a = _sentence.c, _article.c
+    length = s.end - s.start
+    for i in range(0, len(sentence_ids), _IN_CHUNK):
+        chunk = sentence_ids[i : i + _IN_CHUNK]
+        stmt = (
+            select(s.id, a.id, a.title, s.index, func.substr(a.text, s.start + 1, length))
+            .join(_article, a.id == s.article_id)
+            .where(s.id.in_(chunk))
+        )
+        for sid, aid, title, index, text in conn.execute(stmt):
+            info[int(sid)] = (int(aid), str(title), int(index), str(text))
+    out = []
+    for r, sid in zip(rows.tolist(), sentence_ids, strict=True):
+        codes: dict[str, tuple[str, ...]] = {}
+        for j, coder in enumerate(data.coders):
+            c = int(data.codes[r, j])
+            codes[str(coder)] = _as_codes(data.domain[c], data.categories) if c >= 0 else ()
+        aid, title, index, text = info[sid]
+        out.append(DisagreementRow(aid, title, sid, index, text, codes))
+    return out
+
+
+def _as_codes(value: Any, categories: Sequence[Any]) -> tuple[str, ...]:
+    if isinstance(value, frozenset):
+        order = {c: i for i, c in enumerate(categories)}
+        return tuple(sorted(value, key=lambda c: order.get(c, len(order))))
+    return () if value == NONE_VALUE else (str(value),)
+
+
+# -- extraction ----------------------------------------------------------------------------------
+
+
+def _extract(
+    conn: Connection,
+    coders: Sequence[str] | None,
+    group: str | None,
+    article_ids: Sequence[int] | None,
+) -> ReliabilityData:
+    grp = _resolve_group(conn, group)
+    coder_ids, coder_names = _resolve_coders(conn, coders)
+    done = _done_articles(coder_ids, article_ids)
+
+    s = _sentence.c
+    sent = conn.execute(
+        select(s.id).where(s.article_id.in_(done)).order_by(s.article_id, s.index)
+    ).all()
+    sentence_ids = np.fromiter((r[0] for r in sent), dtype=np.int64, count=len(sent))
+
+    lab, code = _label.c, _code.c
+    stmt = (
+        select(lab.sentence_id, lab.coder_id, lab.code_id)
+        .join(_code, code.id == lab.code_id)
+        .join(_sentence, s.id == lab.sentence_id)
+        .where(code.group_id == grp.id)
+        .where(lab.coder_id.in_(coder_ids))
+        .where(s.article_id.in_(done))
+    )
+    raw = conn.execute(stmt).all()
+    # fromiter over the flattened ints: np.array on Row objects probes each for array protocols
+    flat = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw))
+    labels = flat.reshape(len(raw), 3)
+
+    used = set(np.unique(labels[:, 2]).tolist()) if len(labels) else set()
+    code_rows = conn.execute(
+        select(code.id, code.name, code.active)
+        .where(code.group_id == grp.id)
+        .order_by(code.position, code.id)
+    ).all()
+    code_rows = [r for r in code_rows if r[2] or r[0] in used]  # hidden codes only if used
+    code_ids = np.array([r[0] for r in code_rows], dtype=np.int64)
+    code_names = [str(r[1]) for r in code_rows]
+
+    n_units, n_coders = len(sentence_ids), len(coder_ids)
+    row = _positions(sentence_ids, labels[:, 0])
+    col = _positions(np.array(coder_ids, dtype=np.int64), labels[:, 1])
+    cpos = _positions(code_ids, labels[:, 2])
+    log.debug("group %r: %d units, %d coders, %d labels", grp.name, n_units, n_coders, len(labels))
+
+    if not grp.multiple:
+        if NONE_VALUE in code_names:
+            raise AgreementError(
+                f"group {grp.name!r} has a code named {NONE_VALUE!r}, the value used for "
+                "sentences without a code: rename the code"
+            )
+        flat = row * max(n_coders, 1) + col
+        order = np.argsort(flat, kind="stable")
+        dup = np.flatnonzero(flat[order][1:] == flat[order][:-1])
+        if dup.size:
+            k = order[dup[0] + 1]
+            raise AgreementError(
+                f"coder {coder_names[col[k]]!r} has two codes of single-choice group "
+                f"{grp.name!r} on sentence id {int(sentence_ids[row[k]])}"
+            )
+        domain = (*code_names, NONE_VALUE)
+        codes = np.full((n_units, n_coders), len(code_names), dtype=np.int32)
+        codes[row, col] = cpos
+        return ReliabilityData(
+            codes=codes,
+            units=tuple(sentence_ids.tolist()),
+            coders=tuple(coder_names),
+            domain=domain,
+            categories=domain,
+            level="nominal",
+            declared=True,
+        )
+
+    sets = _code_sets(n_units, n_coders, row, col, cpos, len(code_names))
+    uniq, inverse = np.unique(sets.ravel(), return_inverse=True)
+    observed = [frozenset(code_names[b] for b in _bits(int(m))) for m in uniq.tolist()]
+    order_sets = sorted(range(len(observed)), key=lambda i: set_sort_key(observed[i]))
+    rank = np.empty(len(observed), dtype=np.int32)
+    rank[order_sets] = np.arange(len(observed), dtype=np.int32)
+    codes = rank[inverse].reshape(n_units, n_coders) if n_units else sets.astype(np.int32)
+    return ReliabilityData(
+        codes=codes.astype(np.int32),
+        units=tuple(sentence_ids.tolist()),
+        coders=tuple(coder_names),
+        domain=tuple(observed[i] for i in order_sets),
+        categories=tuple(code_names),
+        level="multiple",
+        declared=True,
+    )
+
+
+def _code_sets(
+    n_units: int,
+    n_coders: int,
+    row: npt.NDArray[np.int64],
+    col: npt.NDArray[np.int64],
+    cpos: npt.NDArray[np.int64],
+    n_codes: int,
+) -> npt.NDArray[np.int64] | npt.NDArray[np.object_]:
+    """Each (unit, coder) cell as a bit set of code positions (Python ints past 62 codes)."""
+    if n_codes <= 62:
+        sets = np.zeros((n_units, n_coders), dtype=np.int64)
+        np.bitwise_or.at(sets, (row, col), np.left_shift(np.int64(1), cpos))
+        return sets
+    big = np.zeros((n_units, n_coders), dtype=object)
+    for r, c, p in zip(row.tolist(), col.tolist(), cpos.tolist(), strict=True):
+        big[r, c] = int(big[r, c]) | (1 << p)
+    return big
+
+
+def _bits(mask: int) -> list[int]:
+    return [i for i in range(mask.bit_length()) if mask >> i & 1]
+
+
+def _positions(keys: npt.NDArray[np.int64], values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Index of each value in ``keys`` (every value is known to be present)."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    found = np.searchsorted(keys, values, sorter=order)
+    return order[found].astype(np.int64)
+
+
+def _resolve_group(conn: Connection, name: str | None) -> _Group:
+    g = _group.c
+    rows = conn.execute(select(g.id, g.name, g.multiple, g.uid).order_by(g.position, g.id)).all()
+    if not rows:
+        raise AgreementError("the project has no code groups: add a codebook first")
+    if name is None:
+        r = rows[0]
+    else:
+        hits = [r for r in rows if name in (r[1], r[3])]
+        if not hits:
+            names = ", ".join(repr(r[1]) for r in rows)
+            raise AgreementError(f"no code group {name!r} (groups: {names})")
+        if len(hits) > 1:
+            raise AgreementError(f"{len(hits)} code groups are named {name!r}: pass its uid")
+        r = hits[0]
+    return _Group(int(r[0]), str(r[1]), bool(r[2]))
+
+
+def _resolve_coders(conn: Connection, names: Sequence[str] | None) -> tuple[list[int], list[str]]:
+    c = _coder.c
+    all_rows = conn.execute(select(c.id, c.name).order_by(c.name)).all()
+    by_name = {str(r[1]): int(r[0]) for r in all_rows}
+    if names is None:
+        with_labels = select(_label.c.coder_id).distinct()
+        rows = conn.execute(
+            select(c.id, c.name).where(c.id.in_(with_labels)).order_by(c.name)
+        ).all()
+        chosen = [str(r[1]) for r in rows if r[1] != ADJUDICATED]
+        if not chosen:
+            raise AgreementError("no coder has labelled anything yet")
+    else:
+        chosen = list(names)
+        if not chosen:
+            raise AgreementError("no coders given to compare")
+        if len(set(chosen)) != len(chosen):
+            raise AgreementError("a coder is named twice in the comparison")
+        unknown = [n for n in chosen if n not in by_name]
+        if unknown:
+            known = ", ".join(repr(n) for n in by_name) or "none"
+            raise AgreementError(f"no coder named {unknown[0]!r} (coders: {known})")
+    return [by_name[n] for n in chosen], chosen
+
+
+def _done_articles(coder_ids: Sequence[int], article_ids: Sequence[int] | None) -> Select[Any]:
+    st = _status.c
+    stmt = (
+        select(st.article_id)
+        .where(st.coder_id.in_(list(coder_ids)))
+        .where(st.status == DONE)
+        .group_by(st.article_id)
+        .having(func.count(func.distinct(st.coder_id)) == len(coder_ids))
+    )
+    if article_ids is not None:
+        stmt = stmt.where(st.article_id.in_(list(article_ids)))
+    return stmt
+
+
+__all__ = [
+    "ADJUDICATED",
+    "NONE_VALUE",
+    "DisagreementRow",
+    "disagreement_rows",
+    "reliability_from_project",
+]
