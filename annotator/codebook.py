@@ -7,6 +7,8 @@ file and the line, because the person reading it is editing that file in a text 
 
 from __future__ import annotations
 
+from annotator.errors import AnnotatorError
+
 import difflib
 import json
 import logging
@@ -63,7 +65,7 @@ _GUID = re.compile(
 )
 
 
-class CodebookError(ValueError):
+class CodebookError(AnnotatorError, ValueError):
     """A codebook that cannot be used, with a message that says where and why."""
 
     def __init__(self, message: str, *, line: int | None = None) -> None:

@@ -6,18 +6,19 @@ Every write is one short transaction, durable when the call returns. Reads retur
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from annotator.codebook import Codebook, load_codebook
 from annotator.commands import LabelCommand
 from annotator.errors import (
+    DamagedProjectError,
+    DiskIOError,
     LabelError,
     NotAProjectError,
     NotFoundError,
@@ -27,6 +28,7 @@ from annotator.errors import (
     SchemaTooNewError,
 )
 from annotator.imports import ParsedArticle, TableOptions
+from annotator.models import SCHEMA_VERSION
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import (
     ArticleRecord,
@@ -42,15 +44,25 @@ from annotator.records import (
 from annotator.segmentation import split_span
 from annotator.storage import article_writes, coding_state, label_writes, queries
 from annotator.storage import tables as t
-from annotator.storage.backups import list_backups, take_backup
+from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
 from annotator.storage.codebook_store import CodebookChanges, save_codebook
-from annotator.storage.engine import is_sqlite_file, make_engine
-from annotator.models import SCHEMA_VERSION
+from annotator.storage.engine import (
+    header_problem,
+    make_engine,
+    marked_read_only,
+    probe_write_lock,
+    remove_sidecars_left_by_reader,
+    sidecars,
+    storage_error,
+)
 from annotator.storage.migrations import create_schema, read_schema_version, upgrade
 from annotator.storage.unit_of_work import read_session, write_session
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from annotator.agreement import AgreementReport, ReliabilityData
+    from annotator.storage.reliability_queries import DisagreementRow
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +82,7 @@ class Project:
         self.engine = make_engine(self.path, read_only=read_only)
         self._codebook: ProjectCodebook | None = None
         self._coder_ids: dict[str, int] = {}
+        self._sidecars_before: set[str] | None = None
 
     # -- opening and closing -------------------------------------------------------------
     @classmethod
@@ -94,19 +107,34 @@ class Project:
 
     @classmethod
     def open(
-        cls, path: str | Path, *, read_only: bool | None = None, backup: bool = False
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool | None = None,
+        backup: bool = False,
+        keep_backups: int = DEFAULT_KEEP,
     ) -> Project:
-        """Open an existing project; read-only if asked or if the file can't be written."""
+        """Open an existing project; read-only if asked or if the file is marked read-only.
+
+        Refuses (with one clear line, leaving the file as it was) a file that is damaged, not a
+        project, from a newer annotator, or being written by another program. backup=True takes a
+        rolling backup (the newest keep_backups are kept); the UI calls this in a background job.
+        """
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"{path} does not exist")
         if path.is_dir():
             raise NotAProjectError(f"{path} is a folder, not a project file")
-        if not is_sqlite_file(path):
-            raise NotAProjectError(f"{path.name} is not an annotator project (not a SQLite file)")
+        problem = header_problem(path)
+        if problem is not None:
+            error = NotAProjectError if "not a SQLite" in problem else DamagedProjectError
+            hint = "" if error is NotAProjectError else "; restore a backup"
+            raise error(f"{path.name} {problem}{hint}")
         if read_only is None:
-            read_only = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+            read_only = marked_read_only(path)
+        sidecars_before = sidecars(path)
         project = cls(path, read_only=read_only)
+        project._sidecars_before = sidecars_before
         try:
             if read_only:
                 found = read_schema_version(project.engine, path)
@@ -116,20 +144,23 @@ class Project:
                         "and cannot upgrade a read-only file"
                     )
             else:
-                upgrade(project.engine, path, project.backup)
+                probe_write_lock(project.engine)
+                upgrade(project.engine, path, lambda: project.backup(keep_backups))
                 if backup:
-                    project.backup()
+                    project.backup(keep_backups)
             project.codebook  # noqa: B018  (reads the schema once: a damaged file fails here)
-        except OperationalError as exc:
+        except DBAPIError as exc:
             project.close()
-            if "locked" in str(exc.orig):
+            typed = storage_error(exc)
+            if isinstance(typed, ProjectLockedError):
                 raise ProjectLockedError(
                     f"{path.name} is locked by another program; close it there and try again"
                 ) from exc
-            raise NotAProjectError(f"{path.name} cannot be opened: {exc.orig}") from exc
-        except DatabaseError as exc:
-            project.close()
-            raise NotAProjectError(f"{path.name} is damaged ({exc.orig}); restore a backup") from exc
+            if isinstance(typed, DamagedProjectError | DiskIOError) or typed is None:
+                raise DamagedProjectError(
+                    f"{path.name} is damaged ({exc.orig}); restore a backup"
+                ) from exc
+            raise typed from exc
         except BaseException:
             project.close()
             raise
@@ -137,6 +168,9 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.read_only and self._sidecars_before is not None:
+            remove_sidecars_left_by_reader(self.path, self._sidecars_before)
+            self._sidecars_before = None
 
     def __enter__(self) -> Project:
         return self
@@ -149,9 +183,9 @@ class Project:
     def __repr__(self) -> str:
         return f"Project({str(self.path)!r}{', read_only=True' if self.read_only else ''})"
 
-    def backup(self) -> Path:
-        """Take a rolling backup now (the last five are kept beside the file)."""
-        return take_backup(self.engine, self.path)
+    def backup(self, keep: int = DEFAULT_KEEP) -> Path:
+        """Take a rolling backup now (the newest `keep`, default five, are kept beside the file)."""
+        return take_backup(self.engine, self.path, keep)
 
     def backups(self) -> list[Path]:
         return list_backups(self.path)
@@ -407,6 +441,41 @@ class Project:
             "articles_done": done_counts,
             "backups": len(self.backups()),
         }
+
+    # -- agreement ----------------------------------------------------------------------
+    def reliability_data(
+        self,
+        coders: Sequence[str] | None = None,
+        group: str | None = None,
+        article_ids: Sequence[int] | None = None,
+    ) -> ReliabilityData:
+        """Units: sentences of articles every compared coder marked done; uncoded = "none"."""
+        from annotator.storage.reliability_queries import reliability_from_project
+
+        with read_session(self.engine) as s:
+            return reliability_from_project(s, coders=coders, group=group, article_ids=article_ids)
+
+    def agreement(
+        self,
+        coders: Sequence[str] | None = None,
+        group: str | None = None,
+        bootstrap: int = 1000,
+        seed: int = 20110101,
+    ) -> AgreementReport:
+        """The full agreement report (coefficients overall and per code, interval, matrices)."""
+        from annotator.agreement import compute_report
+
+        return compute_report(
+            self.reliability_data(coders, group), bootstrap=bootstrap, seed=seed
+        )
+
+    def disagreements(
+        self, coders: Sequence[str] | None = None, group: str | None = None
+    ) -> list[DisagreementRow]:
+        from annotator.storage.reliability_queries import disagreement_rows
+
+        with read_session(self.engine) as s:
+            return disagreement_rows(s, coders=coders, group=group)
 
     def find(self, text: str, limit: int = 500) -> list[tuple[int, str, int, int, str]]:
         with read_session(self.engine) as s:

@@ -3,5 +3,8 @@
 from __future__ import annotations
 
 
-class AgreementError(ValueError):
+from annotator.errors import AnnotatorError
+
+
+class AgreementError(AnnotatorError, ValueError):
     """Reliability data that cannot be read or compared; the message says what to change."""

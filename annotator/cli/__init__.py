@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 #: modules that each define ``register(subparsers)``; their handlers return an exit code.
 COMMAND_MODULES = (
     "annotator.cli.project_cmds",
+    "annotator.cli.agreement_cmd",
+    "annotator.cli.exchange_cmds",
 )
 
 AppLauncher = Callable[[argparse.Namespace], int]

@@ -1,0 +1,79 @@
+"""annotator agreement: coefficients from a project or from long-format reliability data."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from annotator.agreement import compute_report, read_long_csv
+from annotator.agreement.formatting import to_csv, to_html, to_json, to_table
+from annotator.agreement.report import AgreementReport
+from annotator.errors import AnnotatorError
+
+FORMATS = {"table": to_table, "json": to_json, "csv": to_csv}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "agreement",
+        help="inter-coder agreement: Krippendorff's alpha, kappas, AC1, per code",
+        description="From a project: units are the sentences of articles every compared coder "
+        "marked done; an uncoded sentence counts as 'none'. With --data: long-format CSV, one "
+        "row per unit, coder and value (an empty value is missing).",
+    )
+    p.add_argument("project", nargs="?", type=Path, help="project file (or use --data)")
+    p.add_argument("--group", help="code group (default: the first)")
+    p.add_argument("--coders", help="comma-separated coders (default: all but 'adjudicated')")
+    p.add_argument("--data", type=Path, help="long-format reliability data (CSV)")
+    p.add_argument("--unit-column", default="unit")
+    p.add_argument("--coder-column", default="coder")
+    p.add_argument("--value-column", default="value")
+    p.add_argument("--level", choices=["nominal", "ordinal", "interval", "ratio"], default="nominal")
+    p.add_argument("--categories", help="comma-separated full category set (default: observed)")
+    p.add_argument("--format", choices=["table", "json", "csv", "html"], default="table")
+    p.add_argument("--bootstrap", type=int, default=1000, help="draws for alpha's interval (0: none)")
+    p.add_argument("--seed", type=int, default=20110101)
+    p.add_argument("--out", type=Path, help="write to this file instead of the terminal")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.set_defaults(handler=cmd_agreement)
+
+
+def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
+    if (args.project is None) == (args.data is None):
+        raise AnnotatorError("give either a project file or --data ratings.csv")
+    if args.data is not None:
+        categories = _split(args.categories)
+        data = read_long_csv(
+            args.data, args.unit_column, args.coder_column, args.value_column,
+            categories=categories, level=args.level,
+        )
+        title = f"Agreement: {args.data.name}"
+    else:
+        from annotator.project import Project
+
+        with Project.open(args.project, read_only=True) as project:
+            data = project.reliability_data(coders=_split(args.coders), group=args.group)
+        title = f"Agreement: {args.project.name}" + (f", {args.group}" if args.group else "")
+    return compute_report(data, bootstrap=args.bootstrap, seed=args.seed), title
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    report, title = report_for(args)
+    text = to_html(report, title) if args.format == "html" else FORMATS[args.format](report)
+    if args.out is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return 0
+    if args.out.exists() and not args.force:
+        raise AnnotatorError(f"{args.out} exists: use --force to overwrite it")
+    tmp = args.out.with_name(args.out.name + ".partial")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(args.out)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _split(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
