@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlmodel import Session
 
 from annotator.errors import LabelError
@@ -102,52 +102,112 @@ def apply_changes(
 ) -> set[int]:
     """Write the changes and their events; returns the ids of the sentences affected.
 
-    Idempotent: adding a label that exists or removing one that doesn't writes nothing.
+    Idempotent: adding a label that exists or removing one that doesn't writes nothing. Set-based
+    (one read of the current labels, then bulk writes), so a bulk apply or a merge of thousands of
+    changes costs a few queries, not a few per change.
     """
-    now = datetime.now(UTC)
-    touched: set[int] = set()
-    events = []
+    changes = list(changes)
+    if not changes:
+        return set()
+    initial = _existing(session, changes)
+    present = set(initial)
+    effective: list[LabelChange] = []
     for ch in changes:
-        where = and_(
-            t.label.c.sentence_id == ch.sentence_id,
-            t.label.c.code_id == ch.code_id,
-            t.label.c.coder_id == ch.coder_id,
-        )
-        exists = session.execute(select(t.label.c.id).where(where)).first() is not None
-        if ch.add and not exists:
-            _check_sentence_and_code(session, ch)
-            session.execute(
-                t.label.insert().values(
-                    sentence_id=ch.sentence_id, code_id=ch.code_id, coder_id=ch.coder_id,
-                    created_at=now,
-                )
-            )
-        elif not ch.add and exists:
-            session.execute(delete(t.label).where(where))
+        key = (ch.sentence_id, ch.code_id, ch.coder_id)
+        if ch.add and key not in present:
+            present.add(key)
+        elif not ch.add and key in present:
+            present.discard(key)
         else:
             continue
-        touched.add(ch.sentence_id)
-        events.append(
+        effective.append(ch)
+    if not effective:
+        return set()
+    to_insert = present - initial
+    to_delete = initial - present
+    _check_targets(session, to_insert)
+    now = datetime.now(UTC)
+    for i in range(0, len(sorted_delete := sorted(to_delete)), 300):
+        chunk = sorted_delete[i : i + 300]
+        session.execute(
+            delete(t.label).where(
+                or_(*(
+                    and_(
+                        t.label.c.sentence_id == sid, t.label.c.code_id == cid,
+                        t.label.c.coder_id == coder,
+                    )
+                    for sid, cid, coder in chunk
+                ))
+            )
+        )
+    if to_insert:
+        session.execute(
+            t.label.insert(),
+            [
+                {"sentence_id": sid, "code_id": cid, "coder_id": coder, "created_at": now}
+                for sid, cid, coder in sorted(to_insert)
+            ],
+        )
+    session.execute(
+        t.label_event.insert(),
+        [
             {
                 "at": now, "coder_id": ch.coder_id, "sentence_id": ch.sentence_id,
                 "code_id": ch.code_id, "action": "add" if ch.add else "remove", "batch": batch,
             }
-        )
-    if events:
-        session.execute(t.label_event.insert(), events)
-        for coder in {e["coder_id"] for e in events}:
-            arts = session.execute(
-                select(t.sentence.c.article_id)
-                .where(t.sentence.c.id.in_([e["sentence_id"] for e in events]))
-                .distinct()
-            ).scalars()
-            for aid in arts:
-                touch_status(session, aid, int(coder))  # type: ignore[call-overload]
+            for ch in effective
+        ],
+    )
+    touched = {ch.sentence_id for ch in effective}
+    pairs = {(ch.sentence_id, ch.coder_id) for ch in effective}
+    article_of = _articles_of(session, touched)
+    for aid, coder in sorted({(article_of[sid], coder) for sid, coder in pairs}):
+        touch_status(session, aid, coder)
     return touched
 
 
-def _check_sentence_and_code(session: Session, ch: LabelChange) -> None:
-    if session.execute(select(t.sentence.c.id).where(t.sentence.c.id == ch.sentence_id)).first() is None:
-        raise LabelError(f"no sentence with id {ch.sentence_id}")
-    if session.execute(select(t.code.c.id).where(t.code.c.id == ch.code_id)).first() is None:
-        raise LabelError(f"no code with id {ch.code_id}")
+def _existing(session: Session, changes: list[LabelChange]) -> set[tuple[int, int, int]]:
+    sentence_ids = sorted({ch.sentence_id for ch in changes})
+    coders = sorted({ch.coder_id for ch in changes})
+    wanted = {(ch.sentence_id, ch.code_id, ch.coder_id) for ch in changes}
+    found: set[tuple[int, int, int]] = set()
+    for i in range(0, len(sentence_ids), 900):
+        chunk = sentence_ids[i : i + 900]
+        rows = session.execute(
+            select(t.label.c.sentence_id, t.label.c.code_id, t.label.c.coder_id).where(
+                t.label.c.sentence_id.in_(chunk), t.label.c.coder_id.in_(coders)
+            )
+        )
+        found.update(key for key in map(tuple, rows) if key in wanted)  # type: ignore[misc]
+    return found
+
+
+def _articles_of(session: Session, sentence_ids: set[int]) -> dict[int, int]:
+    ids = sorted(sentence_ids)
+    out: dict[int, int] = {}
+    for i in range(0, len(ids), 900):
+        out.update(
+            {
+                int(sid): int(aid)
+                for sid, aid in session.execute(
+                    select(t.sentence.c.id, t.sentence.c.article_id).where(
+                        t.sentence.c.id.in_(ids[i : i + 900])
+                    )
+                )
+            }
+        )
+    return out
+
+
+def _check_targets(session: Session, keys: set[tuple[int, int, int]]) -> None:
+    if not keys:
+        return
+    sentence_ids = {k[0] for k in keys}
+    found = set(_articles_of(session, sentence_ids))
+    missing = sentence_ids - found
+    if missing:
+        raise LabelError(f"no sentence with id {min(missing)}")
+    code_ids = sorted({k[1] for k in keys})
+    known = set(session.execute(select(t.code.c.id).where(t.code.c.id.in_(code_ids))).scalars())
+    if set(code_ids) - known:
+        raise LabelError(f"no code with id {min(set(code_ids) - known)}")
