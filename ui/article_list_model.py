@@ -1,0 +1,204 @@
+"""The article list: a table model over the rows of one ``article_summaries`` query.
+
+The summaries are the row cache (no text, so 100,000 stay small); data() never touches the database.
+Filtering and sorting go through ``ArticleFilterProxy``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from annotator.records import ArticleSummary, Status
+from ui import icons
+
+Index = QModelIndex | QPersistentModelIndex
+
+ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2  # (coded, total)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # int(Status)
+
+
+class Column(IntEnum):
+    TITLE = 0
+    SOURCE = 1
+    DATE = 2
+    PROGRESS = 3
+    STATUS = 4
+
+
+HEADERS = {
+    Column.TITLE: "Title",
+    Column.SOURCE: "Source",
+    Column.DATE: "Date",
+    Column.PROGRESS: "Coded",
+    Column.STATUS: "",
+}
+
+_STATUS_ICON = {
+    Status.NOT_STARTED: "status_not_started",
+    Status.IN_PROGRESS: "status_in_progress",
+    Status.DONE: "status_done",
+}
+
+
+class ArticleListModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ArticleSummary] = []
+        self._row_of: dict[int, int] = {}
+
+    # -- loading --------------------------------------------------------------------------
+    def set_summaries(self, summaries: list[ArticleSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(summaries)
+        self._row_of = {s.id: i for i, s in enumerate(self._rows)}
+        self.endResetModel()
+
+    def update_summary(self, article_id: int, **changes: Any) -> None:
+        """Replace fields of one row (e.g. n_coded, status) and repaint that row only."""
+        row = self._row_of.get(article_id)
+        if row is None:
+            return
+        self._rows[row] = dataclasses.replace(self._rows[row], **changes)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def row_of(self, article_id: int) -> int | None:
+        return self._row_of.get(article_id)
+
+    def summary(self, row: int) -> ArticleSummary:
+        return self._rows[row]
+
+    def summary_of(self, article_id: int) -> ArticleSummary | None:
+        row = self._row_of.get(article_id)
+        return None if row is None else self._rows[row]
+
+    def article_ids(self) -> list[int]:
+        return [s.id for s in self._rows]
+
+    # -- Qt model -------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Status" if section == Column.STATUS else HEADERS[Column(section)]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        s = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == Column.TITLE:
+                return s.title or "(untitled)"
+            if col == Column.SOURCE:
+                return s.source
+            if col == Column.DATE:
+                return s.date
+            if col == Column.PROGRESS:
+                return f"{s.n_coded}/{s.n_sentences}"
+            if col == Column.STATUS:
+                return None
+        elif role == SORT_ROLE:
+            if col == Column.TITLE:
+                return s.title.casefold()
+            if col == Column.SOURCE:
+                return s.source.casefold()
+            if col == Column.DATE:
+                return s.date
+            if col == Column.PROGRESS:
+                return s.n_coded / s.n_sentences if s.n_sentences else 0.0
+            if col == Column.STATUS:
+                return int(s.status)
+        elif role == Qt.ItemDataRole.DecorationRole and col == Column.STATUS:
+            return icons.icon(_STATUS_ICON[s.status])
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if col == Column.STATUS:
+                return s.status.label
+            if col == Column.PROGRESS:
+                return f"you have coded {s.n_coded} of {s.n_sentences} sentences"
+            if col == Column.TITLE:
+                return s.title
+        elif role == ARTICLE_ID_ROLE:
+            return s.id
+        elif role == PROGRESS_ROLE:
+            return (s.n_coded, s.n_sentences)
+        elif role == STATUS_ROLE:
+            return int(s.status)
+        elif role == Qt.ItemDataRole.TextAlignmentRole and col == Column.STATUS:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+
+class ArticleFilterProxy(QSortFilterProxyModel):
+    """Filter by text (title or source) and status; sort by the sort role.
+
+    With no filter set, filterAcceptsRow answers at once, so 100,000 rows stay quick.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._status: Status | None = None
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_text(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_text", text.strip().casefold()))
+
+    def set_status(self, status: Status | None) -> None:
+        self._refilter(lambda: setattr(self, "_status", status))
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        if hasattr(self, "endFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._text and self._status is None:
+            return True
+        model = self.sourceModel()
+        if not isinstance(model, ArticleListModel):
+            return True
+        s = model.summary(source_row)
+        if self._status is not None and s.status != self._status:
+            return False
+        if self._text:
+            return self._text in s.title.casefold() or self._text in s.source.casefold()
+        return True

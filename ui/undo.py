@@ -1,0 +1,49 @@
+"""The one QUndoCommand adapter: a core LabelCommand on the window's QUndoStack.
+
+redo() applies the core command (one committed transaction), undo() reverts it; after each the
+window is told which LabelChanges now hold so it repaints only those rows.
+
+The window applies the command *before* pushing it (applied=True), so a failed write raises in the
+slot and never leaves a phantom entry on the stack; the stack's first redo() then only repaints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.commands import ChangeSink, LabelCommand
+from annotator.records import LabelChange
+
+#: on_changed(changes now in effect, affected sentence ids)
+ChangeListener = Callable[[Sequence[LabelChange], set[int]], None]
+
+
+class LabelUndoCommand(QUndoCommand):
+    def __init__(
+        self,
+        project: ChangeSink,
+        command: LabelCommand,
+        on_changed: ChangeListener,
+        *,
+        applied: bool = False,
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__(command.text, parent)
+        self.project = project
+        self.command = command
+        self.on_changed = on_changed
+        self._applied = applied
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            self.on_changed(self.command.changes, self.command.sentence_ids)
+            return
+        affected = self.command.apply(self.project)
+        self.on_changed(self.command.changes, affected)
+
+    def undo(self) -> None:
+        affected = self.command.revert(self.project)
+        self.on_changed(tuple(ch.inverse() for ch in reversed(self.command.changes)), affected)
