@@ -37,3 +37,23 @@ class LabelError(AnnotatorError):
 
 class Cancelled(AnnotatorError):
     """Long work stopped because the user cancelled it; nothing of it was kept."""
+
+
+class DamagedProjectError(NotAProjectError):
+    """The project file is corrupt (truncated, overwritten); a backup is the way back."""
+
+
+class ChangeNotSavedError(ProjectError):
+    """A write failed at the storage level; it was rolled back, earlier work is kept."""
+
+
+class DiskFullError(ChangeNotSavedError):
+    """The disk (or the file system's quota) is full."""
+
+
+class WriteDeniedError(ChangeNotSavedError):
+    """The file, its folder or the disk cannot be written (permissions, read-only medium)."""
+
+
+class DiskIOError(ChangeNotSavedError):
+    """The system reported an I/O error (failing disk, removed drive, lost network share)."""

@@ -6,6 +6,7 @@ Every write is one short transaction, durable when the call returns. Reads retur
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -149,21 +150,23 @@ class Project:
                 if backup:
                     project.backup(keep_backups)
             project.codebook  # noqa: B018  (reads the schema once: a damaged file fails here)
-        except DBAPIError as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
             project.close()
             typed = storage_error(exc)
+            reason = exc.orig if isinstance(exc, DBAPIError) else exc
             if isinstance(typed, ProjectLockedError):
                 raise ProjectLockedError(
                     f"{path.name} is locked by another program; close it there and try again"
                 ) from exc
             if isinstance(typed, DamagedProjectError | DiskIOError) or typed is None:
                 raise DamagedProjectError(
-                    f"{path.name} is damaged ({exc.orig}); restore a backup"
+                    f"{path.name} is damaged ({reason}); restore a backup"
                 ) from exc
             raise typed from exc
         except BaseException:
             project.close()
             raise
+        log.debug("opened %s (read_only=%s, backup=%s)", path, read_only, backup)
         return project
 
     def close(self) -> None:

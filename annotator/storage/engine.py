@@ -6,14 +6,34 @@ Reads begin DEFERRED; writes begin IMMEDIATE so that a writer takes the lock up 
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
+from annotator.errors import (
+    AnnotatorError,
+    DamagedProjectError,
+    DiskFullError,
+    DiskIOError,
+    ProjectLockedError,
+    WriteDeniedError,
+)
+
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 10_000
+OPEN_LOCK_TIMEOUT_MS = 3_000
+"""How long opening for writing waits for another program's write lock before refusing."""
+SIDECAR_SUFFIXES = ("-wal", "-shm")
+NOT_SAVED = "the last change was not saved"
 SQLITE_HEADER = b"SQLite format 3\x00"
 WRITE_OPTION = "annotator_write"
 
@@ -26,10 +46,139 @@ def is_sqlite_file(path: Path) -> bool:
         return False
 
 
+def header_problem(path: Path) -> str | None:
+    """Why the file cannot be a whole SQLite database, judged from its 100-byte header; else None.
+
+    A file cut short (a copy interrupted, a sync client that gave up) can still answer its first
+    queries, so the size the header promises is checked before any connection touches the file.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if len(head) < 100 or head[:16] != SQLITE_HEADER:
+        return "is not an annotator project (not a SQLite file)"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return "is damaged (impossible page size in its header)"
+    pages = int.from_bytes(head[28:32], "big")
+    header_count_valid = head[24:28] == head[92:96]
+    wal = Path(str(path) + "-wal")
+    wal_has_frames = wal.exists() and wal.stat().st_size > 0
+    if header_count_valid and not wal_has_frames and size < pages * page_size:
+        return f"is damaged: cut short at {size:,} of {pages * page_size:,} bytes"
+    if size % page_size:
+        return "is damaged: its size is not a whole number of pages"
+    return None
+
+
+def marked_read_only(path: Path) -> bool:
+    """True if the file can't be written by us, or has no write bit at all.
+
+    The mode bits count even for root (who may write anyway): a researcher who marks a file
+    read-only means it, whoever runs the program.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return True
+    no_write_bits = not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    return no_write_bits or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def sidecars(path: Path) -> set[str]:
+    """Which of the WAL side files (-wal, -shm) exist beside the project now."""
+    return {s for s in SIDECAR_SUFFIXES if Path(str(path) + s).exists()}
+
+
+def remove_sidecars_left_by_reader(path: Path, existed_before: set[str]) -> None:
+    """Let SQLite delete the -wal/-shm that a read-only connection had to create.
+
+    A read-only connection cannot remove them itself. A plain connection that reads and closes
+    does so safely: SQLite deletes them only when it is the last connection, after a checkpoint
+    of an empty log, so the database bytes stay as they were.
+    """
+    if existed_before or not sidecars(path) or not os.access(path.parent, os.W_OK):
+        return
+    try:
+        conn = sqlite3.connect(str(path), timeout=0.5)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        log.debug("left the WAL side files of %s in place: %s", path, exc)
+
+
+def storage_error(exc: BaseException) -> AnnotatorError | None:
+    """The typed error a researcher can act on for a failed SQLite call, or None if it isn't one.
+
+    Keyed on SQLite's primary result code, so it holds whatever the wording of the message.
+    """
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(orig, sqlite3.Error):
+        return None
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    detail = str(orig)
+    if primary == sqlite3.SQLITE_FULL:
+        return DiskFullError(f"the disk is full: {NOT_SAVED}; free some space and try again")
+    if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+        return WriteDeniedError(
+            f"the project file cannot be written (permission denied or read-only disk): {NOT_SAVED}"
+        )
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return ProjectLockedError(
+            "the project is busy in another window or program "
+            f"(waited {BUSY_TIMEOUT_MS // 1000} s): {NOT_SAVED}; try again"
+        )
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return WriteDeniedError(
+            "the project file or its folder can no longer be opened for writing (moved, drive "
+            f"removed, permissions or a read-only disk): {NOT_SAVED}"
+        )
+    if primary == sqlite3.SQLITE_IOERR:
+        return DiskIOError(f"the disk reported an error ({detail}): {NOT_SAVED}")
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return DamagedProjectError(
+            f"the project file is damaged ({detail}): restore a backup (File > Restore backup)"
+        )
+    return None
+
+
+def probe_write_lock(engine: Engine, timeout_ms: int | None = None) -> None:
+    """Take and drop the write lock, so a file another program is writing is refused at open.
+
+    Without this, opening succeeds (WAL lets readers in) and the first label waits the whole busy
+    timeout and fails; refusing up front is the clearer message.
+    """
+    raw = engine.raw_connection()
+    try:
+        dbapi: Any = raw.driver_connection
+        wait = OPEN_LOCK_TIMEOUT_MS if timeout_ms is None else timeout_ms
+        dbapi.execute(f"PRAGMA busy_timeout={int(wait)}")
+        try:
+            dbapi.execute("BEGIN IMMEDIATE")
+            dbapi.execute("ROLLBACK")
+        finally:
+            dbapi.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        raw.close()
+
+
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    """An engine for one project file, with foreign keys, WAL and a busy timeout on every connection."""
+    """An engine for one project file: foreign keys, WAL and a busy timeout on every connection."""
     if read_only:
         uri = f"file:{path.resolve().as_posix()}?mode=ro"
+        if not os.access(path.parent, os.W_OK) and not Path(str(path) + "-shm").exists():
+            # A WAL file can't be read where its -shm can't be created; with no -shm no one has
+            # it open, so reading it as an immutable file is safe.
+            uri += "&immutable=1"
 
         def creator() -> sqlite3.Connection:
             return sqlite3.connect(
@@ -51,7 +200,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if not read_only:
+        if not read_only and cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             cur.execute("PRAGMA journal_mode=WAL")
         # FULL: a commit is on disk when it returns, so a label shown is a label kept even
         # through a power cut; in WAL mode that costs one fsync of the log per commit.
@@ -92,10 +241,14 @@ def backup_to(engine: Engine, target: Path) -> None:
         dest = sqlite3.connect(str(target))
         try:
             raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+            # The copy is a self-contained file: no WAL to lose if it is moved or mailed alone.
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
     finally:
         raw.close()
+    with contextlib.suppress(OSError), target.open("rb+") as fh:
+        os.fsync(fh.fileno())
 
 
 def checkpoint(engine: Engine) -> None:

@@ -1,20 +1,34 @@
-"""Short sessions: one per user action or background job, committed or rolled back as a whole."""
+"""Short sessions: one per user action or background job, committed or rolled back as a whole.
+
+This is also the one place where SQLite's failures become typed errors (disk full, no
+permission, locked, I/O error, damaged file): every caller gets a message one can act on.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from annotator.storage.engine import writer
+from annotator.storage.engine import storage_error, writer
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
-        yield session
+        try:
+            yield session
+        except DBAPIError as exc:
+            typed = storage_error(exc)
+            if typed is None:
+                raise
+            raise typed from exc
 
 
 @contextmanager
@@ -24,6 +38,22 @@ def write_session(engine: Engine) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+        except DBAPIError as exc:
+            _rollback(session)
+            typed = storage_error(exc)
+            if typed is None:
+                raise
+            log.warning("write failed and was rolled back: %s", exc.orig)
+            raise typed from exc
         except BaseException:
-            session.rollback()
+            _rollback(session)
             raise
+
+
+def _rollback(session: Session) -> None:
+    # After an I/O error SQLite may already have rolled back; a second failure must not hide
+    # the first one, which is the one the researcher needs to see.
+    try:
+        session.rollback()
+    except DBAPIError as exc:
+        log.warning("rollback after a failed write also failed: %s", exc.orig)
