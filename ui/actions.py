@@ -67,6 +67,14 @@ SPECS: tuple[ActionSpec, ...] = (
         "Bring other coders' project files into this one",
         writes=True,
     ),
+    ActionSpec(
+        "restore_backup",
+        "&Restore backup…",
+        (),
+        "restore",
+        "Put back one of the backups taken automatically when the project was opened",
+        writes=True,
+    ),
     ActionSpec("switch_coder", "S&witch coder…", (), "coder", "Code as another person"),
     ActionSpec("quit", "&Quit", (SK.Quit, "Ctrl+Q"), "quit", "Close annotator"),
     # Edit / coding

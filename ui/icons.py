@@ -16,6 +16,7 @@ GLYPHS: dict[str, str] = {
     "codebook": "mdi6.book-open-variant",
     "export": "mdi6.export",
     "merge": "mdi6.call-merge",
+    "restore": "mdi6.backup-restore",
     "quit": "mdi6.exit-to-app",
     "undo": "mdi6.undo",
     "redo": "mdi6.redo",

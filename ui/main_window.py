@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
             "load_codebook": self.load_codebook_dialog,
             "export": self.open_export,
             "merge": self.open_merge,
+            "restore_backup": self.restore_backup,
             "switch_coder": self.switch_coder,
             "quit": self.close,
             "clear": self.clear_codes,
@@ -177,7 +178,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        for action_id in ("import", "load_codebook", "export", "merge"):
+        for action_id in ("import", "load_codebook", "export", "merge", "restore_backup"):
             file_menu.addAction(a[action_id])
         file_menu.addSeparator()
         file_menu.addAction(a["switch_coder"])
@@ -334,6 +335,8 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         if project.read_only:
             self.statusBar().showMessage(f"{path.name} is open read-only: labels cannot be changed")
+        else:
+            self._take_backup_in_background()
         self.sentence_view.setFocus()
 
     def _close_project(self) -> None:
@@ -864,6 +867,36 @@ class MainWindow(QMainWindow):
     def open_merge(self) -> None:
         if self.project is not None and self._writable_or_say():
             lazy_call(self, "ui.merge_dialog", "open_merge", self, self.project, self._merged)
+
+    def restore_backup(self) -> None:
+        """File > Restore backup: the project is closed, replaced by the backup, and reopened."""
+        if self.project is None or not self._writable_or_say():
+            return
+        from ui.backup_dialog import open_restore_backup
+
+        path = self.project.path
+        reopened = open_restore_backup(self, path, close_project=self._close_project)
+        if reopened is not None:
+            self._open_safely(reopened)
+
+    def _take_backup_in_background(self) -> None:
+        """A rolling backup on every open, off the GUI thread (the last five are kept)."""
+        project = self.project
+        if project is None or project.read_only:
+            return
+        from ui.workers import start_job
+
+        def done(saved: object) -> None:
+            log.info("backup taken: %s", saved)
+
+        def failed(exc: BaseException, details: str) -> None:
+            log.warning("backup on open failed: %s", exc)
+            self.statusBar().showMessage(f"Could not take a backup: {exc}", 10_000)
+
+        start_job(
+            self, "Backup", lambda _progress, _cancel: project.backup(), done,
+            on_error=failed, writes=True, show_dialog=False,
+        )
 
     def _merged(self) -> None:
         assert self.project is not None

@@ -323,3 +323,40 @@ def test_first_label_marks_the_article_in_progress_in_the_header(
     assert window.article_panel.meta_label.text().endswith("not started")
     press(qtbot, window, "m")
     assert window.article_panel.meta_label.text().endswith("in progress")
+
+
+def test_opening_a_project_takes_a_backup_in_the_background(
+    window: MainWindow, qtbot: QtBot, demo_path: Path
+) -> None:
+    assert window.project is not None
+    qtbot.waitUntil(lambda: len(window.project.backups()) == 1, timeout=10_000)  # type: ignore[union-attr]
+
+
+def test_restore_backup_puts_the_backup_back_and_reopens(
+    make_window: MakeWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.backup_dialog as backup_dialog
+    from annotator.demo import build_demo
+    from annotator.storage.backups import restore_backup
+
+    build_demo(tmp_path / "own.annotator").close()
+    window = make_window(tmp_path / "own.annotator", "carol")
+    assert window.project is not None
+    qtbot.waitUntil(lambda: len(window.project.backups()) == 1, timeout=10_000)  # type: ignore[union-attr]
+    backup = window.project.backups()[0]
+    window.sentence_view.setFocus()
+    qtbot.keyClick(window.sentence_view, "m")
+    article = window.current_article_id()
+    assert article is not None
+    assert "carol" in {c for pairs in window.project.labels(article).values() for c, _ in pairs}
+
+    def choose_first(parent: object, path: Path, close_project: Callable[[], None]) -> Path:
+        close_project()
+        restore_backup(path, backup)
+        return path
+
+    monkeypatch.setattr(backup_dialog, "open_restore_backup", choose_first)
+    window.registry["restore_backup"].trigger()
+    assert window.project is not None
+    restored = window.project.labels(article)
+    assert "carol" not in {c for pairs in restored.values() for c, _ in pairs}
