@@ -7,8 +7,6 @@ file and the line, because the person reading it is editing that file in a text 
 
 from __future__ import annotations
 
-from annotator.errors import AnnotatorError
-
 import difflib
 import json
 import logging
@@ -22,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator
 from pydantic import model_validator as _model_validator
 
+from annotator.errors import AnnotatorError
 from annotator.paths import default_codebook_path
 
 log = logging.getLogger(__name__)
@@ -480,7 +479,13 @@ def parse_codebook_yaml(text: str, origin: str = "<string>") -> Codebook:
             f"{origin}: larger than {MAX_CODEBOOK_BYTES // (1024 * 1024)} MB; not a codebook"
         )
     reader = _YamlReader(origin)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        raise CodebookError(
+            f"{origin}: character #x{int(exc.character):04x} at position {exc.position} is not "
+            "allowed in YAML: this is not a codebook text file"
+        ) from None
     try:
         root = loader.get_single_node()
     except _AliasFound as found:

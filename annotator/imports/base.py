@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Files larger than this are refused unread: no news article is that big, a hostile file may be."""
 
+MAX_ARTICLE_FILE_BYTES = 32 * 1024 * 1024
+"""A .txt/.md/.html file is one article: larger ones are refused unread (a book, a dump)."""
+
+MAX_ARTICLE_CHARS = 16_000_000
+"""Longest text one article may have, whatever its format (a .docx or .pdf, a table cell)."""
+
 TITLE_MAX_CHARS = 200
 
 
@@ -33,6 +39,10 @@ class ImportProblem:
 
     origin: str
     message: str
+
+    def __post_init__(self) -> None:
+        # One line, whatever went into it (a column name or a file name may hold a line break).
+        object.__setattr__(self, "message", " ".join(self.message.split()))
 
 
 @dataclass(frozen=True)

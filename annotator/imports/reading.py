@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator.imports.base import (
+    MAX_ARTICLE_CHARS,
+    MAX_ARTICLE_FILE_BYTES,
     MAX_FILE_BYTES,
     ImportProblem,
     ParsedArticle,
@@ -51,35 +53,57 @@ def read_path(
         yield unsupported
         return
     try:
-        data = _read_bounded(path)
         suffix = path.suffix.lower()
         single = _SINGLE_ARTICLE.get(suffix)
+        limit = MAX_ARTICLE_FILE_BYTES if suffix in _PLAIN_ARTICLE else MAX_FILE_BYTES
+        data = _read_bounded(path, limit)
         if single is not None:
             # The whole article is built before it is yielded: never half a file.
-            yield single(data, origin)
+            article = single(data, origin)
+            yield _checked_length(article)
         elif suffix in (".jsonl", ".ndjson"):
-            yield from read_jsonl(data, origin, options)
+            yield from map(_checked_length, read_jsonl(data, origin, options))
         else:
-            yield from read_delimited(data, origin, options, "\t" if suffix == ".tsv" else None)
+            rows = read_delimited(data, origin, options, "\t" if suffix == ".tsv" else None)
+            yield from map(_checked_length, rows)
     except UnreadableFile as problem:
         logger.info("not imported: %s: %s", origin, problem.message)
         yield ImportProblem(origin, problem.message)
 
 
-def _read_bounded(path: Path) -> bytes:
+_PLAIN_ARTICLE = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+
+
+def _checked_length(item: ParsedArticle | ImportProblem) -> ParsedArticle | ImportProblem:
+    if isinstance(item, ParsedArticle) and len(item.text) > MAX_ARTICLE_CHARS:
+        return ImportProblem(
+            item.origin,
+            f"text of {len(item.text):,} characters is longer than the limit for one article "
+            f"({MAX_ARTICLE_CHARS:,}): split it into several files",
+        )
+    return item
+
+
+def _read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, refusing big, special and empty files before reading them whole."""
-    too_big = f"file is larger than the {MAX_FILE_BYTES // _MIB} MiB limit"
+    if limit == MAX_FILE_BYTES:
+        too_big = f"file is larger than the {MAX_FILE_BYTES // _MIB} MiB limit"
+    else:
+        too_big = (
+            f"file is larger than the {limit // _MIB} MiB limit for one article: split it into "
+            "several files, or import it as a table (.csv/.jsonl) of articles"
+        )
     try:
         # Stat before opening: opening a FIFO would block until someone writes to it.
         if not stat.S_ISREG(path.stat().st_mode):
             raise UnreadableFile("not a regular file")
         with path.open("rb") as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+            if os.fstat(handle.fileno()).st_size > limit:
                 raise UnreadableFile(too_big)
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as error:
         raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > limit:
         raise UnreadableFile(too_big)  # it grew while we looked
     if not data or data.isspace():
         raise UnreadableFile("empty file")

@@ -147,6 +147,6 @@ def test_oversized_file_is_refused_without_reading_it(
 ) -> None:
     import annotator.imports.reading as reading
 
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_ARTICLE_FILE_BYTES", 1000)
     path = write(tmp_path, "a.txt", b"x" * 1001)
     assert "larger than" in read_problem(path).message
