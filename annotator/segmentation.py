@@ -39,20 +39,6 @@ _MAX_WRAP_WIDTH = 110
 _MIN_WRAP_WIDTH = 40
 
 
-def _lines(text: str) -> Iterator[Span | None]:
-    """Each physical line stripped, or None for a whitespace-only line."""
-    pos = 0
-    # Line ends are those of str.splitlines: \n, \r\n, \r, \v, \f, \x1c-\x1e, \x85, \u2028/9.
-    for line in text.splitlines(keepends=True):
-        core = line.strip()
-        if core:
-            left = pos + len(line) - len(line.lstrip())
-            yield left, left + len(core)
-        else:
-            yield None
-        pos += len(line)
-
-
 def _stripped(text: str, start: int, end: int) -> Span | None:
     """The span without surrounding whitespace, or None if nothing is left."""
     piece = text[start:end]
@@ -71,20 +57,22 @@ def _blocks(text: str) -> list[Span]:
     typical hard wrap (text pasted from PDFs or e-mails). A list item, or a line after one ending
     in ":", always starts a new block.
     """
-    paragraph: list[Span] = []
     blocks: list[Span] = []
-
-    def flush() -> None:
-        if paragraph:
-            blocks.extend(_join_wrapped(text, paragraph))
-            paragraph.clear()
-
-    for span in _lines(text):
-        if span is None:
-            flush()  # a blank line ends the paragraph
-        else:
-            paragraph.append(span)
-    flush()
+    paragraph: list[Span] = []  # stripped lines since the last blank line
+    pos = 0
+    # Line ends are those of str.splitlines: \n, \r\n, \r, \v, \f, \x1c-\x1e, \x85, \u2028/9;
+    # all of them are whitespace, so stripping a line also drops its end.
+    for line in text.splitlines(keepends=True):
+        rest = line.lstrip()
+        if rest:
+            left = pos + len(line) - len(rest)
+            paragraph.append((left, left + len(rest.rstrip())))
+        elif paragraph:  # a blank line ends the paragraph
+            blocks.extend(_join_wrapped(text, paragraph) if len(paragraph) > 1 else paragraph)
+            paragraph = []
+        pos += len(line)
+    if paragraph:
+        blocks.extend(_join_wrapped(text, paragraph) if len(paragraph) > 1 else paragraph)
     return blocks
 
 
@@ -136,11 +124,28 @@ _NEW_SENTENCE = re.compile(r"\s+[\"'“‘(]?[A-Z]")
 _OPENERS = "([{\"'“‘«"
 
 
+# Unicode spaces around which sentencex 1.0.32 can panic ("not a char boundary"); replaced by a
+# plain space of the same length (one code point), so offsets are unchanged.
+_ODD_SPACES = re.compile(r"[^\S\n\r\t ]")
+# Last resort when the library fails: a sentence ends at . ! ? (and closing quotes or brackets)
+# before white space and an upper-case letter, digit or opening quote.
+_FALLBACK_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
 def _sentencex_spans(text: str, language: str = "en") -> list[Span]:
-    return [
-        (b["start_index"], b["end_index"])
-        for b in sentencex.get_sentence_boundaries(language, text)
-    ]
+    """Sentence starts from sentencex; never raises (its Rust panics are BaseExceptions)."""
+    for attempt in (text, _ODD_SPACES.sub(" ", text)):
+        try:
+            return [
+                (b["start_index"], b["end_index"])
+                for b in sentencex.get_sentence_boundaries(language, attempt)
+            ]
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # pyo3_runtime.PanicException derives from BaseException
+            logger.warning("sentencex failed on a text of %d characters", len(text))
+    starts = [0, *(m.end() for m in _FALLBACK_END.finditer(text))]
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
 
 
 def _missed_ends(text: str) -> Iterator[int]:

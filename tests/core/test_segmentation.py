@@ -220,3 +220,10 @@ def test_validate_spans_reports_overlap() -> None:
 def test_validate_spans_reports_span_outside_text() -> None:
     with pytest.raises(SegmentationError, match="not inside the text"):
         validate_spans(TEXT, [(0, 28), (29, 80)])
+
+
+def test_a_text_that_makes_sentencex_panic_still_gets_valid_spans() -> None:
+    """sentencex 1.0.32 panics ("not a char boundary") near odd Unicode spaces."""
+    text = "Z\u2029.) TheČȘȸ!Київ. 🙂…"
+    spans = segment(text)
+    validate_spans(text, spans)
