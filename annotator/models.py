@@ -172,3 +172,20 @@ class Memo(SQLModel, table=True):
     sentence_id: int | None = Field(default=None, foreign_key="sentence.id", ondelete="CASCADE")
     text: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = _ts()
+
+
+class Adjudication(SQLModel, table=True):
+    """A lead researcher's final decision on one sentence for one code group.
+
+    The decided codes themselves are labels of the coder named "adjudicated" (so they export and
+    compare like any coder's); this row remembers that a decision was made, including "none".
+    """
+
+    __tablename__ = "adjudication"
+    __table_args__ = (UniqueConstraint("sentence_id", "group_id", name="uq_adjudication"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sentence_id: int = Field(foreign_key="sentence.id", ondelete="CASCADE", index=True)
+    group_id: int = Field(foreign_key="code_group.id", ondelete="CASCADE")
+    decided_by: str = ""
+    decided_at: datetime = _ts()
+    note: str = ""  # "agreement" for auto-accepted sentences, else free text

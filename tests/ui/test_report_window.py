@@ -1,0 +1,262 @@
+"""The agreement report window: figures as the core computes them, exports, jumps, recompute."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from annotator.codebook import default_codebook
+from annotator.project import Project
+from annotator.records import LabelChange, Status
+from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
+from annotator.storage.unit_of_work import write_session
+from ui.report_models import VALUE_ROLE, CoefficientModel
+from ui.report_window import ReportWindow, open_report
+
+MakeProject = Callable[..., Project]
+
+
+class Jumps:
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, article_id: int, sentence_id: int) -> None:
+        self.calls.append((article_id, sentence_id))
+
+
+@pytest.fixture
+def demo(make_project: MakeProject) -> Project:
+    return make_project("demo", demo=True)
+
+
+def open_window(qtbot: object, project: Project, jumps: Jumps | None = None) -> ReportWindow:
+    window = open_report(None, project, jumps or Jumps())
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # qtbot closes it again
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.report is not None, timeout=20_000)  # type: ignore[attr-defined]
+    return window
+
+
+def add_copy_coder(project: Project, source: str, name: str) -> None:
+    """A third coder who coded exactly like ``source`` and finished every article."""
+    cid = project.coder_id(name)
+    changes = []
+    for aid in project.article_ids():
+        for sid, pairs in project.labels(aid, coders=[source]).items():
+            for _coder, code in pairs:
+                changes.append(LabelChange(sid, project.code(code).id, cid, add=True))
+        project.set_status(aid, name, Status.DONE)
+    project.apply_changes(changes)
+
+
+def make_coded_project(path: Path, n_articles: int, per_article: int, seed: int = 7) -> Project:
+    """Two coders who finished every article and agree on about 80% of the sentences."""
+    project = Project.create(path, codebook=default_codebook())
+    rng = random.Random(seed)
+    batch = []
+    for a in range(n_articles):
+        sentences = [f"Report {a} sentence {i} about the front." for i in range(per_article)]
+        spans, at = [], 0
+        for s in sentences:
+            spans.append((at, at + len(s)))
+            at += len(s) + 1
+        text = " ".join(sentences)
+        batch.append(NewArticle(text=text, spans=spans, content_hash=content_hash(text),
+                                title=f"Article {a}"))
+    with write_session(project.engine) as session:
+        ids = insert_articles(session, batch)
+    codes = [c.id for c in project.codebook.groups[0].codes]
+    anna, ben = project.coder_id("anna"), project.coder_id("ben")
+    changes = []
+    for aid in ids:
+        for sent in project.sentences(aid):
+            pick = rng.choice([*codes, None])
+            other = pick if rng.random() < 0.8 else rng.choice([*codes, None])
+            if pick is not None:
+                changes.append(LabelChange(sent.id, pick, anna, add=True))
+            if other is not None:
+                changes.append(LabelChange(sent.id, other, ben, add=True))
+    project.apply_changes(changes)
+    for aid in ids:
+        project.set_status(aid, "anna", Status.DONE)
+        project.set_status(aid, "ben", Status.DONE)
+    return project
+
+
+def test_coefficients_shown_are_the_projects(qtbot: object, demo: Project) -> None:
+    window = open_window(qtbot, demo)
+    expected = demo.agreement()
+    model = window.coefficient_model
+    for col, key in enumerate(CoefficientModel.KEYS):
+        if key is None:
+            continue
+        assert model.index(0, col).data(VALUE_ROLE) == pytest.approx(
+            expected.coefficients[key].value
+        )
+    ci = expected.alpha_ci95
+    assert ci is not None
+    assert model.index(0, CoefficientModel.CI).data() == f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+    assert model.rowCount() == 1 + len(expected.per_code)
+    window.close()
+
+
+def test_interpretation_is_written_not_only_coloured(qtbot: object, demo: Project) -> None:
+    window = open_window(qtbot, demo)
+    text = window.coefficient_model.index(0, CoefficientModel.VERDICT).data()
+    alpha = demo.agreement(bootstrap=0).coefficients["krippendorff_alpha"].value
+    assert alpha is not None
+    assert text.startswith("reliable" if alpha >= 0.8 else "tentative" if alpha >= 0.667
+                           else "unreliable")
+    window.close()
+
+
+def test_changing_the_coders_recomputes(qtbot: object, demo: Project) -> None:
+    add_copy_coder(demo, "anna", "carol")
+    window = open_window(qtbot, demo)
+    assert window.report is not None and window.report.n_coders == 3
+    window.set_coders(["anna", "carol"])
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: window.computed_for == (("anna", "carol"), window.selected_group()),
+        timeout=20_000,
+    )
+    assert window.report is not None
+    assert window.report.coefficients["percent_agreement"].value == 1.0
+    assert window.disagreement_model.rowCount() == 0
+    window.close()
+
+
+def test_fewer_than_two_coders_shows_no_figures(qtbot: object, demo: Project) -> None:
+    window = open_window(qtbot, demo)
+    window.set_coders(["anna"])
+    qtbot.waitUntil(lambda: window.report is None, timeout=5000)  # type: ignore[attr-defined]
+    assert "two coders" in window.summary_label.text()
+    assert not window.html_action.isEnabled()
+    window.close()
+
+
+def test_double_click_on_a_disagreement_jumps_there(qtbot: object, demo: Project) -> None:
+    jumps = Jumps()
+    window = open_window(qtbot, demo, jumps)
+    window.tabs.setCurrentIndex(3)
+    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    view = window.disagreement_view
+    index = window.disagreement_model.index(1, 2)
+    qtbot.waitUntil(lambda: view.visualRect(index).height() > 0)  # type: ignore[attr-defined]
+    rect = view.visualRect(index)
+    # a real double-click starts with a press (QTest's double-click event alone has none)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,  # type: ignore[attr-defined]
+                     pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,  # type: ignore[attr-defined]
+                      pos=rect.center())
+    row = demo.disagreements()[1]
+    assert jumps.calls[-1] == (row.article_id, row.sentence_id)
+    window.close()
+
+
+def test_enter_on_a_disagreement_jumps_there(qtbot: object, demo: Project) -> None:
+    jumps = Jumps()
+    window = open_window(qtbot, demo, jumps)
+    window.tabs.setCurrentIndex(3)
+    view = window.disagreement_view
+    view.setFocus()
+    view.setCurrentIndex(window.disagreement_model.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    row = demo.disagreements()[0]
+    assert jumps.calls == [(row.article_id, row.sentence_id)]
+    window.close()
+
+
+def test_html_export_is_the_report(qtbot: object, demo: Project, tmp_path: Path) -> None:
+    window = open_window(qtbot, demo)
+    out = tmp_path / "report.html"
+    window.export_html(out)
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    alpha = demo.agreement().coefficients["krippendorff_alpha"].value
+    assert alpha is not None and f"{alpha:.3f}" in text
+    window.close()
+
+
+def test_pdf_export_writes_a_pdf(qtbot: object, demo: Project, tmp_path: Path) -> None:
+    window = open_window(qtbot, demo)
+    out = tmp_path / "report.pdf"
+    window.export_pdf(out)
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 2000
+    window.close()
+
+
+def test_coefficient_csv_reads_back(qtbot: object, demo: Project, tmp_path: Path) -> None:
+    window = open_window(qtbot, demo)
+    out = tmp_path / "coefficients.csv"
+    window.export_coefficients_csv(out)
+    frame = pd.read_csv(out)
+    overall = frame[frame["scope"] == "overall"].iloc[0]
+    expected = demo.agreement(bootstrap=0).coefficients
+    assert overall["krippendorff_alpha"] == pytest.approx(expected["krippendorff_alpha"].value)
+    assert len(frame) == 1 + len(demo.agreement(bootstrap=0).per_code)
+    window.close()
+
+
+def test_disagreement_csv_reads_back(qtbot: object, demo: Project, tmp_path: Path) -> None:
+    window = open_window(qtbot, demo)
+    out = tmp_path / "disagreements.csv"
+    window.export_disagreements_csv(out)
+    frame = pd.read_csv(out, keep_default_na=False)
+    rows = demo.disagreements()
+    assert list(frame["sentence_id"]) == [r.sentence_id for r in rows]
+    assert list(frame["anna"]) == ["; ".join(r.codes["anna"]) for r in rows]
+    window.close()
+
+
+def test_export_asks_before_overwriting(
+    qtbot: object, demo: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_window(qtbot, demo)
+    out = tmp_path / "keep.html"
+    out.write_text("mine", encoding="utf-8")
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+
+    def no(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", no)
+    window.ask_export_html()
+    assert asked and "keep.html" in asked[0]
+    assert out.read_text(encoding="utf-8") == "mine"
+    window.close()
+
+
+def test_a_large_project_is_computed_off_the_gui_thread(qtbot: object, tmp_path: Path) -> None:
+    project = make_coded_project(tmp_path / "large.annotator", n_articles=100, per_article=50)
+    try:
+        window = open_report(None, project, Jumps())
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        assert window.report is None and window.computing  # open_report returned at once
+        qtbot.waitUntil(lambda: window.report is not None, timeout=30_000)  # type: ignore[attr-defined]
+        assert window.report is not None and window.report.n_units == 5000
+        assert window.disagreement_model.total == window.report.n_disagreements
+        window.close()
+    finally:
+        project.close()
+
+
+def test_every_report_model_passes_the_model_tester(
+    qtbot: object, qtmodeltester: object, demo: Project
+) -> None:
+    add_copy_coder(demo, "ben", "carol")
+    window = open_window(qtbot, demo)
+    for model in (window.coefficient_model, window.matrix_model, window.pairwise_model,
+                  window.disagreement_model, window.coder_items):
+        qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert window.pairwise_model.rowCount() == 3
+    window.close()

@@ -1,0 +1,325 @@
+"""Table models of the agreement report: coefficients, a matrix, pairwise kappas, disagreements.
+
+Each is a thin read-only adapter over what the core computed (an ``AgreementReport`` or a list of
+``DisagreementRow``); none touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from annotator.agreement import AgreementReport
+from annotator.agreement.coefficients import Coefficient
+from annotator.agreement.formatting import interpret_alpha
+from annotator.agreement.report import code_membership
+from annotator.storage.reliability_queries import NONE_VALUE, DisagreementRow
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+#: (article id, sentence id) of a disagreement row
+JUMP_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the raw number behind a formatted cell (None where undefined)
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+#: verdict -> (text colour, background): colour backs up the words, never replaces them
+VERDICT_COLORS = {
+    "reliable": ("#17692e", "#e3f4e8"),
+    "tentative": ("#7a4f00", "#fdf1d8"),
+    "unreliable": ("#a11111", "#fbe4e4"),
+    "undefined": ("#555555", "#eeeeee"),
+}
+VERDICT_TEXT = {
+    "reliable": "reliable (α ≥ .800)",
+    "tentative": "tentative only (α ≥ .667)",
+    "unreliable": "unreliable (α < .667)",
+    "undefined": "undefined",
+}
+ALPHA_RELIABLE = 0.800
+ALPHA_TENTATIVE = 0.667
+
+
+def verdict(alpha: float | None) -> str:
+    """One word for Krippendorff's (2004) thresholds: reliable, tentative, unreliable, undefined."""
+    return interpret_alpha(alpha).split(" ")[0]
+
+
+def _num(v: float | None) -> str:
+    return "—" if v is None else f"{v:.3f}"
+
+
+class CoefficientModel(QAbstractTableModel):
+    """Overall figures in the first row, then one row per code (present vs absent)."""
+
+    HEADERS = (
+        "Scope", "% agreement", "Cohen's κ", "Scott's π", "Fleiss' κ", "Krippendorff's α",
+        "α 95% CI", "Gwet's AC1", "Brennan–Prediger", "Units", "Interpretation (α)",
+    )  # fmt: skip
+    KEYS = (
+        None, "percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa",
+        "krippendorff_alpha", None, "gwet_ac1", "brennan_prediger", None, None,
+    )  # fmt: skip
+    ALPHA, CI, UNITS, VERDICT = 5, 6, 9, 10
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, dict[str, Coefficient]]] = []
+        self._ci: tuple[float, float] | None = None
+
+    def set_report(self, report: AgreementReport | None) -> None:
+        self.beginResetModel()
+        if report is None:
+            self._rows, self._ci = [], None
+        else:
+            self._rows = [("Overall", report.coefficients), *report.per_code.items()]
+            self._ci = report.alpha_ci95
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        scope, coefs = self._rows[index.row()]
+        col = index.column()
+        key = self.KEYS[col] if 0 <= col < len(self.KEYS) else None
+        alpha = coefs["krippendorff_alpha"]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return scope
+            if key is not None:
+                return _num(coefs[key].value)
+            if col == self.CI:
+                ci = self._ci if index.row() == 0 else None
+                return "—" if ci is None else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+            if col == self.UNITS:
+                return f"{alpha.n_units:,}"
+            if col == self.VERDICT:
+                return VERDICT_TEXT[verdict(alpha.value)]
+            return None
+        if role == VALUE_ROLE:
+            if key is not None:
+                return coefs[key].value
+            if col == self.UNITS:
+                return alpha.n_units
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key is not None and coefs[key].note:
+                return coefs[key].note
+            if col == self.VERDICT:
+                return f"Krippendorff (2004): {interpret_alpha(alpha.value)}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0 and col != self.VERDICT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col in (self.ALPHA, self.VERDICT):
+            fg, bg = VERDICT_COLORS[verdict(alpha.value)]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(fg))
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(bg))
+        if role == Qt.ItemDataRole.FontRole and index.row() == 0:
+            from PySide6.QtGui import QFont
+
+            f = QFont()
+            f.setBold(True)
+            return f
+        return None
+
+
+class MatrixModel(QAbstractTableModel):
+    """A square matrix over the value labels (confusion or coincidence)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._labels: tuple[str, ...] = ()
+        self._m: npt.NDArray[Any] = np.zeros((0, 0))
+        self._fmt = "g"
+
+    def set_matrix(self, labels: Sequence[str], matrix: npt.NDArray[Any], fmt: str = "g") -> None:
+        self.beginResetModel()
+        self._labels, self._m, self._fmt = tuple(labels), matrix, fmt
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._labels)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._labels)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._labels):
+            return self._labels[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._labels)):
+            return None
+        v = float(self._m[index.row(), index.column()])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format(v, self._fmt)
+        if role == VALUE_ROLE:
+            return v
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() == index.column() and v:
+            return QBrush(QColor("#e3f4e8"))
+        return None
+
+
+class PairwiseModel(QAbstractTableModel):
+    """Cohen's kappa for every pair of coders (the overall Cohen needs exactly two)."""
+
+    HEADERS = ("Coder A", "Coder B", "Units", "Cohen's κ", "Percent agreement")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, str, int, float | None, float | None]] = []
+
+    def set_report(self, report: AgreementReport | None) -> None:
+        self.beginResetModel()
+        self._rows = (
+            []
+            if report is None
+            else [
+                (str(p.coder_a), str(p.coder_b), p.n_units, p.cohen_kappa, p.percent_agreement)
+                for p in report.pairwise
+            ]
+        )
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = row[col]
+            if col == 2:
+                return f"{v:,}"
+            return _num(v) if col >= 3 else v  # type: ignore[arg-type]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DisagreementModel(QAbstractTableModel):
+    """Article, sentence number, text and each coder's codes; rows are fetched in pages."""
+
+    PAGE = 2000
+    FIXED = ("Article", "Sentence", "Text")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._all: list[DisagreementRow] = []
+        self._coders: tuple[str, ...] = ()
+        self._shown = 0
+
+    def set_rows(self, rows: Sequence[DisagreementRow], coders: Sequence[str]) -> None:
+        self.beginResetModel()
+        self._all, self._coders = list(rows), tuple(coders)
+        self._shown = min(len(self._all), self.PAGE)
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
+
+    def row_at(self, row: int) -> DisagreementRow:
+        return self._all[row]
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.FIXED) + len(self._coders)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._shown < len(self._all)
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid():
+            return
+        more = min(self.PAGE, len(self._all) - self._shown)
+        if more <= 0:
+            return
+        self.beginInsertRows(_ROOT, self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        names = (*self.FIXED, *self._coders)
+        return names[section] if 0 <= section < len(names) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < self._shown):
+            return None
+        r = self._all[index.row()]
+        col = index.column()
+        if role == JUMP_ROLE:
+            return (r.article_id, r.sentence_id)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == 0:
+                return r.article_title or f"Article {r.article_id}"
+            if col == 1:
+                return str(r.sentence_index + 1)
+            if col == 2:
+                return r.sentence_text
+            coder = self._coders[col - len(self.FIXED)]
+            return " + ".join(r.codes.get(coder, ())) or "(no code)"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def code_frequencies(report: AgreementReport) -> tuple[list[str], dict[str, list[int]]]:
+    """(codes, {coder: how many units the coder gave each code}); "none" is not a code."""
+    data = report.data
+    mem = code_membership(data)
+    if mem is None:
+        return [], {}
+    codes = [str(c) for c in data.categories]
+    keep = [j for j, c in enumerate(codes) if not (data.level == "nominal" and c == NONE_VALUE)]
+    out: dict[str, list[int]] = {}
+    for j, coder in enumerate(data.coders):
+        col = data.codes[:, j]
+        counts = np.bincount(col[col >= 0], minlength=len(data.domain)).astype(np.float64)
+        per_code = counts @ mem
+        out[str(coder)] = [int(per_code[k]) for k in keep]
+    return [codes[k] for k in keep], out
