@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 WRITER = Path(__file__).parent / "helpers" / "label_writer.py"
 ROUNDS = 12
 PER_ROUND = 800  # more than a child can write before it is killed, so it is always mid-work
-WAIT_S = (0.05, 1.3)  # kill this long after the child is ready
+AFTER = (50, 250)  # kill after this many labels were reported (then a random 0-20 ms later)
 
 
 def build_project(path: Path, articles: int, n: int) -> None:
@@ -88,10 +88,13 @@ def test_every_reported_label_survives_sigkill_at_random_moments(tmp_path: Path)
         proc = start_writer(path, "anna", round_no * PER_ROUND, 1, PER_ROUND)
         try:
             assert read_line(proc, 30) == "ready\n"
-            time.sleep(rng.uniform(*WAIT_S))
+            # Kill by progress, not by clock: on a loaded machine the child may be slow, and a
+            # kill that lands before any write proves nothing.
+            seen = [read_line(proc, 30) for _ in range(rng.randint(*AFTER))]
+            time.sleep(rng.uniform(0, 0.02))
             proc.send_signal(signal.SIGKILL)
             assert proc.stdout is not None
-            rest = proc.stdout.read()
+            rest = "".join(seen) + proc.stdout.read()
         finally:
             proc.kill()
             proc.wait()
@@ -107,7 +110,7 @@ def test_every_reported_label_survives_sigkill_at_random_moments(tmp_path: Path)
         assert len(stored - reported) <= round_no + 1
         assert events == len(stored), "a label and its event row are committed together"
     assert killed_mid_work >= ROUNDS // 2, "the kills should land while labels are being written"
-    assert len(reported) >= 1500, f"only {len(reported)} labels written: the test proves little"
+    assert len(reported) >= ROUNDS * AFTER[0], f"only {len(reported)} labels: proves little"
 
 
 def test_the_project_opens_and_takes_labels_after_a_kill(tmp_path: Path) -> None:
