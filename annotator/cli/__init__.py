@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, starts the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
-    parser.add_argument("--debug", action="store_true", help="log verbosely (to the log file and stderr)")
+    parser.add_argument(
+        "--debug", action="store_true", help="log verbosely (to the log file and stderr)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p_open = sub.add_parser("open", help="open a project in the desktop app")
     p_open.add_argument("project", nargs="?", help="project file (.annotator)")

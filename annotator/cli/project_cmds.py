@@ -18,19 +18,27 @@ def register(sub: Any) -> None:
     p = sub.add_parser("init", help="create a new project file")
     p.add_argument("project", type=Path)
     p.add_argument(
-        "--codebook", type=Path, default=None,
+        "--codebook",
+        type=Path,
+        default=None,
         help="codebook file (.yaml or .qdc); default: the bundled conflict-news codebook",
     )
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("import", help="import articles: files or folders (recursive), .csv/.jsonl tables")
+    p = sub.add_parser(
+        "import", help="import articles: files or folders (recursive), .csv/.jsonl tables"
+    )
     p.add_argument("project", type=Path)
     p.add_argument("paths", nargs="+", type=Path)
     for col in ("text", "title", "date", "source", "url", "id"):
-        p.add_argument(f"--{col}-column", dest=f"{col}_column", help=f"table column holding the {col}")
+        p.add_argument(
+            f"--{col}-column", dest=f"{col}_column", help=f"table column holding the {col}"
+        )
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("info", help="what a project holds: articles, sentences, codes, coders, labels")
+    p = sub.add_parser(
+        "info", help="what a project holds: articles, sentences, codes, coders, labels"
+    )
     p.add_argument("project", type=Path)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=cmd_info)
@@ -53,10 +61,21 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    refi = [p for p in args.paths if p.suffix.lower() in (".qdpx", ".qde")]
+    if refi:  # REFI-QDA projects carry codes and codings too: annotator.refi_project
+        from annotator.cli.exchange_cmds import import_refi_files
+
+        refi_status = import_refi_files(args.project, refi)
+        args.paths = [p for p in args.paths if p not in refi]
+        if not args.paths:
+            return refi_status
     options = TableOptions(
-        text_column=args.text_column, title_column=args.title_column,
-        date_column=args.date_column, source_column=args.source_column,
-        url_column=args.url_column, id_column=args.id_column,
+        text_column=args.text_column,
+        title_column=args.title_column,
+        date_column=args.date_column,
+        source_column=args.source_column,
+        url_column=args.url_column,
+        id_column=args.id_column,
     )
     with Project.open(args.project) as p, ProgressBar("importing") as bar:
         report = p.import_paths(args.paths, options, progress=bar, cancel=CancelToken())
@@ -77,7 +96,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"{info['path']}{'  (read-only)' if info['read_only'] else ''}")
     print(f"  articles   {info['articles']:>10,}")
     print(f"  sentences  {info['sentences']:>10,}")
-    print(f"  codes      {info['codes']:>10,}   codebook: {info['codebook']['name']} {info['codebook']['version']}")
+    print(
+        f"  codes      {info['codes']:>10,}   codebook: "
+        f"{info['codebook']['name']} {info['codebook']['version']}"
+    )
     print(f"  coders     {info['coders']:>10,}   {', '.join(info['coder_names'])}")
     print(f"  labels     {info['labels']:>10,}")
     print(f"  memos      {info['memos']:>10,}")
@@ -97,7 +119,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         info = p.info()
     print(
         f"created demo project {args.project}: {info['articles']} articles, "
-        f"{info['sentences']} sentences, {info['labels']} labels by {', '.join(info['coder_names'])}"
+        f"{info['sentences']} sentences, {info['labels']} labels by "
+        f"{', '.join(info['coder_names'])}"
     )
     return 0
 

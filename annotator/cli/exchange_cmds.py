@@ -1,0 +1,153 @@
+"""export, codebook export/import, import-labels, merge: moving work between projects and tools."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from annotator.cli.progress_bar import ProgressBar
+from annotator.progress import CancelToken
+from annotator.project import Project
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export labels: .csv (long or wide), .xlsx, .jsonl (one sentence a line) or .qdpx",
+    )
+    p.add_argument("project", type=Path)
+    p.add_argument("output", type=Path, help="file to write; the format follows its extension")
+    p.add_argument(
+        "--layout",
+        choices=("long", "wide"),
+        default="long",
+        help="CSV: one row per label (long) or per sentence (wide)",
+    )
+    p.add_argument("--coders", help="comma-separated coder names (default: all)")
+    p.add_argument("--group", help="only this code group")
+    p.add_argument(
+        "--articles-done-only",
+        action="store_true",
+        help="only work on articles the coder has marked done",
+    )
+    p.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM (for Excel)")
+    p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("codebook", help="export or import the project's codebook (.yaml or .qdc)")
+    csub = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
+    q = csub.add_parser("export", help="write the codebook to .yaml or REFI-QDA .qdc")
+    q.add_argument("project", type=Path)
+    q.add_argument("output", type=Path)
+    q.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    q.set_defaults(handler=cmd_codebook_export)
+    q = csub.add_parser(
+        "import", help="update the codebook from .yaml or .qdc (codes matched by id, then name)"
+    )
+    q.add_argument("project", type=Path)
+    q.add_argument("input", type=Path)
+    q.set_defaults(handler=cmd_codebook_import)
+
+    p = sub.add_parser("import-labels", help="import labels from a long-layout .csv or .xlsx")
+    p.add_argument("project", type=Path)
+    p.add_argument("input", type=Path)
+    p.set_defaults(handler=cmd_import_labels)
+
+    p = sub.add_parser("merge", help="merge coders' project files into a lead project")
+    p.add_argument("lead", type=Path)
+    p.add_argument("others", nargs="+", type=Path)
+    p.set_defaults(handler=cmd_merge)
+
+
+def _coders(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.exports import export_labels
+
+    with Project.open(args.project, read_only=True) as p, ProgressBar("exporting") as bar:
+        n = export_labels(
+            p,
+            args.output,
+            layout=args.layout,
+            coders=_coders(args.coders),
+            group=args.group,
+            done_only=args.articles_done_only,
+            bom=args.bom,
+            force=args.force,
+            progress=bar,
+            cancel=CancelToken(),
+        )
+    what = "codings" if args.output.suffix.lower() == ".qdpx" else "rows"
+    print(f"wrote {args.output} ({n:,} {what})")
+    return 0
+
+
+def cmd_codebook_export(args: argparse.Namespace) -> int:
+    from annotator.exports import export_codebook
+
+    with Project.open(args.project, read_only=True) as p:
+        export_codebook(p, args.output, force=args.force)
+        n = len(p.codebook.codes)
+    print(f"wrote {args.output} ({n} codes)")
+    return 0
+
+
+def cmd_codebook_import(args: argparse.Namespace) -> int:
+    from annotator.codebook import CodebookError, load_codebook
+    from annotator.errors import AnnotatorError
+
+    try:
+        cb = load_codebook(args.input)
+    except CodebookError as exc:
+        raise AnnotatorError(str(exc)) from None
+    with Project.open(args.project) as p:
+        changes = p.load_codebook(cb)
+    print(f"codebook '{cb.name}' {cb.version}: {changes.summary()}")
+    return 0
+
+
+def cmd_import_labels(args: argparse.Namespace) -> int:
+    from annotator.label_import import import_labels
+
+    with Project.open(args.project) as p, ProgressBar("importing labels") as bar:
+        report = import_labels(p, args.input, progress=bar, cancel=CancelToken())
+    print(report.summary())
+    for row, reason in report.problems:
+        print(f"  row {row}: {reason}")
+    if report.problem_count > len(report.problems):
+        print(f"  ... and {report.problem_count - len(report.problems)} more rows")
+    return 0 if not report.problem_count else 1
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from annotator.merge import merge
+
+    with Project.open(args.lead) as p, ProgressBar("merging") as bar:
+        report = merge(p, args.others, progress=bar, cancel=CancelToken())
+    print(report.summary())
+    for line in report.conflicts:
+        print(f"  {line}")
+    return 0
+
+
+def import_refi_files(project: Path, paths: Sequence[Path]) -> int:
+    """The `import` command's route for .qdpx/.qde files (REFI-QDA projects)."""
+    from annotator.refi_project import import_refi
+
+    status = 0
+    with Project.open(project) as p:
+        for path in paths:
+            with ProgressBar(f"importing {path.name}") as bar:
+                report = import_refi(p, path, progress=bar, cancel=CancelToken())
+            print(f"{path.name}: {report.summary()}")
+            for line in report.problems:
+                print(f"  {line}")
+            if not report.articles_added and not report.articles_reused and report.sources:
+                status = 1
+    return status

@@ -1,0 +1,83 @@
+"""JSON Lines for model training: one sentence a line, with its labels (uncoded sentences too).
+
+No formula neutralisation here: JSONL is read by programs, not spreadsheets, and gets the text
+exactly as stored.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from annotator.exports.common import (
+    ExportOptions,
+    article_batches,
+    atomic_target,
+    iso_utc,
+    label_rows,
+    sentence_rows,
+)
+from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.storage.unit_of_work import read_session
+
+
+def write_jsonl(
+    engine: Engine,
+    path: Path,
+    options: ExportOptions,
+    *,
+    force: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Returns the number of sentences written. Each line::
+
+    {"article_id", "article_title", "article_hash", "sentence_index", "start", "end",
+     "text", "labels": [{"coder", "group", "code", "code_id", "labelled_at"}]}
+    """
+    written = 0
+    with (
+        atomic_target(path, force=force) as tmp,
+        tmp.open("w", encoding="utf-8", newline="\n") as fh,
+        read_session(engine) as session,
+    ):
+        batches = article_batches(session, options)
+        for n, batch in enumerate(batches):
+            if cancel is not None:
+                cancel.check()
+            labels: dict[int, list[dict[str, Any]]] = {}
+            for sid, coder, group, code, uid, at in label_rows(session, batch, options):
+                labels.setdefault(sid, []).append(
+                    {
+                        "coder": coder,
+                        "group": group,
+                        "code": code,
+                        "code_id": uid,
+                        "labelled_at": iso_utc(at),
+                    }
+                )
+            lines = []
+            for sid, auid, title, chash, index, start, end, text in sentence_rows(session, batch):
+                lines.append(
+                    json.dumps(
+                        {
+                            "article_id": auid,
+                            "article_title": title,
+                            "article_hash": chash,
+                            "sentence_index": index,
+                            "start": start,
+                            "end": end,
+                            "text": text,
+                            "labels": labels.get(sid, []),
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            if lines:
+                fh.write("\n".join(lines) + "\n")
+            written += len(lines)
+            progress(n + 1, len(batches))
+    return written

@@ -1,0 +1,223 @@
+"""REFI-QDA 1.5 project export (``.qdpx``): a zip of ``project.qde`` and ``sources/<guid>.txt``.
+
+Mapping: coders -> ``<User>``; the codebook -> ``<CodeBook>`` as ``write_qdc`` writes it (groups
+are non-codable parent codes); each article -> ``<TextSource>`` whose plain text is the stored
+text; each coder's codes on a sentence -> one ``<PlainTextSelection>`` spanning the sentence
+(``startPosition``/``endPosition`` in characters) with one ``<Coding>`` per code
+(``creationDateTime`` = when it was labelled); memos -> ``<Note>`` referenced from the selection
+(sentence memos) or the source (article memos). Article status has no place in REFI and is not
+exported. GUIDs are derived from stable ids, so exporting twice gives the same XML.
+"""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import Engine, String, select, type_coerce
+
+from annotator import __version__
+from annotator.codebook import generated_id
+from annotator.exports.codebook_export import codebook_model
+from annotator.exports.common import ExportOptions, article_batches, atomic_target, iso_utc
+from annotator.exports.common import label_rows as _label_rows
+from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.refi_codebook import CODEBOOK_NS, PROJECT_NS, normalize_guid, write_qdc
+from annotator.storage import queries
+from annotator.storage import tables as t
+from annotator.storage.unit_of_work import read_session
+
+
+def refi_guid(item_id: str) -> str:
+    """Same rule as refi_codebook: a UUID id as it is, any other id hashed to a stable UUID."""
+    try:
+        return normalize_guid(item_id)
+    except ValueError:
+        return generated_id("refi-guid", item_id)
+
+
+def user_guid(coder: str) -> str:
+    return generated_id("refi-user", coder)
+
+
+def _q(local: str) -> str:
+    return f"{{{PROJECT_NS}}}{local}"
+
+
+def _to_project_ns(elem: ET.Element) -> None:
+    for node in elem.iter():
+        if node.tag.startswith(f"{{{CODEBOOK_NS}}}"):
+            node.tag = _q(node.tag.split("}", 1)[1])
+
+
+def write_qdpx(
+    engine: Engine,
+    path: Path,
+    options: ExportOptions,
+    *,
+    force: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Write the project as .qdpx; returns the number of codings written."""
+    with read_session(engine) as session:
+        pcb = queries.project_codebook(session)
+        coders = sorted(queries.coder_names(session).values())
+        if options.coders is not None:
+            coders = [c for c in coders if c in options.coders]
+        batches = article_batches(session, options)
+    root = ET.Element(_q("Project"), {"name": path.stem, "origin": f"annotator {__version__}"})
+    users = ET.SubElement(root, _q("Users"))
+    for coder in coders:
+        ET.SubElement(users, _q("User"), {"guid": user_guid(coder), "name": coder})
+    cb_root = ET.fromstring(write_qdc(codebook_model(pcb)))  # our own output: trusted
+    _to_project_ns(cb_root)
+    cb_sets = cb_root.find(_q("Sets"))
+    if cb_sets is not None:
+        cb_root.remove(cb_sets)
+    cb_root.attrib.clear()
+    root.append(cb_root)
+    sources = ET.SubElement(root, _q("Sources"))
+    notes = ET.Element(_q("Notes"))
+    texts: list[tuple[str, str]] = []
+    codings = 0
+    with read_session(engine) as session:
+        for n, batch in enumerate(batches):
+            if cancel is not None:
+                cancel.check()
+            codings += _write_batch(session, batch, options, set(coders), sources, notes, texts)
+            progress(n + 1, len(batches) + 1)
+    if len(notes):
+        root.append(notes)
+    if cb_sets is not None:
+        root.append(cb_sets)
+    ET.indent(root, space=" ")
+    ET.register_namespace("", PROJECT_NS)  # write_qdc registers its own default namespace
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    with atomic_target(path, force=force) as tmp:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("project.qde", xml)
+            for guid, text in texts:
+                zf.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
+        if cancel is not None:
+            cancel.check()
+        tmp.write_bytes(buf.getvalue())
+    progress(1, 1)
+    return codings
+
+
+def _write_batch(
+    session: object,
+    batch: list[int],
+    options: ExportOptions,
+    coders: set[str],
+    sources: ET.Element,
+    notes: ET.Element,
+    texts: list[tuple[str, str]],
+) -> int:
+    from sqlmodel import Session
+
+    assert isinstance(session, Session)
+    articles = session.execute(
+        select(
+            t.article.c.id,
+            t.article.c.uid,
+            t.article.c.title,
+            t.article.c.text,
+            type_coerce(t.article.c.imported_at, String),
+        )
+        .where(t.article.c.id.in_(batch))
+        .order_by(t.article.c.id)
+    ).all()
+    sentences: dict[int, list[tuple[int, int, int, int]]] = {}
+    for sid, aid, index, start, end in session.execute(
+        select(
+            t.sentence.c.id,
+            t.sentence.c.article_id,
+            t.sentence.c.index,
+            t.sentence.c.start,
+            t.sentence.c.end,
+        )
+        .where(t.sentence.c.article_id.in_(batch))
+        .order_by(t.sentence.c.article_id, t.sentence.c.index)
+    ):
+        sentences.setdefault(aid, []).append((sid, index, start, end))
+    labels: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    for sid, coder, _group, _code, code_uid, at in _label_rows(session, batch, options):
+        labels.setdefault((sid, coder), []).append((code_uid, iso_utc(at)))
+    memos: dict[tuple[int, int | None, str], str] = {}
+    for aid, sid, coder, text in session.execute(
+        select(t.memo.c.article_id, t.memo.c.sentence_id, t.coder.c.name, t.memo.c.text)
+        .join(t.coder, t.coder.c.id == t.memo.c.coder_id)
+        .where(t.memo.c.article_id.in_(batch))
+    ):
+        if coder in coders:
+            memos[(aid, sid, coder)] = text
+    written = 0
+    for aid, uid, title, text, imported in articles:
+        guid = refi_guid(uid)
+        texts.append((guid, text))
+        src = ET.SubElement(
+            sources,
+            _q("TextSource"),
+            {
+                "guid": guid,
+                "name": title or uid,
+                "plainTextPath": f"internal://{guid}.txt",
+                "creationDateTime": iso_utc(imported).split(".")[0] + "Z" if imported else "",
+            },
+        )
+        for sid, index, start, end in sentences.get(aid, []):
+            for coder in sorted(coders):
+                codes = labels.get((sid, coder), [])
+                memo = memos.get((aid, sid, coder))
+                if not codes and memo is None:
+                    continue
+                sel_guid = generated_id("refi-selection", uid, str(index), coder)
+                sel = ET.SubElement(
+                    src,
+                    _q("PlainTextSelection"),
+                    {
+                        "guid": sel_guid,
+                        "name": f"sentence {index + 1}",
+                        "startPosition": str(start),
+                        "endPosition": str(end),
+                        "creatingUser": user_guid(coder),
+                    },
+                )
+                for code_uid, at in codes:
+                    coding = ET.SubElement(
+                        sel,
+                        _q("Coding"),
+                        {
+                            "guid": generated_id("refi-coding", sel_guid, code_uid),
+                            "creatingUser": user_guid(coder),
+                            "creationDateTime": at,
+                        },
+                    )
+                    ET.SubElement(coding, _q("CodeRef"), {"targetGUID": refi_guid(code_uid)})
+                    written += 1
+                if memo is not None:
+                    _note(notes, sel, generated_id("refi-note", sel_guid), coder, memo)
+        for coder in sorted(coders):
+            memo = memos.get((aid, None, coder))
+            if memo is not None:
+                _note(notes, src, generated_id("refi-note", uid, coder), coder, memo)
+    return written
+
+
+def _note(notes: ET.Element, owner: ET.Element, guid: str, coder: str, text: str) -> None:
+    note = ET.SubElement(
+        notes,
+        _q("Note"),
+        {
+            "guid": guid,
+            "name": f"memo by {coder}",
+            "creatingUser": user_guid(coder),
+        },
+    )
+    ET.SubElement(note, _q("PlainTextContent")).text = text
+    ET.SubElement(owner, _q("NoteRef"), {"targetGUID": guid})

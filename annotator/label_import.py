@@ -1,0 +1,365 @@
+"""Reading labels back from the long layout (CSV, or the ``labels`` sheet of an export .xlsx).
+
+Matching, never guessing: the article by ``article_id`` (its uid) or else by ``article_hash``
+(content hash, so labels move between projects that imported the same texts); the sentence by
+its offsets ``sentence_start``/``sentence_end`` (and, when given, ``sentence_text`` must be the
+text at those offsets); the code by ``group`` and ``code`` name; coders are created as needed.
+``labelled_at`` is kept from the file, so export -> import -> export gives the same file.
+
+Rows that match nothing are reported by row number (the spreadsheet row: the header is row 1)
+and skipped; the valid rows are imported in one transaction. A file that is not a long-layout
+table (not CSV, a column missing) changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from annotator.errors import AnnotatorError
+from annotator.exports.spreadsheet_safety import restore_series
+from annotator.merge import LabelSink, stored_time, upsert_memo
+from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.records import Status
+from annotator.storage import tables as t
+from annotator.storage.coding_state import ensure_coder
+from annotator.storage.unit_of_work import write_session
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+REQUIRED = ["sentence_start", "sentence_end", "coder", "group", "code"]
+TEXT_COLUMNS = [
+    "article_id",
+    "article_title",
+    "sentence_text",
+    "coder",
+    "group",
+    "code",
+    "memo",
+]
+CHUNK_ROWS = 50_000
+MAX_LISTED = 1_000
+MAX_XLSX_BYTES = 256 * 1024 * 1024
+
+
+class LabelImportError(AnnotatorError):
+    """The file cannot be read as a label table; nothing was imported."""
+
+
+@dataclass
+class LabelImportReport:
+    rows: int = 0
+    imported: int = 0
+    already_present: int = 0
+    memos_added: int = 0
+    coders_added: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    problem_count: int = 0
+
+    def problem(self, row: int, reason: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append((row, reason))
+
+    def summary(self) -> str:
+        text = (
+            f"read {self.rows} rows: {self.imported} labels imported, "
+            f"{self.already_present} already there, {self.memos_added} memos added"
+        )
+        if self.coders_added:
+            text += f", new coders: {', '.join(self.coders_added)}"
+        if self.problem_count:
+            text += f", {self.problem_count} rows not imported"
+        return text
+
+
+def import_labels(
+    project: Any,
+    path: str | Path,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> LabelImportReport:
+    """Import a long-layout label file into ``project`` (an open, writable Project)."""
+    project._writable()
+    path = Path(path)
+    report = LabelImportReport()
+    size = max(path.stat().st_size, 1) if path.exists() else 1
+    with write_session(project.engine) as session:
+        state = _State(session, report)
+        for first_row, chunk in _read_chunks(path):
+            if cancel is not None:
+                cancel.check()
+            state.import_chunk(first_row, chunk)
+            progress(min(size, int(size * report.rows / max(report.rows + 1, 1))), size)
+        state.touch_statuses()
+    project._coder_ids.clear()
+    progress(size, size)
+    log.info("import-labels %s: %s", path.name, report.summary())
+    return report
+
+
+def _read_chunks(path: Path) -> Iterator[tuple[int, pd.DataFrame]]:
+    import pandas as pd
+
+    if not path.is_file():
+        raise LabelImportError(f"{path} does not exist")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        frames: Any = [_read_xlsx(path)]
+    elif suffix in (".csv", ".txt", ".tsv"):
+        try:
+            frames = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                chunksize=CHUNK_ROWS,
+                sep="\t" if suffix == ".tsv" else ",",
+            )
+        except (
+            UnicodeDecodeError,
+            pd.errors.ParserError,
+            pd.errors.EmptyDataError,
+            ValueError,
+        ) as exc:
+            raise LabelImportError(
+                f"{path.name} is not a readable CSV file: {_short(exc)}"
+            ) from None
+    else:
+        raise LabelImportError(
+            f"{path.name}: labels are imported from .csv or .xlsx, not '{suffix}'"
+        )
+    first_row = 2
+    checked = False
+    try:
+        for frame in frames:
+            if not checked:
+                _check_columns(path, list(frame.columns))
+                checked = True
+            yield first_row, frame
+            first_row += len(frame)
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise LabelImportError(
+            f"{path.name} is not a readable CSV file (near row {first_row}): {_short(exc)}; "
+            "nothing was imported"
+        ) from None
+    if not checked:
+        raise LabelImportError(f"{path.name} is empty")
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    from annotator.imports.base import UnreadableFile
+    from annotator.imports.zip_safety import check_zip
+
+    if path.stat().st_size > MAX_XLSX_BYTES:
+        raise LabelImportError(f"{path.name} is larger than {MAX_XLSX_BYTES // 2**20} MB")
+    data = path.read_bytes()
+    try:
+        check_zip(data, ".xlsx")
+    except UnreadableFile as exc:
+        raise LabelImportError(f"{path.name}: {exc.message}") from None
+    try:
+        frame = pd.read_excel(path, sheet_name="labels", dtype=str, keep_default_na=False)
+    except ValueError as exc:
+        raise LabelImportError(f"{path.name}: no 'labels' sheet ({_short(exc)})") from None
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise LabelImportError(f"{path.name} is not a readable .xlsx file: {_short(exc)}") from None
+    return frame
+
+
+def _check_columns(path: Path, columns: list[str]) -> None:
+    missing = [c for c in REQUIRED if c not in columns]
+    if "article_id" not in columns and "article_hash" not in columns:
+        missing.insert(0, "article_id or article_hash")
+    if missing:
+        raise LabelImportError(
+            f"{path.name} is not a long-layout label table: missing column"
+            f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(found: {', '.join(map(str, columns[:12])) or 'none'}); nothing was imported"
+        )
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+
+
+def parse_time(value: str) -> str:
+    """An ISO 8601 timestamp (``Z`` or offset; naive taken as UTC) as stored; '' -> now."""
+    if not value.strip():
+        return stored_time(None)
+    stamp = datetime.fromisoformat(value.strip())
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stored_time(stamp)
+
+
+class _State:
+    def __init__(self, session: Session, report: LabelImportReport) -> None:
+        self.session = session
+        self.report = report
+        self.sink = LabelSink(session, "import-labels")
+        self.by_uid: dict[str, int] = {}
+        self.by_hash: dict[str, int] = {}
+        for i, u, h in session.execute(
+            select(t.article.c.id, t.article.c.uid, t.article.c.content_hash)
+        ):
+            self.by_uid[str(u)] = int(i)
+            self.by_hash[str(h)] = int(i)
+        self.codes: dict[tuple[str, str], int] = {}
+        rows = session.execute(
+            select(t.code.c.id, t.code.c.name, t.code_group.c.name, t.code.c.active)
+            .join(t.code_group, t.code_group.c.id == t.code.c.group_id)
+            .order_by(t.code.c.active.desc())
+        ).all()
+        for cid, name, group, _active in rows:
+            self.codes.setdefault((str(group), str(name)), int(cid))
+        for cid, name, group, _active in rows:
+            self.codes.setdefault((str(group).casefold(), str(name).casefold()), int(cid))
+        self.coders: dict[str, int] = {
+            str(n): int(i) for i, n in session.execute(select(t.coder.c.id, t.coder.c.name))
+        }
+        self.sentences: dict[int, dict[tuple[int, int], int]] = {}
+        self.texts: dict[int, str] = {}
+        self.touched: set[tuple[int, int]] = set()
+
+    def _load_articles(self, ids: set[int]) -> None:
+        todo = sorted(i for i in ids if i not in self.sentences)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i : i + 500]
+            for aid in chunk:
+                self.sentences[aid] = {}
+            for sid, aid, start, end in self.session.execute(
+                select(
+                    t.sentence.c.id, t.sentence.c.article_id, t.sentence.c.start, t.sentence.c.end
+                ).where(t.sentence.c.article_id.in_(chunk))
+            ):
+                self.sentences[aid][(int(start), int(end))] = int(sid)
+            for aid, text in self.session.execute(
+                select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(chunk))
+            ):
+                self.texts[int(aid)] = str(text)
+
+    def _article(self, row: dict[str, str]) -> int | None:
+        uid = row.get("article_id", "")
+        if uid and uid in self.by_uid:
+            return self.by_uid[uid]
+        chash = row.get("article_hash", "")
+        if chash and chash in self.by_hash:
+            return self.by_hash[chash]
+        return None
+
+    def import_chunk(self, first_row: int, frame: pd.DataFrame) -> None:
+        for col in TEXT_COLUMNS:
+            if col in frame.columns:
+                frame[col] = restore_series(frame[col].astype(str))
+        records = frame.to_dict("records")
+        self.report.rows += len(records)
+        articles = {a for a in (self._article(r) for r in records) if a is not None}
+        self._load_articles(articles)
+        pending: list[tuple[int, int, int, str]] = []
+        pending_rows: list[int] = []
+        memos: dict[tuple[int, int, int], tuple[int, str]] = {}
+        for n, raw in enumerate(records):
+            row_no = first_row + n
+            row = {k: str(v) for k, v in raw.items()}
+            found = self._match(row_no, row)
+            if found is None:
+                continue
+            aid, sid, code, coder, at = found
+            pending.append((sid, code, coder, at))
+            pending_rows.append(row_no)
+            self.touched.add((aid, coder))
+            memo = row.get("memo", "")
+            if memo.strip():
+                memos.setdefault((coder, aid, sid), (row_no, memo))
+        added, present, refused = self.sink.add(pending)
+        self.report.imported += added
+        self.report.already_present += present
+        for index, reason in refused:
+            self.report.problem(pending_rows[index], reason)
+        now = stored_time(None)
+        for (coder, aid, sid), (row_no, memo) in memos.items():
+            result = upsert_memo(self.session, coder, aid, sid, memo, now)
+            if result == "added":
+                self.report.memos_added += 1
+            elif result == "differs":
+                self.report.problem(
+                    row_no, "memo differs from the one in the project; kept the project's"
+                )
+
+    def _match(self, row_no: int, row: dict[str, str]) -> tuple[int, int, int, int, str] | None:
+        aid = self._article(row)
+        if aid is None:
+            self.report.problem(row_no, "no article with this article_id or article_hash")
+            return None
+        try:
+            start, end = int(row["sentence_start"]), int(row["sentence_end"])
+        except ValueError:
+            self.report.problem(row_no, "sentence_start/sentence_end are not whole numbers")
+            return None
+        sid = self.sentences.get(aid, {}).get((start, end))
+        if sid is None:
+            self.report.problem(row_no, f"the article has no sentence at {start}-{end}")
+            return None
+        given = row.get("sentence_text", "")
+        if given and self.texts[aid][start:end] != given:
+            self.report.problem(
+                row_no, "sentence_text differs from the project's text at those offsets"
+            )
+            return None
+        group, code_name = row["group"].strip(), row["code"].strip()
+        code = self.codes.get((group, code_name)) or self.codes.get(
+            (group.casefold(), code_name.casefold())
+        )
+        if code is None:
+            self.report.problem(row_no, f"no code '{code_name}' in group '{group}'")
+            return None
+        name = row["coder"].strip()
+        if not name:
+            self.report.problem(row_no, "no coder given")
+            return None
+        coder = self.coders.get(name)
+        if coder is None:
+            coder = ensure_coder(self.session, name)
+            self.coders[name] = coder
+            self.report.coders_added.append(name)
+        try:
+            at = parse_time(row.get("labelled_at", ""))
+        except ValueError:
+            self.report.problem(
+                row_no, f"labelled_at '{row.get('labelled_at')}' is not an ISO time"
+            )
+            return None
+        return aid, sid, code, coder, at
+
+    def touch_statuses(self) -> None:
+        """Coders who now have labels on an article they had not started have it in progress."""
+        if not self.touched:
+            return
+        have = {
+            (int(a), int(c))
+            for a, c in self.session.execute(
+                select(t.article_status.c.article_id, t.article_status.c.coder_id)
+            )
+        }
+        now = datetime.now(UTC)
+        rows = [
+            {"article_id": a, "coder_id": c, "status": int(Status.IN_PROGRESS), "updated_at": now}
+            for a, c in sorted(self.touched - have)
+        ]
+        if rows:
+            self.session.execute(t.article_status.insert(), rows)

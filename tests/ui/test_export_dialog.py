@@ -1,0 +1,83 @@
+"""Export and merge dialogs: real projects, background jobs, waits on signals not sleeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt
+
+
+def _dialog(qtbot: Any, project: Any) -> Any:
+    from ui.export_dialog import open_export
+
+    dialog = open_export(None, project)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview_model.rowCount() > 0)
+    return dialog
+
+
+def test_export_dialog_writes_the_chosen_format(
+    qtbot: Any, make_project: Any, tmp_path: Path
+) -> None:
+    project = make_project(demo=True)
+    dialog = _dialog(qtbot, project)
+    dialog.format_box.setCurrentIndex(1)  # wide CSV
+    target = tmp_path / "out.csv"
+    dialog.path_edit.setText(str(target))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=10_000)
+    frame = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert len(frame) == project.info()["sentences"] == dialog.last_result
+
+
+def test_preview_shows_at_most_fifty_rows_of_the_export(
+    qtbot: Any, qtmodeltester: Any, make_project: Any
+) -> None:
+    project = make_project(demo=True)
+    dialog = _dialog(qtbot, project)
+    model = dialog.preview_model
+    qtmodeltester.check(model)
+    assert model.rowCount() == min(50, project.info()["labels"])
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "article_id"
+
+
+def test_an_existing_file_is_kept_when_overwriting_is_declined(
+    qtbot: Any, make_project: Any, tmp_path: Path
+) -> None:
+    project = make_project(demo=True)
+    dialog = _dialog(qtbot, project)
+    target = tmp_path / "keep.csv"
+    target.write_text("mine", encoding="utf-8")
+    asked: list[Path] = []
+    dialog.ask_overwrite = lambda p: asked.append(p) or False
+    dialog.path_edit.setText(str(target))
+    dialog.export_button.click()
+    assert asked == [target]
+    assert target.read_text(encoding="utf-8") == "mine"
+    dialog.ask_overwrite = lambda p: True
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=10_000)
+    assert target.read_text(encoding="utf-8").startswith("article_id,")
+
+
+def test_merge_dialog_merges_in_the_background_and_shows_the_report(
+    qtbot: Any, make_project: Any, tmp_path: Path
+) -> None:
+    from annotator.codebook import default_codebook
+    from annotator.project import Project
+    from ui.merge_dialog import open_merge
+
+    coder = make_project(demo=True)
+    coder.close()
+    lead = Project.create(tmp_path / "lead.annotator", codebook=default_codebook())
+    reports: list[Any] = []
+    dialog = open_merge(None, lead, reports.append)
+    qtbot.addWidget(dialog)
+    dialog.add_paths([coder.path])
+    dialog.start_merge()
+    qtbot.waitUntil(lambda: bool(reports), timeout=20_000)
+    assert reports[0].labels_added == lead.info()["labels"] > 0
+    assert "labels added" in dialog.output.toPlainText()
+    lead.close()

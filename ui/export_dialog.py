@@ -1,0 +1,354 @@
+"""Export labels: choose a format and what to include, preview the first rows, write in the
+background with a progress bar and Cancel.
+
+The core (``annotator.exports``) writes atomically and never overwrites without being told to;
+this dialog asks before overwriting and then passes ``force=True``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.errors import AnnotatorError
+from annotator.exports import ExportOptions, export_labels
+from annotator.exports.csv_export import preview_frame
+from annotator.project import Project
+from ui.errors import show_error
+from ui.workers import Job, start_job
+
+log = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 50
+#: (label, suffix, layout)
+FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("CSV: one row per label (long)", ".csv", "long"),
+    ("CSV: one row per sentence, a column per coder (wide)", ".csv", "wide"),
+    ("Excel workbook (.xlsx)", ".xlsx", "long"),
+    ("JSON Lines, one sentence a line (.jsonl)", ".jsonl", "long"),
+    ("REFI-QDA project for other QDA programs (.qdpx)", ".qdpx", "long"),
+)
+
+_alive: set[QWidget] = set()
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class FrameModel(QAbstractTableModel):
+    """A read-only table over a small pandas DataFrame (the preview)."""
+
+    def __init__(self, frame: pd.DataFrame | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._frame = frame if frame is not None else pd.DataFrame()
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self.beginResetModel()
+        self._frame = frame
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._frame)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._frame.columns)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        value = self._frame.iat[index.row(), index.column()]
+        text = "" if value is None else str(value)
+        return text if role == Qt.ItemDataRole.ToolTipRole else text.replace("\n", " ⏎ ")
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self._frame.columns):
+                return str(self._frame.columns[section])
+            return None
+        return str(section + 1)
+
+
+class ExportDialog(QDialog):
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.setWindowTitle("Export labels")
+        self.resize(820, 600)
+        self.job: Job | None = None
+        self.preview_job: Job | None = None
+        self.last_result: int | None = None
+        #: asked before an existing file is replaced; tests replace it
+        self.ask_overwrite: Callable[[Path], bool] = self._ask_overwrite
+
+        self.format_box = QComboBox()
+        for label, _suffix, _layout in FORMATS:
+            self.format_box.addItem(label)
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("file to write")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+
+        self.coder_list = QListWidget()
+        self.coder_list.setMaximumHeight(90)
+        for name in project.coders():
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.coder_list.addItem(item)
+        self.group_box = QComboBox()
+        self.group_box.addItem("All groups")
+        for group in project.codebook.groups:
+            self.group_box.addItem(group.name)
+        self.done_only = QCheckBox("Only articles the coder has marked done")
+        self.bom = QCheckBox("Start with a byte-order mark (Excel opens UTF-8 correctly)")
+
+        form = QFormLayout()
+        form.addRow("Format", self.format_box)
+        form.addRow("File", path_row)
+        form.addRow("Coders", self.coder_list)
+        form.addRow("Code group", self.group_box)
+        form.addRow("", self.done_only)
+        form.addRow("", self.bom)
+
+        self.preview_model = FrameModel(parent=self)
+        self.preview = QTableView()
+        self.preview.setModel(self.preview_model)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.preview.setWordWrap(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.export_button = QPushButton("Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start_export)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_export)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(f"Preview (first {PREVIEW_ROWS} rows)"))
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.group_box.currentIndexChanged.connect(self.refresh_preview)
+        self.done_only.toggled.connect(self.refresh_preview)
+        self.coder_list.itemChanged.connect(self.refresh_preview)
+        self._format_changed()
+
+    # -- options ---------------------------------------------------------------------------
+    def suffix(self) -> str:
+        return FORMATS[self.format_box.currentIndex()][1]
+
+    def options(self) -> ExportOptions:
+        _label, suffix, layout = FORMATS[self.format_box.currentIndex()]
+        checked = [
+            self.coder_list.item(i).text()
+            for i in range(self.coder_list.count())
+            if self.coder_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        coders = None if len(checked) == self.coder_list.count() else tuple(checked)
+        group = None if self.group_box.currentIndex() == 0 else self.group_box.currentText()
+        return ExportOptions(
+            layout="wide" if layout == "wide" else "long",
+            coders=coders,
+            group=group,
+            done_only=self.done_only.isChecked(),
+            bom=self.bom.isChecked() and suffix == ".csv",
+        )
+
+    def _format_changed(self) -> None:
+        suffix = self.suffix()
+        self.bom.setEnabled(suffix == ".csv")
+        text = self.path_edit.text().strip()
+        if text:
+            self.path_edit.setText(str(Path(text).with_suffix(suffix)))
+        else:
+            self.path_edit.setText(
+                str(self.project.path.with_name(self.project.path.stem + suffix))
+            )
+        self.refresh_preview()
+
+    def _browse(self) -> None:
+        suffix = self.suffix()
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export to",
+            self.path_edit.text(),
+            f"*{suffix}",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # we ask ourselves, once
+        )
+        if name:
+            self.path_edit.setText(str(Path(name).with_suffix(suffix)))
+
+    # -- preview ---------------------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        options = self.options()
+        engine = self.project.engine
+
+        def work(progress: Any, cancel: Any) -> pd.DataFrame:
+            return preview_frame(engine, options, PREVIEW_ROWS)
+
+        self.preview_job = start_job(
+            self,
+            "Preview",
+            work,
+            self._show_preview,
+            show_dialog=False,
+            on_error=self._preview_failed,
+        )
+
+    def _show_preview(self, frame: pd.DataFrame) -> None:
+        self.preview_model.set_frame(frame)
+
+    def _preview_failed(self, exc: BaseException, details: str) -> None:
+        self.preview_model.set_frame(pd.DataFrame())
+        if isinstance(exc, AnnotatorError):
+            self.status.setText(str(exc))
+        else:
+            show_error(self, "Preview", exc, details)
+
+    # -- export ----------------------------------------------------------------------------
+    def _ask_overwrite(self, path: Path) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Replace file?",
+            f"{path.name} already exists. Replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def start_export(self) -> None:
+        text = self.path_edit.text().strip()
+        if not text:
+            self.status.setText("Choose a file to export to.")
+            return
+        path = Path(text)
+        if path.suffix.lower() != self.suffix():
+            path = path.with_suffix(self.suffix())
+            self.path_edit.setText(str(path))
+        force = False
+        if path.exists():
+            if not self.ask_overwrite(path):
+                self.status.setText(f"{path.name} was left as it was.")
+                return
+            force = True
+        options = self.options()
+        project = self.project
+
+        def work(progress: Any, cancel: Any) -> int:
+            return export_labels(
+                project,
+                path,
+                layout=options.layout,
+                coders=options.coders,
+                group=options.group,
+                done_only=options.done_only,
+                bom=options.bom,
+                force=force,
+                progress=progress,
+                cancel=cancel,
+            )
+
+        self.export_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        self.status.setText(f"Writing {path.name}…")
+        self.job = start_job(
+            self,
+            "Export",
+            work,
+            lambda n: self._finished(path, n),
+            show_dialog=False,
+            on_cancel=self._cancelled,
+            on_error=self._failed,
+        )
+        self.job.signals.progress.connect(self._progress)
+
+    def cancel_export(self) -> None:
+        if self.job is not None:
+            self.job.token.cancel()
+
+    def _progress(self, done: int, total: int) -> None:
+        if total > 0:
+            scale = max(1, total // 1_000_000 + 1)
+            self.progress.setRange(0, total // scale)
+            self.progress.setValue(min(done, total) // scale)
+
+    def _reset(self) -> None:
+        self.export_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setRange(0, 1)
+        self.job = None
+
+    def _finished(self, path: Path, n: int) -> None:
+        self._reset()
+        self.progress.setValue(1)
+        self.last_result = n
+        what = "codings" if path.suffix.lower() == ".qdpx" else "rows"
+        self.status.setText(f"Wrote {path} ({n:,} {what}).")
+
+    def _cancelled(self) -> None:
+        self._reset()
+        self.status.setText("Export cancelled; no file was written.")
+
+    def _failed(self, exc: BaseException, details: str) -> None:
+        self._reset()
+        if isinstance(exc, AnnotatorError):
+            self.status.setText(str(exc))
+        else:
+            show_error(self, "Export", exc, details)
+
+
+def open_export(parent: QWidget | None, project: Project) -> ExportDialog:
+    """Show the export dialog (non-modal) for an open project."""
+    dialog = ExportDialog(project, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _alive.add(dialog)
+    dialog.destroyed.connect(lambda *_: _alive.discard(dialog))
+    dialog.show()
+    return dialog

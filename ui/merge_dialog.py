@@ -1,0 +1,148 @@
+"""Merge coders' project files into the open (lead) project, in the background, and show the
+report. The core merge is one transaction: cancelled or failed, the project is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.errors import AnnotatorError
+from annotator.merge import MergeReport, merge
+from annotator.project import Project
+from ui.errors import show_error
+from ui.workers import Job, start_job
+
+_alive: set[QWidget] = set()
+
+
+class MergeDialog(QDialog):
+    def __init__(
+        self,
+        project: Project,
+        on_done: Callable[[MergeReport], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.on_done = on_done
+        self.job: Job | None = None
+        self.report: MergeReport | None = None
+        self.setWindowTitle(f"Merge into {project.path.name}")
+        self.resize(620, 480)
+        self.files = QStringListModel(self)
+        view = QListView()
+        view.setModel(self.files)
+        view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.file_view = view
+        add = QPushButton("Add files…")
+        add.clicked.connect(self._choose)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove_selected)
+        self.merge_button = QPushButton("Merge")
+        self.merge_button.setDefault(True)
+        self.merge_button.clicked.connect(self.start_merge)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        self.output = QPlainTextEdit()
+        self.output.setReadOnly(True)
+        self.output.setPlaceholderText("The merge report appears here.")
+        row = QHBoxLayout()
+        for button in (add, remove):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.merge_button)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel("Project files of other coders (their work is added, never removed):")
+        )
+        layout.addWidget(view, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.output, 2)
+
+    def paths(self) -> list[Path]:
+        return [Path(p) for p in self.files.stringList()]
+
+    def add_paths(self, paths: Sequence[Path]) -> None:
+        current = self.files.stringList()
+        self.files.setStringList(current + [str(p) for p in paths if str(p) not in current])
+
+    def _choose(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Project files to merge", str(self.project.path.parent), "*.annotator"
+        )
+        self.add_paths([Path(n) for n in names])
+
+    def _remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.file_view.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.files.removeRow(row)
+
+    def start_merge(self) -> None:
+        paths = self.paths()
+        if not paths:
+            self.output.setPlainText("Add the project files to merge first.")
+            return
+        project = self.project
+
+        def work(progress: Any, cancel: Any) -> MergeReport:
+            return merge(project, paths, progress, cancel)
+
+        self.merge_button.setEnabled(False)
+        self.output.setPlainText("Merging…")
+        self.job = start_job(
+            self,
+            "Merging",
+            work,
+            self._finished,
+            writes=True,
+            on_cancel=self._cancelled,
+            on_error=self._failed,
+        )
+
+    def _finished(self, report: MergeReport) -> None:
+        self.merge_button.setEnabled(True)
+        self.report = report
+        lines = [report.summary(), ""]
+        lines += [f"• {c}" for c in report.conflicts] or ["No conflicts."]
+        self.output.setPlainText("\n".join(lines))
+        if self.on_done is not None:
+            self.on_done(report)
+
+    def _cancelled(self) -> None:
+        self.merge_button.setEnabled(True)
+        self.output.setPlainText("Merge cancelled: the project is unchanged.")
+
+    def _failed(self, exc: BaseException, details: str) -> None:
+        self.merge_button.setEnabled(True)
+        if isinstance(exc, AnnotatorError):
+            self.output.setPlainText(f"Nothing was merged: {exc}")
+        else:
+            show_error(self, "Merge", exc, details)
+
+
+def open_merge(
+    parent: QWidget | None, project: Project, on_done: Callable[[MergeReport], None] | None = None
+) -> MergeDialog:
+    """Show the merge dialog; ``on_done(report)`` runs after a successful merge (to repaint)."""
+    dialog = MergeDialog(project, on_done, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _alive.add(dialog)
+    dialog.destroyed.connect(lambda *_: _alive.discard(dialog))
+    dialog.show()
+    return dialog
