@@ -97,8 +97,13 @@ def adjudication_items(
     decisions = _decisions(project, [r.sentence_id for r in rows], grp)
     return [
         AdjudicationItem(
-            r.article_id, r.article_title, r.sentence_id, r.sentence_index, r.sentence_text,
-            dict(r.codes), decisions.get(r.sentence_id),
+            r.article_id,
+            r.article_title,
+            r.sentence_id,
+            r.sentence_index,
+            r.sentence_text,
+            dict(r.codes),
+            decisions.get(r.sentence_id),
         )
         for r in rows
     ]
@@ -134,9 +139,7 @@ def decide(
         label_writes.apply_changes(s, changes, batch=f"adjudicate:{sentence_id}")
         now = datetime.now(UTC)
         s.execute(
-            delete(_table).where(
-                _table.c.sentence_id == sentence_id, _table.c.group_id == grp.id
-            )
+            delete(_table).where(_table.c.sentence_id == sentence_id, _table.c.group_id == grp.id)
         )
         s.execute(
             _table.insert().values(
@@ -282,9 +285,7 @@ def _decisions(
         conn = s.connection()
         if not _has_table(conn):
             return out
-        coder = conn.execute(
-            select(t.coder.c.id).where(t.coder.c.name == ADJUDICATED)
-        ).scalar()
+        coder = conn.execute(select(t.coder.c.id).where(t.coder.c.name == ADJUDICATED)).scalar()
         a, lab = _table.c, t.label.c
         for i in range(0, len(sentence_ids), _CHUNK):
             chunk = list(sentence_ids[i : i + _CHUNK])
@@ -292,7 +293,8 @@ def _decisions(
             if coder is not None:
                 for sid, code_id in conn.execute(
                     select(lab.sentence_id, lab.code_id).where(
-                        lab.coder_id == coder, lab.sentence_id.in_(chunk),
+                        lab.coder_id == coder,
+                        lab.sentence_id.in_(chunk),
                         lab.code_id.in_(list(names)),
                     )
                 ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -40,9 +40,15 @@ FileResult = tuple[str, int, list[tuple[str, Parsed]]]
 
 def to_new_article(parsed: ParsedArticle) -> NewArticle:
     return NewArticle(
-        text=parsed.text, spans=segment(parsed.text), content_hash=content_hash(parsed.text),
-        title=parsed.title, source=parsed.source, date=parsed.date, url=parsed.url,
-        language=parsed.language, meta=parsed.meta,
+        text=parsed.text,
+        spans=segment(parsed.text),
+        content_hash=content_hash(parsed.text),
+        title=parsed.title,
+        source=parsed.source,
+        date=parsed.date,
+        url=parsed.url,
+        language=parsed.language,
+        meta=parsed.meta,
     )
 
 
@@ -118,7 +124,8 @@ def import_paths(
         results: Iterator[FileResult] = _parallel(files, sizes, options, workers, cancel)
     else:
         results = (
-            (str(f), size, _parse(read_path(f, options))) for f, size in zip(files, sizes, strict=True)
+            (str(f), size, _parse(read_path(f, options)))
+            for f, size in zip(files, sizes, strict=True)
         )  # type: ignore[misc]
     return _store(engine, results, total, report, progress, cancel)
 
@@ -166,8 +173,7 @@ def _parallel(
                     break
             while pending:
                 done = pending.pop(0)
-                for result in done.result():
-                    yield result
+                yield from done.result()
                 if cancel is not None and cancel.cancelled:
                     break
                 nxt = next(chunks, None)

@@ -179,7 +179,10 @@ class Project:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -195,7 +198,9 @@ class Project:
 
     def _writable(self) -> None:
         if self.read_only:
-            raise ReadOnlyProjectError(f"{self.path.name} is open read-only: nothing can be changed")
+            raise ReadOnlyProjectError(
+                f"{self.path.name} is open read-only: nothing can be changed"
+            )
 
     # -- codebook ------------------------------------------------------------------------
     @property
@@ -313,7 +318,7 @@ class Project:
 
     # -- labels ---------------------------------------------------------------------------
     def add_label(self, sentence: SentenceRef, code: CodeRef, coder: str) -> set[int]:
-        """Give the sentence this code (replacing the coder's other code in a single-choice group)."""
+        """Give the sentence this code (in a single-choice group, replacing the coder's other)."""
         self._writable()
         rec = self.code(code)
         cid = self.coder_id(coder)
@@ -340,7 +345,9 @@ class Project:
             changes = label_writes.plan_toggle(s, ids, rec, cid, self.codebook)
         verb = "Remove" if changes and not any(c.add for c in changes) else "Apply"
         n = len(ids)
-        return LabelCommand(f"{verb} {rec.name} ({n} sentence{'s' if n != 1 else ''})", tuple(changes))
+        return LabelCommand(
+            f"{verb} {rec.name} ({n} sentence{'s' if n != 1 else ''})", tuple(changes)
+        )
 
     def clear_command(self, sentences: Sequence[SentenceRef], coder: str) -> LabelCommand:
         cid = self.coder_id(coder)
@@ -365,9 +372,7 @@ class Project:
             ids = None if coders is None else [i for i, n in names.items() if n in coders]
             raw = queries.labels_of_article(s, _article_id(article), ids)
             code_names = queries.all_codes_by_id(s)
-        return {
-            sid: [(names[c], code_names[k][0]) for c, k in pairs] for sid, pairs in raw.items()
-        }
+        return {sid: [(names[c], code_names[k][0]) for c, k in pairs] for sid, pairs in raw.items()}
 
     def label_ids(
         self, article: ArticleRef, coder_ids: Sequence[int] | None = None
@@ -435,11 +440,20 @@ class Project:
             "path": str(self.path),
             "read_only": self.read_only,
             **counts,
-            "codebook": {"name": cb.name, "version": cb.version, "groups": [
-                {"name": g.name, "multiple": g.multiple, "codes": [
-                    {"name": c.name, "key": c.key, "color": c.color} for c in g.codes
-                ]} for g in cb.groups
-            ]},
+            "codebook": {
+                "name": cb.name,
+                "version": cb.version,
+                "groups": [
+                    {
+                        "name": g.name,
+                        "multiple": g.multiple,
+                        "codes": [
+                            {"name": c.name, "key": c.key, "color": c.color} for c in g.codes
+                        ],
+                    }
+                    for g in cb.groups
+                ],
+            },
             "coder_names": coders,
             "articles_done": done_counts,
             "backups": len(self.backups()),
@@ -468,9 +482,7 @@ class Project:
         """The full agreement report (coefficients overall and per code, interval, matrices)."""
         from annotator.agreement import compute_report
 
-        return compute_report(
-            self.reliability_data(coders, group), bootstrap=bootstrap, seed=seed
-        )
+        return compute_report(self.reliability_data(coders, group), bootstrap=bootstrap, seed=seed)
 
     def disagreements(
         self, coders: Sequence[str] | None = None, group: str | None = None

@@ -35,16 +35,61 @@ CODER = "bench"
 POOL_SIZE = 20_000
 LABELLED_ARTICLES = 30  # the first ones: a coder part-way through (apply_changes is per row)
 
-_PLACES = ["Kyiv", "Kharkiv", "Odesa", "Pokrovsk", "Kursk", "Donetsk", "Zaporizhzhia", "Kherson",
-           "Brussels", "Geneva", "Warsaw", "Moscow", "Washington", "Ankara", "Bucharest"]
-_PEOPLE = ["the defence minister", "a military spokesman", "the regional governor",
-           "President Zelensky", "the Kremlin", "NATO's secretary general", "a local official",
-           "the foreign ministry", "an aid worker", "the mayor", "a senior diplomat"]
-_VERBS = ["said", "told reporters", "wrote on Telegram", "confirmed", "denied", "warned",
-          "claimed", "announced", "rejected reports"]
-_NOUNS = ["drone attack", "artillery strike", "ceasefire proposal", "aid package",
-          "prisoner exchange", "power outage", "missile barrage", "grain shipment",
-          "evacuation", "counteroffensive", "sanctions package", "peace talks"]
+_PLACES = [
+    "Kyiv",
+    "Kharkiv",
+    "Odesa",
+    "Pokrovsk",
+    "Kursk",
+    "Donetsk",
+    "Zaporizhzhia",
+    "Kherson",
+    "Brussels",
+    "Geneva",
+    "Warsaw",
+    "Moscow",
+    "Washington",
+    "Ankara",
+    "Bucharest",
+]
+_PEOPLE = [
+    "the defence minister",
+    "a military spokesman",
+    "the regional governor",
+    "President Zelensky",
+    "the Kremlin",
+    "NATO's secretary general",
+    "a local official",
+    "the foreign ministry",
+    "an aid worker",
+    "the mayor",
+    "a senior diplomat",
+]
+_VERBS = [
+    "said",
+    "told reporters",
+    "wrote on Telegram",
+    "confirmed",
+    "denied",
+    "warned",
+    "claimed",
+    "announced",
+    "rejected reports",
+]
+_NOUNS = [
+    "drone attack",
+    "artillery strike",
+    "ceasefire proposal",
+    "aid package",
+    "prisoner exchange",
+    "power outage",
+    "missile barrage",
+    "grain shipment",
+    "evacuation",
+    "counteroffensive",
+    "sanctions package",
+    "peace talks",
+]
 _SOURCES = ["Reuters", "AP", "AFP", "Kyiv Independent", "BBC", "Meduza", "DPA"]
 
 
@@ -62,9 +107,7 @@ def _sentence(rng: random.Random) -> str:
     return rng.choice(templates)
 
 
-def _article(
-    rng: random.Random, pool: list[str], number: int, n_sentences: int
-) -> NewArticle:
+def _article(rng: random.Random, pool: list[str], number: int, n_sentences: int) -> NewArticle:
     place, noun = rng.choice(_PLACES), rng.choice(_NOUNS)
     title = f"{noun.capitalize()} reported near {place} ({number})"
     # The first sentence carries the article number, so every text (and its hash) is unique.

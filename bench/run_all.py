@@ -35,10 +35,14 @@ def main(names: list[str]) -> int:
         except Exception:
             failed += 1
             traceback.print_exc()
-            rows.append({"benchmark": path.stem, "metric": "FAILED", "value": "", "unit": "", "target": ""})
+            rows.append(
+                {"benchmark": path.stem, "metric": "FAILED", "value": "", "unit": "", "target": ""}
+            )
         print(f"  {path.name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    widths = [max(len(str(r.get(k, ""))) for r in [*rows, {k: k}]) for k in
-              ("benchmark", "metric", "value", "unit", "target")]
+    widths = [
+        max(len(str(r.get(k, ""))) for r in [*rows, {k: k}])
+        for k in ("benchmark", "metric", "value", "unit", "target")
+    ]
     keys = ("benchmark", "metric", "value", "unit", "target")
     print("  ".join(k.ljust(w) for k, w in zip(keys, widths, strict=True)))
     print("  ".join("-" * w for w in widths))

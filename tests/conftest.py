@@ -23,7 +23,9 @@ def shared_path(*parts: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_logs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_logs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ANNOTATOR_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
 
 
@@ -56,5 +58,5 @@ def make_project(tmp_path: Path) -> Iterator[Callable[..., object]]:
 def sample_texts() -> list[str]:
     return [
         "Troops advanced on Monday. The ministry denied it.\n\nTalks resume in Geneva.",
-        "Dr. Ilse Varga said strikes would increase. \"We are ready,\" he said.",
+        'Dr. Ilse Varga said strikes would increase. "We are ready," he said.',
     ]

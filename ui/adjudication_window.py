@@ -194,10 +194,12 @@ class AdjudicationWindow(QMainWindow):
         self.open_only.toggled.connect(self._filter_changed)
         tb.addWidget(self.open_only)
         tb.addSeparator()
-        self.prev_action = self._action("Previous open", "prev_article", ("Ctrl+Up", "["),
-                                        lambda: self.step_open(-1))
-        self.next_action = self._action("Next open", "next_article", ("Ctrl+Down", "]"),
-                                        lambda: self.step_open(1))
+        self.prev_action = self._action(
+            "Previous open", "prev_article", ("Ctrl+Up", "["), lambda: self.step_open(-1)
+        )
+        self.next_action = self._action(
+            "Next open", "next_article", ("Ctrl+Down", "]"), lambda: self.step_open(1)
+        )
         tb.addAction(self.prev_action)
         tb.addAction(self.next_action)
         tb.addSeparator()
@@ -206,10 +208,12 @@ class AdjudicationWindow(QMainWindow):
             "Copy every sentence on which all coders agree into the adjudicated coder",
         )  # fmt: skip
         tb.addAction(self.accept_action)
-        self.none_action = self._action("Decide: no code", "clear", (NONE_KEY,),
-                                        lambda: self.decide_codes([]))
-        self.save_action = self._action("Save final codes", "done", ("Return", "Enter"),
-                                        self.save_checked)
+        self.none_action = self._action(
+            "Decide: no code", "clear", (NONE_KEY,), lambda: self.decide_codes([])
+        )
+        self.save_action = self._action(
+            "Save final codes", "done", ("Return", "Enter"), self.save_checked
+        )
         self.addActions([self.none_action, self.save_action])
 
         self.progress_bar = QProgressBar()
@@ -286,7 +290,11 @@ class AdjudicationWindow(QMainWindow):
         self._code_actions: list[QAction] = []
 
     def _action(
-        self, text: str, icon: str, keys: Sequence[str], slot: Callable[[], object],
+        self,
+        text: str,
+        icon: str,
+        keys: Sequence[str],
+        slot: Callable[[], object],
         tip: str = "",
     ) -> QAction:
         a = QAction(icons.icon(icon), text, self)
@@ -380,8 +388,9 @@ class AdjudicationWindow(QMainWindow):
         )
         for code in group.codes:
             box = QCheckBox(f"{code.name}" + (f"  [{code.key}]" if code.key else ""))
-            box.setStyleSheet(f"QCheckBox {{ border-left: 6px solid {code.color}; "
-                              "padding-left: 4px; }")
+            box.setStyleSheet(
+                f"QCheckBox {{ border-left: 6px solid {code.color}; padding-left: 4px; }}"
+            )
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             box.clicked.connect(lambda _checked, c=code: self._exclusive(c))
             self.code_row.addWidget(box)

@@ -108,8 +108,10 @@ class BarChart(QWidget):
         low, high = min(low, ticks[0]), max(high, ticks[-1])
         tick_w = max(fm.horizontalAdvance(_tick_label(v)) for v in ticks)
         left = tick_w + 12.0
-        right = self.width() - 10.0 - max(
-            (fm.horizontalAdvance(t.label) + 6 for t in self.thresholds), default=0
+        right = (
+            self.width()
+            - 10.0
+            - max((fm.horizontalAdvance(t.label) + 6 for t in self.thresholds), default=0)
         )
         label_h = line * 2 + 6
         bottom = self.height() - label_h
@@ -125,8 +127,11 @@ class BarChart(QWidget):
         p.setPen(text)
         for v in ticks:
             y = y_of(v)
-            p.drawText(QRectF(0, y - line / 2, tick_w + 6, line),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _tick_label(v))
+            p.drawText(
+                QRectF(0, y - line / 2, tick_w + 6, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                _tick_label(v),
+            )
 
         n_cat, n_ser = len(self.categories), len(self.series)
         slot = plot.width() / n_cat
@@ -140,8 +145,9 @@ class BarChart(QWidget):
                 tip = f"{cat}" + (f" — {s.name}" if n_ser > 1 else "") + ": "
                 if value is None:
                     p.setPen(mid)
-                    p.drawText(QRectF(x, zero - line, bar_w, line),
-                               Qt.AlignmentFlag.AlignCenter, "n/a")
+                    p.drawText(
+                        QRectF(x, zero - line, bar_w, line), Qt.AlignmentFlag.AlignCenter, "n/a"
+                    )
                     self._bars.append((QRectF(x, zero - line, bar_w, line), tip + "undefined"))
                     continue
                 color = QColor(s.bar_colors[i] if i < len(s.bar_colors) else s.color)
@@ -153,10 +159,14 @@ class BarChart(QWidget):
                 shown = self.value_format.format(value)
                 self._bars.append((rect.adjusted(0, -2, 0, 2), tip + shown))
             p.setPen(text)
-            label_rect = QRectF(plot.left() + i * slot + 2, plot.bottom() + 4, slot - 4,
-                                label_h - 4)
-            p.drawText(label_rect, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
-                       _elide_lines(fm, cat, int(slot - 4)))
+            label_rect = QRectF(
+                plot.left() + i * slot + 2, plot.bottom() + 4, slot - 4, label_h - 4
+            )
+            p.drawText(
+                label_rect,
+                Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
+                _elide_lines(fm, cat, int(slot - 4)),
+            )
 
         p.setPen(QPen(text, 1))
         p.drawLine(QPointF(plot.left(), zero), QPointF(plot.right(), zero))
@@ -165,8 +175,11 @@ class BarChart(QWidget):
             p.setPen(QPen(QColor(t.color), 1.5, Qt.PenStyle.DashLine))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(QColor(t.color))
-            p.drawText(QRectF(plot.right() + 4, y - line / 2, self.width(), line),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, t.label)
+            p.drawText(
+                QRectF(plot.right() + 4, y - line / 2, self.width(), line),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                t.label,
+            )
 
     def _paint_legend(self, p: QPainter, fm: QFontMetrics, top: float, text: QColor) -> float:
         x, y = 10.0, top
@@ -177,8 +190,11 @@ class BarChart(QWidget):
                 x, y = 10.0, y + fm.height() + 2
             p.fillRect(QRectF(x, y + (fm.height() - box) / 2, box, box), QColor(s.color))
             p.setPen(text)
-            p.drawText(QRectF(x + box + 6, y, w, fm.height()),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, s.name)
+            p.drawText(
+                QRectF(x + box + 6, y, w, fm.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                s.name,
+            )
             x += w
         return y + fm.height()
 

@@ -24,9 +24,7 @@ EXPLANATION = (
 class CoderDialog(QDialog):
     """An editable list of the project's coders; OK stays disabled until a name is given."""
 
-    def __init__(
-        self, parent: QWidget | None, known: Sequence[str], current: str | None
-    ) -> None:
+    def __init__(self, parent: QWidget | None, known: Sequence[str], current: str | None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Choose coder")
         self.combo = QComboBox()

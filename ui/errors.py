@@ -27,7 +27,9 @@ def show_error(
 ) -> QMessageBox:
     """Expected failures (AnnotatorError) show their message; others add the traceback."""
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning if isinstance(exc, AnnotatorError) else QMessageBox.Icon.Critical)
+    box.setIcon(
+        QMessageBox.Icon.Warning if isinstance(exc, AnnotatorError) else QMessageBox.Icon.Critical
+    )
     box.setWindowTitle(title)
     box.setText(str(exc) or type(exc).__name__)
     if not isinstance(exc, AnnotatorError):
@@ -60,9 +62,7 @@ def install_excepthook(parent: QWidget | None = None) -> None:
     _relay = _Relay()
     _relay.raised.connect(lambda exc, details: show_error(parent, "Unexpected error", exc, details))
 
-    def hook(
-        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("unhandled exception\n%s", details)
         if _relay is not None:

@@ -894,8 +894,13 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not take a backup: {exc}", 10_000)
 
         start_job(
-            self, "Backup", lambda _progress, _cancel: project.backup(), done,
-            on_error=failed, writes=True, show_dialog=False,
+            self,
+            "Backup",
+            lambda _progress, _cancel: project.backup(),
+            done,
+            on_error=failed,
+            writes=True,
+            show_dialog=False,
         )
 
     def _merged(self) -> None:

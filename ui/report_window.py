@@ -235,15 +235,25 @@ class ReportWindow(QMainWindow):
             a.triggered.connect(slot)
             return a
 
-        self.html_action = act("Export &HTML…", self.ask_export_html,
-                               "Save the report as a self-contained web page", "Ctrl+Shift+H")
-        self.pdf_action = act("Export &PDF…", self.ask_export_pdf,
-                              "Save the report as a PDF (A4)", "Ctrl+Shift+P")
-        self.csv_action = act("Export &coefficients (CSV)…", self.ask_export_coefficients_csv,
-                              "Save the coefficients, overall and per code, as CSV")
-        self.dis_csv_action = act("Export &disagreements (CSV)…",
-                                  self.ask_export_disagreements_csv,
-                                  "Save the list of disagreeing sentences as CSV")
+        self.html_action = act(
+            "Export &HTML…",
+            self.ask_export_html,
+            "Save the report as a self-contained web page",
+            "Ctrl+Shift+H",
+        )
+        self.pdf_action = act(
+            "Export &PDF…", self.ask_export_pdf, "Save the report as a PDF (A4)", "Ctrl+Shift+P"
+        )
+        self.csv_action = act(
+            "Export &coefficients (CSV)…",
+            self.ask_export_coefficients_csv,
+            "Save the coefficients, overall and per code, as CSV",
+        )
+        self.dis_csv_action = act(
+            "Export &disagreements (CSV)…",
+            self.ask_export_disagreements_csv,
+            "Save the list of disagreeing sentences as CSV",
+        )
         self.recompute_action = QAction("&Recompute", self)
         self.recompute_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.recompute_action.triggered.connect(self.recompute)
@@ -376,9 +386,7 @@ class ReportWindow(QMainWindow):
         self.statusBar().showMessage(message, 5000)
         self._set_exports_enabled(False)
 
-    def _finished(
-        self, generation: int, coders: tuple[str, ...], group: str, result: Any
-    ) -> None:
+    def _finished(self, generation: int, coders: tuple[str, ...], group: str, result: Any) -> None:
         if self._stale(generation):
             return
         self._job = None
@@ -393,8 +401,9 @@ class ReportWindow(QMainWindow):
 
     # -- showing ------------------------------------------------------------------------------
     def _code_colors(self) -> dict[str, str]:
-        group = next((g for g in self.project.codebook.groups if g.name == self.selected_group()),
-                     None)
+        group = next(
+            (g for g in self.project.codebook.groups if g.name == self.selected_group()), None
+        )
         colors = {c.name: c.color for c in group.codes} if group is not None else {}
         colors[NONE_VALUE] = NONE_COLOR
         return colors
@@ -490,8 +499,9 @@ class ReportWindow(QMainWindow):
         return self.report
 
     def export_html(self, path: Path) -> None:
-        Path(path).write_text(to_html(self._require_report(), self.report_title()),
-                              encoding="utf-8")
+        Path(path).write_text(
+            to_html(self._require_report(), self.report_title()), encoding="utf-8"
+        )
 
     def export_pdf(self, path: Path) -> None:
         html = to_html(self._require_report(), self.report_title())
@@ -567,12 +577,14 @@ class ReportWindow(QMainWindow):
         self._export("Export report as PDF", ".pdf", "PDF (*.pdf)", self.export_pdf)
 
     def ask_export_coefficients_csv(self) -> None:
-        self._export("Export coefficients as CSV", ".csv", "CSV (*.csv)",
-                     self.export_coefficients_csv)
+        self._export(
+            "Export coefficients as CSV", ".csv", "CSV (*.csv)", self.export_coefficients_csv
+        )
 
     def ask_export_disagreements_csv(self) -> None:
-        self._export("Export disagreements as CSV", ".csv", "CSV (*.csv)",
-                     self.export_disagreements_csv)
+        self._export(
+            "Export disagreements as CSV", ".csv", "CSV (*.csv)", self.export_disagreements_csv
+        )
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: Any) -> None:

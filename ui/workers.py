@@ -75,7 +75,7 @@ def start_job(
     show_dialog: bool = True,
     delay_ms: int = 400,
 ) -> Job:
-    """Run fn off the GUI thread with a progress dialog (shown after delay_ms) and a Cancel button."""
+    """Run fn off the GUI thread with a progress dialog (after delay_ms) and a Cancel button."""
     job = Job(fn)
     dialog: QProgressDialog | None = None
     if show_dialog:

@@ -29,10 +29,14 @@ def register(sub: Any) -> None:
     p.add_argument("--unit-column", default="unit")
     p.add_argument("--coder-column", default="coder")
     p.add_argument("--value-column", default="value")
-    p.add_argument("--level", choices=["nominal", "ordinal", "interval", "ratio"], default="nominal")
+    p.add_argument(
+        "--level", choices=["nominal", "ordinal", "interval", "ratio"], default="nominal"
+    )
     p.add_argument("--categories", help="comma-separated full category set (default: observed)")
     p.add_argument("--format", choices=["table", "json", "csv", "html"], default="table")
-    p.add_argument("--bootstrap", type=int, default=1000, help="draws for alpha's interval (0: none)")
+    p.add_argument(
+        "--bootstrap", type=int, default=1000, help="draws for alpha's interval (0: none)"
+    )
     p.add_argument("--seed", type=int, default=20110101)
     p.add_argument("--out", type=Path, help="write to this file instead of the terminal")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
@@ -45,8 +49,12 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
     if args.data is not None:
         categories = _split(args.categories)
         data = read_long_csv(
-            args.data, args.unit_column, args.coder_column, args.value_column,
-            categories=categories, level=args.level,
+            args.data,
+            args.unit_column,
+            args.coder_column,
+            args.value_column,
+            categories=categories,
+            level=args.level,
         )
         title = f"Agreement: {args.data.name}"
     else:

@@ -36,7 +36,10 @@ class ProgressBar:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if self.enabled:
             self.stream.write("\r" + " " * (len(self.label) + self.width + 12) + "\r")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +13,6 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from annotator.errors import LabelError, NotFoundError
-from annotator.models import new_uid
 from annotator.storage import tables as t
 from annotator.storage.engine import bulk_insert
 
@@ -20,6 +20,15 @@ from annotator.storage.engine import bulk_insert
 def content_hash(text: str) -> str:
     """Hash of the text with white space folded, so a re-saved copy of an article is the same."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+_ARTICLE_NAMESPACE = uuid.UUID("6f1c2a4e-3b1d-5a8e-9c47-2d0e8b7f1a35")
+
+
+def uid_for(content_hash: str) -> str:
+    """An article's stable id follows from its content: two projects that import the same
+    article independently give it the same id, so exports, merges and label imports line up."""
+    return str(uuid.uuid5(_ARTICLE_NAMESPACE, content_hash))
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,23 @@ class NewArticle:
     uid: str | None = None
 
 
+_ARTICLE_COLUMNS = (
+    "id",
+    "uid",
+    "title",
+    "source",
+    "date",
+    "url",
+    "language",
+    "text",
+    "content_hash",
+    "meta_json",
+    "n_sentences",
+    "imported_at",
+)
+_SENTENCE_COLUMNS = ("id", "article_id", "index", "start", "end")
+
+
 def insert_articles(session: Session, batch: Sequence[NewArticle]) -> list[int]:
     """Insert articles and sentences set-wise; ids are assigned here under the write lock."""
     if not batch:
@@ -43,34 +69,43 @@ def insert_articles(session: Session, batch: Sequence[NewArticle]) -> list[int]:
     now = datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC (models.UTCDateTime)
     next_article = int(session.execute(select(func.max(t.article.c.id))).scalar() or 0) + 1
     next_sentence = int(session.execute(select(func.max(t.sentence.c.id))).scalar() or 0) + 1
-    art_rows = []
-    sent_rows = []
+    art_rows: list[tuple[object, ...]] = []
+    sent_rows: list[tuple[int, int, int, int, int]] = []
     ids = []
     for offset, a in enumerate(batch):
         aid = next_article + offset
         ids.append(aid)
         art_rows.append(
-            {
-                "id": aid, "uid": a.uid or new_uid(), "title": a.title, "source": a.source,
-                "date": a.date, "url": a.url, "language": a.language, "text": a.text,
-                "content_hash": a.content_hash, "meta_json": json.dumps(dict(a.meta or {})),
-                "n_sentences": len(a.spans), "imported_at": now,
-            }
-        )
-        for index, (start, end) in enumerate(a.spans):
-            sent_rows.append(
-                {"id": next_sentence, "article_id": aid, "index": index, "start": start, "end": end}
+            (
+                aid,
+                a.uid or uid_for(a.content_hash),
+                a.title,
+                a.source,
+                a.date,
+                a.url,
+                a.language,
+                a.text,
+                a.content_hash,
+                json.dumps(dict(a.meta or {})),
+                len(a.spans),
+                now,
             )
-            next_sentence += 1
-    bulk_insert(session, t.article, art_rows)
-    bulk_insert(session, t.sentence, sent_rows)
+        )
+        first = next_sentence
+        sent_rows.extend(
+            (first + index, aid, index, start, end) for index, (start, end) in enumerate(a.spans)
+        )
+        next_sentence += len(a.spans)
+    bulk_insert(session, t.article, _ARTICLE_COLUMNS, art_rows)
+    bulk_insert(session, t.sentence, _SENTENCE_COLUMNS, sent_rows)
     return ids
 
 
 def _sentence_row(session: Session, sentence_id: int) -> tuple[int, int, int, int]:
     row = session.execute(
-        select(t.sentence.c.article_id, t.sentence.c.index, t.sentence.c.start, t.sentence.c.end)
-        .where(t.sentence.c.id == sentence_id)
+        select(
+            t.sentence.c.article_id, t.sentence.c.index, t.sentence.c.start, t.sentence.c.end
+        ).where(t.sentence.c.id == sentence_id)
     ).one_or_none()
     if row is None:
         raise NotFoundError(f"no sentence with id {sentence_id}")
@@ -92,7 +127,9 @@ def _shift_indexes(session: Session, article_id: int, after_index: int, by: int)
     session.execute(update(t.sentence).where(neg).values(index=-t.sentence.c.index - 1))
 
 
-def split_sentence(session: Session, sentence_id: int, left: tuple[int, int], right: tuple[int, int]) -> int:
+def split_sentence(
+    session: Session, sentence_id: int, left: tuple[int, int], right: tuple[int, int]
+) -> int:
     """Replace a sentence by two; returns the new (right) sentence's id."""
     article_id, index, _start, _end = _sentence_row(session, sentence_id)
     if _has_labels(session, [sentence_id]):
@@ -102,17 +139,21 @@ def split_sentence(session: Session, sentence_id: int, left: tuple[int, int], ri
         update(t.sentence).where(t.sentence.c.id == sentence_id).values(start=left[0], end=left[1])
     )
     result = session.execute(
-        t.sentence.insert().values(article_id=article_id, index=index + 1, start=right[0], end=right[1])
+        t.sentence.insert().values(
+            article_id=article_id, index=index + 1, start=right[0], end=right[1]
+        )
     )
     session.execute(
-        update(t.article).where(t.article.c.id == article_id).values(n_sentences=t.article.c.n_sentences + 1)
+        update(t.article)
+        .where(t.article.c.id == article_id)
+        .values(n_sentences=t.article.c.n_sentences + 1)
     )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def merge_sentences(session: Session, first_id: int, second_id: int) -> int:
     """Merge two adjacent sentences into the first; returns its id."""
-    a_art, a_idx, a_start, _ = _sentence_row(session, first_id)
+    a_art, a_idx, _, _ = _sentence_row(session, first_id)
     b_art, b_idx, _, b_end = _sentence_row(session, second_id)
     if a_art != b_art or b_idx != a_idx + 1:
         raise LabelError("only two adjacent sentences of one article can be merged")
@@ -123,6 +164,8 @@ def merge_sentences(session: Session, first_id: int, second_id: int) -> int:
     session.execute(update(t.sentence).where(t.sentence.c.id == first_id).values(end=b_end))
     _shift_indexes(session, a_art, b_idx, -1)
     session.execute(
-        update(t.article).where(t.article.c.id == a_art).values(n_sentences=t.article.c.n_sentences - 1)
+        update(t.article)
+        .where(t.article.c.id == a_art)
+        .values(n_sentences=t.article.c.n_sentences - 1)
     )
     return first_id

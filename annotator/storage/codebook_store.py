@@ -60,7 +60,9 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
     for gpos, group in enumerate(cb.groups):
         gid = _match(old_groups, group.id, group.name)
         values = {
-            "name": group.name, "multiple": group.multiple, "description": group.description,
+            "name": group.name,
+            "multiple": group.multiple,
+            "description": group.description,
             "position": gpos,
         }
         if gid is None:
@@ -75,14 +77,22 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
         for cpos, code in enumerate(group.codes):
             cid = _match(old_codes, code.id, None) or _match(group_codes, "", code.name)
             cvalues = {
-                "group_id": gid, "name": code.name, "key": code.key, "color": code.color,
-                "definition": code.definition, "include": code.include, "exclude": code.exclude,
-                "examples_json": json.dumps(list(code.examples)), "position": cpos,
+                "group_id": gid,
+                "name": code.name,
+                "key": code.key,
+                "color": code.color,
+                "definition": code.definition,
+                "include": code.include,
+                "exclude": code.exclude,
+                "examples_json": json.dumps(list(code.examples)),
+                "position": cpos,
                 "active": True,
             }
             if cid is None:
                 cid = int(
-                    session.execute(t.code.insert().values(uid=code.id, **cvalues)).inserted_primary_key[0]  # type: ignore[index]
+                    session.execute(
+                        t.code.insert().values(uid=code.id, **cvalues)
+                    ).inserted_primary_key[0]  # type: ignore[index]
                 )
                 changes.added.append(code.name)
             else:

@@ -53,13 +53,18 @@ def set_memo(
     target = and_(
         t.memo.c.coder_id == coder,
         t.memo.c.article_id == article_id,
-        t.memo.c.sentence_id.is_(None) if sentence_id is None else t.memo.c.sentence_id == sentence_id,
+        t.memo.c.sentence_id.is_(None)
+        if sentence_id is None
+        else t.memo.c.sentence_id == sentence_id,
     )
     session.execute(delete(t.memo).where(target))
     if text.strip():
         session.execute(
             t.memo.insert().values(
-                coder_id=coder, article_id=article_id, sentence_id=sentence_id, text=text,
+                coder_id=coder,
+                article_id=article_id,
+                sentence_id=sentence_id,
+                text=text,
                 updated_at=datetime.now(UTC),
             )
         )

@@ -11,6 +11,7 @@ import logging
 import os
 import sqlite3
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -256,19 +257,23 @@ def checkpoint(engine: Engine) -> None:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def bulk_insert(session: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+def bulk_insert(
+    session: Any, table: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
     """executemany straight on the driver: 5-10x faster than Core's per-row parameter processing.
 
-    Values must already be in database form (e.g. naive UTC datetimes); used for large imports.
+    Rows are tuples in ``columns`` order, already in database form (naive UTC datetimes, ...);
+    used for large imports.
     """
     if not rows:
         return
     conn = session.connection()
-    keys = list(rows[0])
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=keys)
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
     if compiled.positional:
         order = list(compiled.positiontup)
-        params: list[Any] = [tuple(r[k] for k in order) for r in rows]
+        if order != list(columns):
+            index = [list(columns).index(k) for k in order]
+            rows = [tuple(r[i] for i in index) for r in rows]
+        conn.exec_driver_sql(str(compiled), rows)
     else:
-        params = rows
-    conn.exec_driver_sql(str(compiled), params)
+        conn.exec_driver_sql(str(compiled), [dict(zip(columns, r, strict=True)) for r in rows])

@@ -13,8 +13,18 @@ if TYPE_CHECKING:
     import pandas as pd
 
 LABEL_COLUMNS = [
-    "article_id", "article_uid", "article_title", "sentence_id", "sentence_index",
-    "sentence_start", "sentence_end", "sentence_text", "coder", "group", "code", "code_uid",
+    "article_id",
+    "article_uid",
+    "article_title",
+    "sentence_id",
+    "sentence_index",
+    "sentence_start",
+    "sentence_end",
+    "sentence_text",
+    "coder",
+    "group",
+    "code",
+    "code_uid",
     "labelled_at",
 ]
 
@@ -30,9 +40,9 @@ def labels_select():  # type: ignore[no-untyped-def]
             t.sentence.c.index.label("sentence_index"),
             t.sentence.c.start.label("sentence_start"),
             t.sentence.c.end.label("sentence_end"),
-            func.substr(t.article.c.text, t.sentence.c.start + 1, t.sentence.c.end - t.sentence.c.start).label(
-                "sentence_text"
-            ),
+            func.substr(
+                t.article.c.text, t.sentence.c.start + 1, t.sentence.c.end - t.sentence.c.start
+            ).label("sentence_text"),
             t.coder.c.name.label("coder"),
             t.code_group.c.name.label("group"),
             t.code.c.name.label("code"),
@@ -45,7 +55,13 @@ def labels_select():  # type: ignore[no-untyped-def]
         .join(t.coder, t.coder.c.id == t.label.c.coder_id)
         .join(t.code, t.code.c.id == t.label.c.code_id)
         .join(t.code_group, t.code_group.c.id == t.code.c.group_id)
-        .order_by(t.article.c.id, t.sentence.c.index, t.coder.c.name, t.code_group.c.position, t.code.c.position)
+        .order_by(
+            t.article.c.id,
+            t.sentence.c.index,
+            t.coder.c.name,
+            t.code_group.c.position,
+            t.code.c.position,
+        )
     )
 
 

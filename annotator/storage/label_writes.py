@@ -14,9 +14,7 @@ from annotator.storage import tables as t
 from annotator.storage.coding_state import touch_status
 
 
-def current_codes(
-    session: Session, sentence_ids: Sequence[int], coder: int
-) -> dict[int, set[int]]:
+def current_codes(session: Session, sentence_ids: Sequence[int], coder: int) -> dict[int, set[int]]:
     out: dict[int, set[int]] = {s: set() for s in sentence_ids}
     for i in range(0, len(sentence_ids), 900):
         chunk = list(sentence_ids[i : i + 900])
@@ -97,9 +95,7 @@ def plan_clear(
     ]
 
 
-def apply_changes(
-    session: Session, changes: Iterable[LabelChange], batch: str = ""
-) -> set[int]:
+def apply_changes(session: Session, changes: Iterable[LabelChange], batch: str = "") -> set[int]:
     """Write the changes and their events; returns the ids of the sentences affected.
 
     Idempotent: adding a label that exists or removing one that doesn't writes nothing. Set-based
@@ -131,13 +127,16 @@ def apply_changes(
         chunk = sorted_delete[i : i + 300]
         session.execute(
             delete(t.label).where(
-                or_(*(
-                    and_(
-                        t.label.c.sentence_id == sid, t.label.c.code_id == cid,
-                        t.label.c.coder_id == coder,
+                or_(
+                    *(
+                        and_(
+                            t.label.c.sentence_id == sid,
+                            t.label.c.code_id == cid,
+                            t.label.c.coder_id == coder,
+                        )
+                        for sid, cid, coder in chunk
                     )
-                    for sid, cid, coder in chunk
-                ))
+                )
             )
         )
     if to_insert:
@@ -152,8 +151,12 @@ def apply_changes(
         t.label_event.insert(),
         [
             {
-                "at": now, "coder_id": ch.coder_id, "sentence_id": ch.sentence_id,
-                "code_id": ch.code_id, "action": "add" if ch.add else "remove", "batch": batch,
+                "at": now,
+                "coder_id": ch.coder_id,
+                "sentence_id": ch.sentence_id,
+                "code_id": ch.code_id,
+                "action": "add" if ch.add else "remove",
+                "batch": batch,
             }
             for ch in effective
         ],

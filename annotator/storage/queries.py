@@ -34,8 +34,14 @@ def coder_names(session: Session) -> dict[int, str]:
 def article(session: Session, article_id: int) -> ArticleRecord:
     row = session.execute(
         select(
-            t.article.c.id, t.article.c.uid, t.article.c.title, t.article.c.source,
-            t.article.c.date, t.article.c.url, t.article.c.language, t.article.c.text,
+            t.article.c.id,
+            t.article.c.uid,
+            t.article.c.title,
+            t.article.c.source,
+            t.article.c.date,
+            t.article.c.url,
+            t.article.c.language,
+            t.article.c.text,
             t.article.c.content_hash,
         ).where(t.article.c.id == article_id)
     ).one_or_none()
@@ -47,8 +53,14 @@ def article(session: Session, article_id: int) -> ArticleRecord:
 def articles(session: Session) -> list[ArticleRecord]:
     rows = session.execute(
         select(
-            t.article.c.id, t.article.c.uid, t.article.c.title, t.article.c.source,
-            t.article.c.date, t.article.c.url, t.article.c.language, t.article.c.text,
+            t.article.c.id,
+            t.article.c.uid,
+            t.article.c.title,
+            t.article.c.source,
+            t.article.c.date,
+            t.article.c.url,
+            t.article.c.language,
+            t.article.c.text,
             t.article.c.content_hash,
         ).order_by(t.article.c.id)
     )
@@ -64,8 +76,12 @@ def article_summaries(
 ) -> list[ArticleSummary]:
     """The article list for one coder: counts come from indexes, not from reading text."""
     stmt = select(
-        t.article.c.id, t.article.c.uid, t.article.c.title, t.article.c.source,
-        t.article.c.date, t.article.c.n_sentences,
+        t.article.c.id,
+        t.article.c.uid,
+        t.article.c.title,
+        t.article.c.source,
+        t.article.c.date,
+        t.article.c.n_sentences,
     ).order_by(t.article.c.id)
     if ids is not None:
         stmt = stmt.where(t.article.c.id.in_(ids))
@@ -90,8 +106,14 @@ def article_summaries(
         }
     return [
         ArticleSummary(
-            id=r[0], uid=r[1], title=r[2], source=r[3], date=r[4], n_sentences=r[5],
-            n_coded=coded.get(r[0], 0), status=Status(status.get(r[0], 0)),
+            id=r[0],
+            uid=r[1],
+            title=r[2],
+            source=r[3],
+            date=r[4],
+            n_sentences=r[5],
+            n_coded=coded.get(r[0], 0),
+            status=Status(status.get(r[0], 0)),
         )
         for r in rows
     ]
@@ -115,8 +137,12 @@ def sentences(session: Session, article_id: int, text: str | None = None) -> lis
 def sentence(session: Session, sentence_id: int) -> SentenceRecord:
     row = session.execute(
         select(
-            t.sentence.c.id, t.sentence.c.article_id, t.sentence.c.index, t.sentence.c.start,
-            t.sentence.c.end, t.article.c.text,
+            t.sentence.c.id,
+            t.sentence.c.article_id,
+            t.sentence.c.index,
+            t.sentence.c.start,
+            t.sentence.c.end,
+            t.article.c.text,
         )
         .join(t.article, t.article.c.id == t.sentence.c.article_id)
         .where(t.sentence.c.id == sentence_id)
@@ -173,14 +199,18 @@ def article_status(session: Session, article_id: int, coder: int) -> Status:
 
 def project_codebook(session: Session) -> ProjectCodebook:
     cb = session.execute(
-        select(t.codebook.c.id, t.codebook.c.name, t.codebook.c.version, t.codebook.c.description)
-        .order_by(t.codebook.c.id)
+        select(
+            t.codebook.c.id, t.codebook.c.name, t.codebook.c.version, t.codebook.c.description
+        ).order_by(t.codebook.c.id)
     ).first()
     if cb is None:
         return ProjectCodebook(name="", version="", description="", groups=())
     groups = session.execute(
         select(
-            t.code_group.c.id, t.code_group.c.uid, t.code_group.c.name, t.code_group.c.multiple,
+            t.code_group.c.id,
+            t.code_group.c.uid,
+            t.code_group.c.name,
+            t.code_group.c.multiple,
             t.code_group.c.description,
         )
         .where(t.code_group.c.codebook_id == cb[0])
@@ -188,9 +218,17 @@ def project_codebook(session: Session) -> ProjectCodebook:
     ).all()
     codes = session.execute(
         select(
-            t.code.c.id, t.code.c.uid, t.code.c.name, t.code.c.key, t.code.c.color,
-            t.code.c.group_id, t.code.c.definition, t.code.c.include, t.code.c.exclude,
-            t.code.c.examples_json, t.code.c.position,
+            t.code.c.id,
+            t.code.c.uid,
+            t.code.c.name,
+            t.code.c.key,
+            t.code.c.color,
+            t.code.c.group_id,
+            t.code.c.definition,
+            t.code.c.include,
+            t.code.c.exclude,
+            t.code.c.examples_json,
+            t.code.c.position,
         )
         .where(t.code.c.active.is_(True))
         .order_by(t.code.c.position, t.code.c.id)
@@ -199,9 +237,20 @@ def project_codebook(session: Session) -> ProjectCodebook:
     for gid, guid, gname, multiple, gdesc in groups:
         members = tuple(
             CodeRecord(
-                id=c[0], uid=c[1], name=c[2], key=c[3], color=c[4], group=gname, group_id=gid,
-                group_uid=guid, multiple=bool(multiple), definition=c[6], include=c[7],
-                exclude=c[8], examples=tuple(json.loads(c[9] or "[]")), position=c[10],
+                id=c[0],
+                uid=c[1],
+                name=c[2],
+                key=c[3],
+                color=c[4],
+                group=gname,
+                group_id=gid,
+                group_uid=guid,
+                multiple=bool(multiple),
+                definition=c[6],
+                include=c[7],
+                exclude=c[8],
+                examples=tuple(json.loads(c[9] or "[]")),
+                position=c[10],
             )
             for c in codes
             if c[5] == gid
@@ -220,9 +269,7 @@ def all_codes_by_id(session: Session) -> dict[int, tuple[str, str]]:
     return {i: (n, g) for i, n, g in rows}
 
 
-def memos(
-    session: Session, article_id: int, coder: int | None = None
-) -> list[Memo]:
+def memos(session: Session, article_id: int, coder: int | None = None) -> list[Memo]:
     stmt = (
         select(t.memo.c.article_id, t.memo.c.sentence_id, t.coder.c.name, t.memo.c.text)
         .join(t.coder, t.coder.c.id == t.memo.c.coder_id)
@@ -268,7 +315,7 @@ def content_hashes(session: Session, hashes: Sequence[str]) -> set[str]:
 def find_text(
     session: Session, needle: str, limit: int = 500
 ) -> list[tuple[int, str, int, int, str]]:
-    """Sentences containing needle (case-insensitive): (article id, title, sentence id, index, text)."""
+    """Sentences containing needle, any case: (article id, title, sentence id, index, text)."""
     if not needle:
         return []
     lowered = needle.casefold()

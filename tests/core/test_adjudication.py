@@ -162,9 +162,10 @@ def test_fully_adjudicated_coder_can_be_compared_with_a_coder(demo: Project) -> 
         decide(demo, item.sentence_id, None, item.codes["anna"], decided_by="lead")
     data = demo.reliability_data(coders=["anna", ADJUDICATED])
     assert data.n_units == demo.reliability_data().n_units
-    assert demo.agreement(["anna", ADJUDICATED], bootstrap=0).coefficients[
-        "percent_agreement"
-    ].value == 1.0
+    assert (
+        demo.agreement(["anna", ADJUDICATED], bootstrap=0).coefficients["percent_agreement"].value
+        == 1.0
+    )
 
 
 def test_the_adjudicated_coder_cannot_be_one_of_the_compared(demo: Project) -> None:

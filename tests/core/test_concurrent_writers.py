@@ -35,7 +35,11 @@ def build_project(path: Path, articles: int, n: int) -> None:
 def writer(path: Path, coder: str, start: int, step: int, count: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(path), coder, str(start), str(step), str(count)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        cwd=REPO,
     )
 
 
@@ -54,7 +58,8 @@ def labelled(path: Path, coder: str) -> list[int]:
             r[0]
             for r in conn.execute(
                 "SELECT sentence_id FROM label JOIN coder ON coder.id = label.coder_id "
-                "WHERE coder.name = ?", (coder,),
+                "WHERE coder.name = ?",
+                (coder,),
             )
         ]
     finally:
@@ -85,7 +90,11 @@ def test_the_cli_importing_while_a_window_labels_loses_nothing(tmp_path: Path) -
     labels = writer(path, "ben", 0, 1, 400)
     importing = subprocess.run(
         [sys.executable, "-m", "annotator", "import", str(path), str(folder)],
-        capture_output=True, text=True, env=ENV, cwd=REPO, timeout=120,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=REPO,
+        timeout=120,
     )
     reported = finish(labels)
     assert importing.returncode == 0, importing.stderr

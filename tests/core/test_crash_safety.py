@@ -46,7 +46,10 @@ def start_writer(
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(path), coder, str(start), str(step), str(count)],
-        stdout=subprocess.PIPE, text=True, env=env, cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
     )
 
 
@@ -66,12 +69,14 @@ def stored_labels(path: Path, coder: str) -> tuple[str, set[int], int]:
             row[0]
             for row in conn.execute(
                 "SELECT sentence_id FROM label JOIN coder ON coder.id = label.coder_id "
-                "WHERE coder.name = ?", (coder,),
+                "WHERE coder.name = ?",
+                (coder,),
             )
         }
         events = conn.execute(
             "SELECT count(*) FROM label_event JOIN coder ON coder.id = label_event.coder_id "
-            "WHERE coder.name = ? AND action = 'add'", (coder,),
+            "WHERE coder.name = ? AND action = 'add'",
+            (coder,),
         ).fetchone()[0]
     finally:
         conn.close()

@@ -60,7 +60,11 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
         [sys.executable, "-m", "annotator", *map(str, args)],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
     )
 
 
@@ -186,7 +190,9 @@ def locked(tmp_path: Path) -> Iterator[Path]:
     path = make_real_project(tmp_path / "busy.annotator")
     holder = subprocess.Popen(
         [sys.executable, str(LOCK_HOLDER), str(path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
     yield path

@@ -119,9 +119,7 @@ def test_a_disk_that_turns_read_only_mid_session_is_a_clear_error(tiny_disk: Pat
         sentences = project.sentences(project.article_ids()[0])
         project.add_label(sentences[0].id, "Denial", "anna")
         project.engine.dispose()  # the pool lets go of the file, as it does when idle
-        remount = subprocess.run(
-            ["mount", "-o", "remount,ro", str(tiny_disk)], capture_output=True
-        )
+        remount = subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], capture_output=True)
         assert remount.returncode == 0, remount.stderr
         try:
             with pytest.raises(WriteDeniedError, match="the last change was not saved") as e:

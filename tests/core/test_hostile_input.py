@@ -63,7 +63,8 @@ REFUSED: dict[str, tuple[str, bytes]] = {
     "binary under a text name": ("photo.txt", bytes(range(256)) * 64),
     "binary under an html name": ("x.html", b"\x89PNG\r\n\x1a\n" + bytes(4000)),
     "billion laughs html": (
-        "lol.html", (LAUGHS + "<html><body><p>&lol9;</p></body></html>").encode()
+        "lol.html",
+        (LAUGHS + "<html><body><p>&lol9;</p></body></html>").encode(),
     ),
     "zip bomb docx": (
         "bomb.docx",
@@ -75,16 +76,24 @@ REFUSED: dict[str, tuple[str, bytes]] = {
     ),
     "docx with entity bomb": (
         "lol.docx",
-        docx({"[Content_Types].xml": CONTENT_TYPES,
-              "word/document.xml": (LAUGHS + DOCUMENT.format("&lol9;")).encode()}),
+        docx(
+            {
+                "[Content_Types].xml": CONTENT_TYPES,
+                "word/document.xml": (LAUGHS + DOCUMENT.format("&lol9;")).encode(),
+            }
+        ),
     ),
     "docx with external entity": (
         "xxe.docx",
-        docx({"[Content_Types].xml": CONTENT_TYPES,
-              "word/document.xml": (XXE + DOCUMENT.format("&xxe;")).encode()}),
+        docx(
+            {
+                "[Content_Types].xml": CONTENT_TYPES,
+                "word/document.xml": (XXE + DOCUMENT.format("&xxe;")).encode(),
+            }
+        ),
     ),
     "pdf that is not": ("fake.pdf", b"%PDF-1.7\n" + os.urandom(2000)),
-    "jsonl of non-objects": ("rows.jsonl", b"[1,2]\n\"x\"\n42\n"),
+    "jsonl of non-objects": ("rows.jsonl", b'[1,2]\n"x"\n42\n'),
 }
 
 
@@ -181,7 +190,10 @@ def import_in_child(project: Project, path: Path) -> dict[str, object]:
     project.close()
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, str(project.path), str(path)],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert done.returncode == 0, done.stderr
@@ -249,21 +261,19 @@ YAML_REFUSED = {
     "custom python tag": "name: x\ngroups: !!python/object/apply:os.system ['echo pwned']\n",
     "unknown local tag": "name: !secret x\ngroups: []\n",
     "alias bomb": "a: &a [x, x, x, x, x, x, x, x, x]\n"
-    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
-              for i in range(9)),
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(9)
+    ),
     "binary": "\x00\x01\x02\x03",
     "empty": "",
     "deeply nested": "[" * 5000 + "]" * 5000,
 }
 
 
-
-
 @pytest.mark.parametrize(
     "case",
-    [
-        c for c in sorted(YAML_REFUSED)
-    ],
+    [c for c in sorted(YAML_REFUSED)],
 )
 def test_a_hostile_yaml_codebook_is_refused_with_one_line(case: str, tmp_path: Path) -> None:
     path = tmp_path / "codebook.yaml"
@@ -276,13 +286,19 @@ def test_a_hostile_yaml_codebook_is_refused_with_one_line(case: str, tmp_path: P
 
 
 QDC_REFUSED = {
-    "billion laughs": (LAUGHS + '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
-                       '<Code guid="x" name="&lol9;" isCodable="true"/></Codes></CodeBook>'),
-    "external entity": (XXE + '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
-                        '<Code guid="x" name="&xxe;" isCodable="true"/></Codes></CodeBook>'),
+    "billion laughs": (
+        LAUGHS + '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        '<Code guid="x" name="&lol9;" isCodable="true"/></Codes></CodeBook>'
+    ),
+    "external entity": (
+        XXE + '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        '<Code guid="x" name="&xxe;" isCodable="true"/></Codes></CodeBook>'
+    ),
     "not xml": "name: this is yaml",
     "deeply nested": '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
-    + '<Code guid="g" name="n" isCodable="true">' * 3000 + "</Code>" * 3000 + "</Codes></CodeBook>",
+    + '<Code guid="g" name="n" isCodable="true">' * 3000
+    + "</Code>" * 3000
+    + "</Codes></CodeBook>",
 }
 
 
@@ -343,13 +359,50 @@ def test_a_hostile_qdpx_project_is_refused_and_the_project_is_unchanged(
 # -- fuzzing --------------------------------------------------------------------------------
 
 YAMLISH = st.lists(
-    st.sampled_from(["name:", "groups:", "codes:", "- ", "  ", "\n", "x", "!!", "&a", "*a", "[",
-                     "{", "key: k", "multiple: true", ":", "'", '"', "\t", "#"])
+    st.sampled_from(
+        [
+            "name:",
+            "groups:",
+            "codes:",
+            "- ",
+            "  ",
+            "\n",
+            "x",
+            "!!",
+            "&a",
+            "*a",
+            "[",
+            "{",
+            "key: k",
+            "multiple: true",
+            ":",
+            "'",
+            '"',
+            "\t",
+            "#",
+        ]
+    )
 ).map("".join)
 XMLISH = st.lists(
-    st.sampled_from(["<CodeBook>", "</CodeBook>", "<Codes>", "</Codes>", "</Code>", "x",
-                     '<Code guid="1" name="a">', "<!DOCTYPE x [", "<!ENTITY e 'x'>", "]>", "&e;",
-                     "<", ">", '"', '<CodeBook xmlns="urn:QDA-XML:codebook:1.0">'])
+    st.sampled_from(
+        [
+            "<CodeBook>",
+            "</CodeBook>",
+            "<Codes>",
+            "</Codes>",
+            "</Code>",
+            "x",
+            '<Code guid="1" name="a">',
+            "<!DOCTYPE x [",
+            "<!ENTITY e 'x'>",
+            "]>",
+            "&e;",
+            "<",
+            ">",
+            '"',
+            '<CodeBook xmlns="urn:QDA-XML:codebook:1.0">',
+        ]
+    )
 ).map(lambda parts: "".join(parts).encode())
 
 

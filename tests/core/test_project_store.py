@@ -101,7 +101,10 @@ def test_toggle_command_adds_then_its_revert_restores(make_project) -> None:  # 
     p.add_label(ids[0], "Denial", "anna")
     cmd = p.toggle_command(ids[:2], "Military action", "anna")
     assert cmd.apply(p) == set(ids[:2])
-    assert p.labels(aid) == {ids[0]: [("anna", "Military action")], ids[1]: [("anna", "Military action")]}
+    assert p.labels(aid) == {
+        ids[0]: [("anna", "Military action")],
+        ids[1]: [("anna", "Military action")],
+    }
     cmd.revert(p)
     assert p.labels(aid) == {ids[0]: [("anna", "Denial")]}
 
@@ -139,7 +142,9 @@ def test_every_label_change_is_logged_as_an_event(make_project) -> None:  # type
             .order_by(t.label_event.c.id)
         ).all()
     assert [tuple(a) for a in actions] == [
-        ("add", "Military action"), ("remove", "Military action"), ("add", "Denial")
+        ("add", "Military action"),
+        ("remove", "Military action"),
+        ("add", "Denial"),
     ]
 
 
@@ -169,7 +174,9 @@ def test_memo_is_written_replaced_and_deleted(make_project) -> None:  # type: ig
 def test_reimporting_the_same_article_is_skipped_and_reported(make_project) -> None:  # type: ignore[no-untyped-def]
     p = make_project()
     _article(p)
-    again = p.import_articles([ParsedArticle(text=TEXT.replace("\n\n", "\n\n  "), origin="copy.txt")])
+    again = p.import_articles(
+        [ParsedArticle(text=TEXT.replace("\n\n", "\n\n  "), origin="copy.txt")]
+    )
     assert again.imported == 0
     assert len(again.skipped_duplicates) == 1
     assert len(p.articles()) == 1
@@ -186,7 +193,7 @@ def test_split_then_merge_restores_the_sentence(make_project) -> None:  # type: 
     assert after[0].text == "Artillery fire struck Kovar on Tuesday,"
     assert after[1].text == "officials said."
     p.merge_sentences(after[0], after[1])
-    assert [s.text for s in p.sentences(aid)][0] == first.text
+    assert next(s.text for s in p.sentences(aid)) == first.text
     assert p.articles()[0].id == aid and p.article_summaries()[0].n_sentences == 3
 
 
@@ -206,9 +213,12 @@ def test_labels_frame_has_one_row_per_label(make_project) -> None:  # type: igno
     p.add_label(s0, "Military action", "anna")
     p.add_label(s1, "Denial", "ben")
     frame = p.labels_frame()
-    assert {"article_id", "article_title", "sentence_index", "coder", "group", "code"} <= set(frame.columns)
+    assert {"article_id", "article_title", "sentence_index", "coder", "group", "code"} <= set(
+        frame.columns
+    )
     assert frame[["sentence_index", "coder", "code", "group"]].values.tolist() == [
-        [0, "anna", "Military action", "Statement type"], [1, "ben", "Denial", "Statement type"]
+        [0, "anna", "Military action", "Statement type"],
+        [1, "ben", "Denial", "Statement type"],
     ]
     assert frame["sentence_text"].tolist() == [s0.text, s1.text]
 

@@ -20,8 +20,9 @@ def demo(make_project: MakeProject) -> Project:
     return make_project("demo", demo=True)
 
 
-def open_window(qtbot: object, project: Project, jumps: list[tuple[int, int]] | None = None
-                ) -> AdjudicationWindow:
+def open_window(
+    qtbot: object, project: Project, jumps: list[tuple[int, int]] | None = None
+) -> AdjudicationWindow:
     calls = jumps if jumps is not None else []
     window = open_adjudication(None, project, lambda a, s: calls.append((a, s)))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # qtbot closes it

@@ -112,9 +112,7 @@ def test_coder_dialog_offers_known_coders_and_preselects_current(
     assert dialog.name() == "ben"
 
 
-def test_choose_coder_returns_a_new_name_with_spaces_folded(
-    qtbot: QtBot, parent: QWidget
-) -> None:
+def test_choose_coder_returns_a_new_name_with_spaces_folded(qtbot: QtBot, parent: QWidget) -> None:
     def act(d: QDialog) -> None:
         assert isinstance(d, CoderDialog)
         d.combo.clearEditText()
@@ -177,9 +175,7 @@ def make_actions(parent: QWidget) -> list[QAction]:
     ]
 
 
-def test_shortcut_sheet_groups_actions_and_strips_mnemonics(
-    qtbot: QtBot, parent: QWidget
-) -> None:
+def test_shortcut_sheet_groups_actions_and_strips_mnemonics(qtbot: QtBot, parent: QWidget) -> None:
     dialog = ShortcutsDialog(parent, make_actions(parent), [("Claim", "c"), ("Denial", "d")])
     qtbot.addWidget(dialog)
     rows = dialog.rows()

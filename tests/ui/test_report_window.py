@@ -67,8 +67,11 @@ def make_coded_project(path: Path, n_articles: int, per_article: int, seed: int 
             spans.append((at, at + len(s)))
             at += len(s) + 1
         text = " ".join(sentences)
-        batch.append(NewArticle(text=text, spans=spans, content_hash=content_hash(text),
-                                title=f"Article {a}"))
+        batch.append(
+            NewArticle(
+                text=text, spans=spans, content_hash=content_hash(text), title=f"Article {a}"
+            )
+        )
     with write_session(project.engine) as session:
         ids = insert_articles(session, batch)
     codes = [c.id for c in project.codebook.groups[0].codes]
@@ -111,8 +114,9 @@ def test_interpretation_is_written_not_only_coloured(qtbot: object, demo: Projec
     text = window.coefficient_model.index(0, CoefficientModel.VERDICT).data()
     alpha = demo.agreement(bootstrap=0).coefficients["krippendorff_alpha"].value
     assert alpha is not None
-    assert text.startswith("reliable" if alpha >= 0.8 else "tentative" if alpha >= 0.667
-                           else "unreliable")
+    assert text.startswith(
+        "reliable" if alpha >= 0.8 else "tentative" if alpha >= 0.667 else "unreliable"
+    )
     window.close()
 
 
@@ -150,10 +154,16 @@ def test_double_click_on_a_disagreement_jumps_there(qtbot: object, demo: Project
     qtbot.waitUntil(lambda: view.visualRect(index).height() > 0)  # type: ignore[attr-defined]
     rect = view.visualRect(index)
     # a real double-click starts with a press (QTest's double-click event alone has none)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,  # type: ignore[attr-defined]
-                     pos=rect.center())
-    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,  # type: ignore[attr-defined]
-                      pos=rect.center())
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,  # type: ignore[attr-defined]
+        pos=rect.center(),
+    )
+    qtbot.mouseDClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,  # type: ignore[attr-defined]
+        pos=rect.center(),
+    )
     row = demo.disagreements()[1]
     assert jumps.calls[-1] == (row.article_id, row.sentence_id)
     window.close()
@@ -255,8 +265,13 @@ def test_every_report_model_passes_the_model_tester(
 ) -> None:
     add_copy_coder(demo, "ben", "carol")
     window = open_window(qtbot, demo)
-    for model in (window.coefficient_model, window.matrix_model, window.pairwise_model,
-                  window.disagreement_model, window.coder_items):
+    for model in (
+        window.coefficient_model,
+        window.matrix_model,
+        window.pairwise_model,
+        window.disagreement_model,
+        window.coder_items,
+    ):
         qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert window.pairwise_model.rowCount() == 3
     window.close()
