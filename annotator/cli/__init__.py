@@ -70,6 +70,10 @@ def main(argv: Sequence[str] | None = None, launch_app: AppLauncher | None = Non
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`annotator info x | head`): not an error worth a message.
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1

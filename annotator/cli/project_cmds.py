@@ -12,6 +12,7 @@ from annotator.imports import TableOptions
 from annotator.paths import default_codebook_path
 from annotator.progress import CancelToken
 from annotator.project import Project
+from annotator.storage.engine import marked_read_only
 
 
 def register(sub: Any) -> None:
@@ -93,7 +94,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
-    print(f"{info['path']}{'  (read-only)' if info['read_only'] else ''}")
+    marker = "  (read-only file)" if marked_read_only(args.project) else ""
+    print(f"{info['path']}{marker}")
     print(f"  articles   {info['articles']:>10,}")
     print(f"  sentences  {info['sentences']:>10,}")
     print(
