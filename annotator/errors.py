@@ -23,12 +23,20 @@ class ProjectLockedError(ProjectError):
     """Another process holds the file locked for longer than the busy timeout."""
 
 
+class ProjectClosedError(ProjectError):
+    """A call on a Project after close()."""
+
+
 class ReadOnlyProjectError(ProjectError):
     """A write was attempted on a project opened read-only."""
 
 
 class NotFoundError(AnnotatorError):
     """An article, sentence, code or coder named by the caller does not exist."""
+
+
+class AmbiguousCodeError(NotFoundError):
+    """A code named by the caller exists in more than one group."""
 
 
 class LabelError(AnnotatorError):

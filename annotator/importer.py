@@ -15,16 +15,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine
 
-from annotator.errors import Cancelled
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, expand_paths, read_path
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ImportReport
 from annotator.segmentation import segment
 from annotator.storage import queries
-from annotator.storage import tables as t
-from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
+from annotator.storage.article_writes import (
+    NewArticle,
+    content_hash,
+    insert_articles,
+    remove_new_articles,
+)
 from annotator.storage.unit_of_work import write_session
 
 log = logging.getLogger(__name__)
@@ -41,7 +44,7 @@ FileResult = tuple[str, int, list[tuple[str, Parsed]]]
 def to_new_article(parsed: ParsedArticle) -> NewArticle:
     return NewArticle(
         text=parsed.text,
-        spans=segment(parsed.text),
+        spans=segment(parsed.text, language=_language(parsed.language)),
         content_hash=content_hash(parsed.text),
         title=parsed.title,
         source=parsed.source,
@@ -50,6 +53,12 @@ def to_new_article(parsed: ParsedArticle) -> NewArticle:
         language=parsed.language,
         meta=parsed.meta,
     )
+
+
+def _language(tag: str) -> str:
+    """'en-GB' -> 'en'; sentencex knows ~300 languages by their ISO 639 code; default English."""
+    code = tag.strip().lower().replace("_", "-").split("-")[0]
+    return code if code.isalpha() and 2 <= len(code) <= 3 else "en"
 
 
 def _parse(items: Iterable[ParsedArticle | ImportProblem]) -> Iterator[tuple[str, Parsed]]:
@@ -213,19 +222,18 @@ def _store(
         if cancel is not None:
             cancel.check()
         batcher.flush()
-    except Cancelled:
-        _remove(engine, report.article_ids)
-        log.info("import cancelled; removed %d articles it had added", len(report.article_ids))
+    except BaseException:
+        # Cancelled, or failed part-way (a worker died, the disk filled): take back what this
+        # import added, so it changed nothing -- except articles a coder labelled meanwhile.
+        with write_session(engine) as session:
+            kept = remove_new_articles(session, report.article_ids)
+        log.info(
+            "import stopped; removed %d articles it had added, kept %d with labels",
+            len(report.article_ids) - len(kept),
+            len(kept),
+        )
         raise
     return report
-
-
-def _remove(engine: Engine, article_ids: list[int]) -> None:
-    with write_session(engine) as session:
-        for i in range(0, len(article_ids), 900):
-            chunk = article_ids[i : i + 900]
-            session.execute(delete(t.sentence).where(t.sentence.c.article_id.in_(chunk)))
-            session.execute(delete(t.article).where(t.article.c.id.in_(chunk)))
 
 
 def _size(path: Path) -> int:

@@ -100,6 +100,7 @@ class CodeGroup(SQLModel, table=True):
     multiple: bool = False  # False: single-choice (one code of the group per sentence)
     description: str = ""
     position: int = 0
+    active: bool = True  # a group dropped from the codebook is hidden, its labels kept
 
 
 class Code(SQLModel, table=True):

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from annotator.codebook import Codebook, load_codebook
@@ -23,6 +23,7 @@ from annotator.errors import (
     LabelError,
     NotAProjectError,
     NotFoundError,
+    ProjectClosedError,
     ProjectError,
     ProjectLockedError,
     ReadOnlyProjectError,
@@ -80,7 +81,7 @@ class Project:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self.engine = make_engine(self.path, read_only=read_only)
+        self._engine: Engine | None = make_engine(self.path, read_only=read_only)
         self._codebook: ProjectCodebook | None = None
         self._coder_ids: dict[str, int] = {}
         self._sidecars_before: set[str] | None = None
@@ -169,8 +170,24 @@ class Project:
         log.debug("opened %s (read_only=%s, backup=%s)", path, read_only, backup)
         return project
 
+    @property
+    def engine(self) -> Engine:
+        """The project's engine; a closed project refuses every call (a window or job that kept
+        it must not write to a file someone else has since opened or restored)."""
+        if self._engine is None:
+            raise ProjectClosedError(f"{self.path.name} is closed")
+        return self._engine
+
+    @property
+    def closed(self) -> bool:
+        return self._engine is None
+
     def close(self) -> None:
-        self.engine.dispose()
+        """Release the file; idempotent. Every later call on this object raises."""
+        if self._engine is None:
+            return
+        self._engine.dispose()
+        self._engine = None
         if self.read_only and self._sidecars_before is not None:
             remove_sidecars_left_by_reader(self.path, self._sidecars_before)
             self._sidecars_before = None
@@ -323,7 +340,7 @@ class Project:
         rec = self.code(code)
         cid = self.coder_id(coder)
         with write_session(self.engine) as s:
-            changes = label_writes.plan_add(s, [_sid(sentence)], rec, cid, self.codebook)
+            changes = label_writes.plan_add(s, [_sid(sentence)], rec, cid)
             return label_writes.apply_changes(s, changes)
 
     def remove_label(self, sentence: SentenceRef, code: CodeRef, coder: str) -> set[int]:
@@ -342,7 +359,7 @@ class Project:
         cid = self.coder_id(coder)
         ids = [_sid(x) for x in sentences]
         with read_session(self.engine) as s:
-            changes = label_writes.plan_toggle(s, ids, rec, cid, self.codebook)
+            changes = label_writes.plan_toggle(s, ids, rec, cid)
         verb = "Remove" if changes and not any(c.add for c in changes) else "Apply"
         n = len(ids)
         return LabelCommand(
@@ -356,6 +373,13 @@ class Project:
             changes = label_writes.plan_clear(s, ids, cid)
         n = len(ids)
         return LabelCommand(f"Clear codes ({n} sentence{'s' if n != 1 else ''})", tuple(changes))
+
+    def write_changes(self, changes: Sequence[LabelChange], batch: str = "") -> list[LabelChange]:
+        """Write label changes as one transaction; returns those that took effect (a label that
+        was already there, or already gone, is skipped)."""
+        self._writable()
+        with write_session(self.engine) as s:
+            return label_writes.write_changes(s, changes, batch)
 
     def apply_changes(self, changes: Sequence[LabelChange], batch: str = "") -> set[int]:
         """Write label changes as one transaction; returns the ids of the sentences affected."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from annotator.errors import AmbiguousCodeError
+
 
 class Status(IntEnum):
     NOT_STARTED = 0
@@ -95,13 +97,22 @@ class ProjectCodebook:
         return tuple(c for g in self.groups for c in g.codes)
 
     def code(self, ref: int | str) -> CodeRecord | None:
+        """By id, stable uid, name, or "Group / Code"; a name two groups share is an error."""
+        if isinstance(ref, int):
+            return next((c for c in self.codes if c.id == ref), None)
         for c in self.codes:
-            if ref in (c.id, c.uid, c.name):
+            if c.uid == ref:
                 return c
-        if isinstance(ref, str):
-            for c in self.codes:
-                if c.name.casefold() == ref.casefold():
-                    return c
+        group, sep, name = ref.rpartition(" / ")
+        pool = [c for c in self.codes if c.group == group] if sep else list(self.codes)
+        wanted = name if sep else ref
+        for same in (str.__eq__, lambda a, b: a.casefold() == b.casefold()):
+            found = [c for c in pool if same(c.name, wanted)]
+            if len(found) > 1:
+                groups = ", ".join(f"'{c.group} / {c.name}'" for c in found)
+                raise AmbiguousCodeError(f"code {ref!r} is in several groups: say {groups}")
+            if found:
+                return found[0]
         return None
 
     def by_key(self, key: str) -> CodeRecord | None:

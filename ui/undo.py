@@ -45,5 +45,6 @@ class LabelUndoCommand(QUndoCommand):
         self.on_changed(self.command.changes, affected)
 
     def undo(self) -> None:
+        inverse = self.command.inverse_changes  # only what the apply really changed
         affected = self.command.revert(self.project)
-        self.on_changed(tuple(ch.inverse() for ch in reversed(self.command.changes)), affected)
+        self.on_changed(inverse, affected)

@@ -99,11 +99,8 @@ class ReliabilityData:
         coder_idx, coder_labels = _factorize(coders, "coder")
         n_units, n_coders = len(unit_labels), len(coder_labels)
 
-        flat = unit_idx.astype(np.int64) * max(n_coders, 1) + coder_idx
-        order = np.argsort(flat, kind="stable")
-        dup = np.flatnonzero(flat[order][1:] == flat[order][:-1])
-        if dup.size:
-            row = order[dup[0] + 1]
+        row = first_repeated_cell(unit_idx, coder_idx, n_coders)
+        if row is not None:
             raise AgreementError(
                 f"coder {coder_labels[coder_idx[row]]!r} gives two values for unit "
                 f"{unit_labels[unit_idx[row]]!r}"
@@ -186,6 +183,19 @@ class ReliabilityData:
             f"ReliabilityData({self.n_units} units x {self.n_coders} coders, level={self.level}, "
             f"{len(self.domain)} values)"
         )
+
+
+def first_repeated_cell(
+    rows: npt.NDArray[np.integer[Any]], cols: npt.NDArray[np.integer[Any]], n_cols: int
+) -> int | None:
+    """Index of the first (row, col) pair that repeats an earlier one, or None.
+
+    A unit x coder cell holds one value; a second value for it is an input error worth naming.
+    """
+    flat = np.asarray(rows, dtype=np.int64) * max(n_cols, 1) + np.asarray(cols, dtype=np.int64)
+    order = np.argsort(flat, kind="stable")
+    dup = np.flatnonzero(flat[order][1:] == flat[order][:-1])
+    return int(order[dup[0] + 1]) if dup.size else None
 
 
 def read_long_csv(

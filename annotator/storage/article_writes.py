@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from annotator.errors import LabelError, NotFoundError
@@ -169,3 +169,30 @@ def merge_sentences(session: Session, first_id: int, second_id: int) -> int:
         .values(n_sentences=t.article.c.n_sentences - 1)
     )
     return first_id
+
+
+def remove_new_articles(session: Session, article_ids: Sequence[int]) -> list[int]:
+    """Take back articles an import added; returns the ids kept because a coder labelled them
+    meanwhile (their labels are work, and work is never deleted behind a coder's back)."""
+    kept: list[int] = []
+    for i in range(0, len(article_ids), 900):
+        chunk = list(article_ids[i : i + 900])
+        labelled = set(
+            session.execute(
+                select(t.sentence.c.article_id)
+                .join(t.label, t.label.c.sentence_id == t.sentence.c.id)
+                .where(t.sentence.c.article_id.in_(chunk))
+                .distinct()
+            ).scalars()
+        )
+        kept.extend(sorted(labelled))
+        gone = [a for a in chunk if a not in labelled]
+        if not gone:
+            continue
+        sentence_ids = select(t.sentence.c.id).where(t.sentence.c.article_id.in_(gone))
+        session.execute(delete(t.label_event).where(t.label_event.c.sentence_id.in_(sentence_ids)))
+        session.execute(delete(t.memo).where(t.memo.c.article_id.in_(gone)))
+        session.execute(delete(t.article_status).where(t.article_status.c.article_id.in_(gone)))
+        session.execute(delete(t.sentence).where(t.sentence.c.article_id.in_(gone)))
+        session.execute(delete(t.article).where(t.article.c.id.in_(gone)))
+    return kept

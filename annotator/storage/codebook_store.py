@@ -57,6 +57,7 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
         select(t.code.c.id, t.code.c.uid, t.code.c.name, t.code.c.group_id, t.code.c.active)
     ).all()
     seen_codes: set[int] = set()
+    seen_groups: set[int] = set()
     for gpos, group in enumerate(cb.groups):
         gid = _match(old_groups, group.id, group.name)
         values = {
@@ -64,6 +65,7 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
             "multiple": group.multiple,
             "description": group.description,
             "position": gpos,
+            "active": True,
         }
         if gid is None:
             gid = int(
@@ -73,6 +75,7 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
             )
         else:
             session.execute(update(t.code_group).where(t.code_group.c.id == gid).values(**values))
+        seen_groups.add(gid)
         group_codes = [c for c in old_codes if c[3] == gid]
         for cpos, code in enumerate(group.codes):
             cid = _match(old_codes, code.id, None) or _match(group_codes, "", code.name)
@@ -103,6 +106,11 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
         if cid not in seen_codes and active:
             session.execute(update(t.code).where(t.code.c.id == cid).values(active=False))
             changes.deactivated.append(name)
+    for gid, *_ in old_groups:
+        if gid not in seen_groups:
+            session.execute(
+                update(t.code_group).where(t.code_group.c.id == gid).values(active=False)
+            )
     return changes
 
 

@@ -172,6 +172,13 @@ def probe_write_lock(engine: Engine, timeout_ms: int | None = None) -> None:
         raw.close()
 
 
+CASEFOLD_SQL_FUNCTION = "annotator_casefold"
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine for one project file: foreign keys, WAL and a busy timeout on every connection."""
     if read_only:
@@ -207,6 +214,8 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         # through a power cut; in WAL mode that costs one fsync of the log per commit.
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
+        # SQLite's lower() folds ASCII only; find must match "ÄRGER" to "Ärger" too.
+        dbapi_conn.create_function(CASEFOLD_SQL_FUNCTION, 1, _casefold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import and_, delete, or_, select
 from sqlmodel import Session
 
 from annotator.errors import LabelError
-from annotator.records import CodeRecord, LabelChange, ProjectCodebook
+from annotator.records import CodeRecord, LabelChange
 from annotator.storage import tables as t
 from annotator.storage.coding_state import touch_status
 
@@ -32,7 +32,6 @@ def plan_toggle(
     sentence_ids: Sequence[int],
     code: CodeRecord,
     coder: int,
-    codebook: ProjectCodebook,
 ) -> list[LabelChange]:
     """Toggle like a key press: if every sentence has the code, remove it; else add it everywhere.
 
@@ -43,7 +42,7 @@ def plan_toggle(
     have = current_codes(session, sentence_ids, coder)
     if all(code.id in have[s] for s in sentence_ids):
         return [LabelChange(s, code.id, coder, add=False) for s in sentence_ids]
-    return plan_set(have, sentence_ids, code, coder, codebook)
+    return plan_set(have, sentence_ids, code, coder, _siblings(session, code))
 
 
 def plan_add(
@@ -51,10 +50,18 @@ def plan_add(
     sentence_ids: Sequence[int],
     code: CodeRecord,
     coder: int,
-    codebook: ProjectCodebook,
 ) -> list[LabelChange]:
     have = current_codes(session, sentence_ids, coder)
-    return plan_set(have, sentence_ids, code, coder, codebook)
+    return plan_set(have, sentence_ids, code, coder, _siblings(session, code))
+
+
+def _siblings(session: Session, code: CodeRecord) -> set[int]:
+    """The codes a single-choice code replaces: every other code of its group, hidden ones too
+    (a label on a code dropped from the codebook must not survive beside the new one)."""
+    if code.multiple:
+        return set()
+    ids = session.execute(select(t.code.c.id).where(t.code.c.group_id == code.group_id)).scalars()
+    return {int(i) for i in ids} - {code.id}
 
 
 def plan_set(
@@ -62,11 +69,8 @@ def plan_set(
     sentence_ids: Sequence[int],
     code: CodeRecord,
     coder: int,
-    codebook: ProjectCodebook,
+    siblings: set[int],
 ) -> list[LabelChange]:
-    siblings = set()
-    if not code.multiple:
-        siblings = {c.id for c in codebook.codes if c.group_id == code.group_id and c.id != code.id}
     changes: list[LabelChange] = []
     for s in sentence_ids:
         for other in sorted(have[s] & siblings):
@@ -96,7 +100,14 @@ def plan_clear(
 
 
 def apply_changes(session: Session, changes: Iterable[LabelChange], batch: str = "") -> set[int]:
-    """Write the changes and their events; returns the ids of the sentences affected.
+    """Write the changes; returns the ids of the sentences they affected (see write_changes)."""
+    return {ch.sentence_id for ch in write_changes(session, changes, batch)}
+
+
+def write_changes(
+    session: Session, changes: Iterable[LabelChange], batch: str = ""
+) -> list[LabelChange]:
+    """Write the changes and their events; returns the changes that took effect, in order.
 
     Idempotent: adding a label that exists or removing one that doesn't writes nothing. Set-based
     (one read of the current labels, then bulk writes), so a bulk apply or a merge of thousands of
@@ -104,7 +115,7 @@ def apply_changes(session: Session, changes: Iterable[LabelChange], batch: str =
     """
     changes = list(changes)
     if not changes:
-        return set()
+        return []
     initial = _existing(session, changes)
     present = set(initial)
     effective: list[LabelChange] = []
@@ -118,7 +129,7 @@ def apply_changes(session: Session, changes: Iterable[LabelChange], batch: str =
             continue
         effective.append(ch)
     if not effective:
-        return set()
+        return []
     to_insert = present - initial
     to_delete = initial - present
     _check_targets(session, to_insert)
@@ -166,7 +177,7 @@ def apply_changes(session: Session, changes: Iterable[LabelChange], batch: str =
     article_of = _articles_of(session, touched)
     for aid, coder in sorted({(article_of[sid], coder) for sid, coder in pairs}):
         touch_status(session, aid, coder)
-    return touched
+    return effective
 
 
 def _existing(session: Session, changes: list[LabelChange]) -> set[tuple[int, int, int]]:

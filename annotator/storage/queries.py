@@ -21,6 +21,7 @@ from annotator.records import (
     Status,
 )
 from annotator.storage import tables as t
+from annotator.storage.engine import CASEFOLD_SQL_FUNCTION
 
 
 def coder_id(session: Session, name: str) -> int | None:
@@ -213,7 +214,7 @@ def project_codebook(session: Session) -> ProjectCodebook:
             t.code_group.c.multiple,
             t.code_group.c.description,
         )
-        .where(t.code_group.c.codebook_id == cb[0])
+        .where(t.code_group.c.codebook_id == cb[0], t.code_group.c.active.is_(True))
         .order_by(t.code_group.c.position, t.code_group.c.id)
     ).all()
     codes = session.execute(
@@ -322,7 +323,7 @@ def find_text(
     out: list[tuple[int, str, int, int, str]] = []
     art_rows = session.execute(
         select(t.article.c.id, t.article.c.title, t.article.c.text)
-        .where(func.lower(t.article.c.text).contains(needle.lower()))
+        .where(getattr(func, CASEFOLD_SQL_FUNCTION)(t.article.c.text).contains(lowered))
         .order_by(t.article.c.id)
     )
     for aid, title, text in art_rows:

@@ -11,20 +11,23 @@ placed with numpy.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from annotator.agreement.coefficients import disagreement_index
-from annotator.agreement.data import ReliabilityData, set_sort_key
+from annotator.agreement.data import ReliabilityData, first_repeated_cell, set_sort_key
 from annotator.agreement.errors import AgreementError
+from annotator.errors import AnnotatorError
+from annotator.records import CodeRecord
 from annotator.storage import tables
 
 log = logging.getLogger(__name__)
@@ -43,7 +46,8 @@ _sentence = tables.sentence
 _article = tables.article
 
 
-class DisagreementRow(NamedTuple):
+@dataclass(frozen=True)
+class DisagreementRow:
     """A sentence the coders coded differently; ``codes`` maps coder -> code names (may be ())."""
 
     article_id: int
@@ -55,10 +59,27 @@ class DisagreementRow(NamedTuple):
 
 
 @dataclass(frozen=True)
-class _Group:
+class StoredGroup:
+    """A code group as stored, with every code that can still matter.
+
+    ``codes`` are the active codes plus codes removed from the codebook that still have labels
+    (``removed`` holds the ids of those), in codebook order: data, reports and decisions may name
+    them, so they must stay resolvable.
+    """
+
     id: int
+    uid: str
     name: str
     multiple: bool
+    active: bool
+    codes: tuple[CodeRecord, ...]
+    removed: frozenset[int] = frozenset()
+
+    def code_named(self, name: str) -> CodeRecord | None:
+        """The code with this name or uid, an active one first when names repeat."""
+        hits = [c for c in self.codes if name in (c.name, c.uid)]
+        hits.sort(key=lambda c: c.id in self.removed)
+        return hits[0] if hits else None
 
 
 def reliability_from_project(
@@ -70,7 +91,7 @@ def reliability_from_project(
 ) -> ReliabilityData:
     """Units = sentences of articles all ``coders`` marked done; values = codes of ``group``.
 
-    Defaults: the first code group by position; every coder with any label except one named
+    Defaults: the first active code group by position; every coder with any label except one named
     "adjudicated". Single-choice groups give nominal data (code name or "none"); multiple-choice
     groups give sets of code names (``level="multiple"``).
     """
@@ -83,10 +104,16 @@ def disagreement_rows(
     coders: Sequence[str] | None = None,
     group: str | None = None,
     article_ids: Sequence[int] | None = None,
+    data: ReliabilityData | None = None,
 ) -> list[DisagreementRow]:
-    """The sentences where the compared coders' values differ, in article and sentence order."""
+    """The sentences where the compared coders' values differ, in article and sentence order.
+
+    Pass ``data`` already read (in the same session) to list the disagreements of exactly that
+    snapshot, e.g. the one the coefficients were computed from; then the selectors are ignored.
+    """
     conn = session.connection()
-    data = _extract(conn, coders, group, article_ids)
+    if data is None:
+        data = _extract(conn, coders, group, article_ids)
     rows = disagreement_index(data)
     if rows.size == 0:
         return []
@@ -105,6 +132,8 @@ def disagreement_rows(
             info[int(sid)] = (int(aid), str(title), int(index), str(text))
     out = []
     for r, sid in zip(rows.tolist(), sentence_ids, strict=True):
+        if sid not in info:  # data read in another snapshot, sentence split or merged since
+            continue
         codes: dict[str, tuple[str, ...]] = {}
         for j, coder in enumerate(data.coders):
             c = int(data.codes[r, j])
@@ -112,6 +141,20 @@ def disagreement_rows(
         aid, title, index, text = info[sid]
         out.append(DisagreementRow(aid, title, sid, index, text, codes))
     return out
+
+
+def comparable_articles(
+    session: Session, coders: Sequence[str] | None = None
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """The coders compared (resolved as for the reliability data) and (article id, sentence
+    count) of every article they all marked done, by id: the units, without reading labels."""
+    conn = session.connection()
+    coder_ids, names = _resolve_coders(conn, coders)
+    a = _article.c
+    rows = conn.execute(
+        select(a.id, a.n_sentences).where(a.id.in_(_done_articles(coder_ids, None))).order_by(a.id)
+    ).all()
+    return names, [(int(r[0]), int(r[1])) for r in rows]
 
 
 def _as_codes(value: Any, categories: Sequence[Any]) -> tuple[str, ...]:
@@ -130,7 +173,7 @@ def _extract(
     group: str | None,
     article_ids: Sequence[int] | None,
 ) -> ReliabilityData:
-    grp = _resolve_group(conn, group)
+    grp = resolve_group(conn, group)
     coder_ids, coder_names = _resolve_coders(conn, coders)
     done = _done_articles(coder_ids, article_ids)
 
@@ -155,14 +198,9 @@ def _extract(
     labels = flat.reshape(len(raw), 3)
 
     used = set(np.unique(labels[:, 2]).tolist()) if len(labels) else set()
-    code_rows = conn.execute(
-        select(code.id, code.name, code.active)
-        .where(code.group_id == grp.id)
-        .order_by(code.position, code.id)
-    ).all()
-    code_rows = [r for r in code_rows if r[2] or r[0] in used]  # hidden codes only if used
-    code_ids = np.array([r[0] for r in code_rows], dtype=np.int64)
-    code_names = [str(r[1]) for r in code_rows]
+    shown = [c for c in grp.codes if c.id not in grp.removed or c.id in used]
+    code_ids = np.array([c.id for c in shown], dtype=np.int64)
+    code_names = [c.name for c in shown]
 
     n_units, n_coders = len(sentence_ids), len(coder_ids)
     row = _positions(sentence_ids, labels[:, 0])
@@ -176,11 +214,8 @@ def _extract(
                 f"group {grp.name!r} has a code named {NONE_VALUE!r}, the value used for "
                 "sentences without a code: rename the code"
             )
-        flat = row * max(n_coders, 1) + col
-        order = np.argsort(flat, kind="stable")
-        dup = np.flatnonzero(flat[order][1:] == flat[order][:-1])
-        if dup.size:
-            k = order[dup[0] + 1]
+        k = first_repeated_cell(row, col, n_coders)
+        if k is not None:
             raise AgreementError(
                 f"coder {coder_names[col[k]]!r} has two codes of single-choice group "
                 f"{grp.name!r} on sentence id {int(sentence_ids[row[k]])}"
@@ -248,22 +283,81 @@ def _positions(keys: npt.NDArray[np.int64], values: npt.NDArray[np.int64]) -> np
     return order[found].astype(np.int64)
 
 
-def _resolve_group(conn: Connection, name: str | None) -> _Group:
+def resolve_group(
+    conn: Connection | Session,
+    name: str | None,
+    error: type[AnnotatorError] = AgreementError,
+) -> StoredGroup:
+    """The one code-group resolver of reports, exports of agreement and adjudication.
+
+    None: the first active group by position. A name or uid: an active group of that name, or a
+    group removed from the codebook if it still has labels (its data is still worth reading).
+    ``error`` is the exception type the caller's users expect.
+    """
+    if isinstance(conn, Session):
+        conn = conn.connection()
     g = _group.c
-    rows = conn.execute(select(g.id, g.name, g.multiple, g.uid).order_by(g.position, g.id)).all()
-    if not rows:
-        raise AgreementError("the project has no code groups: add a codebook first")
+    rows = conn.execute(
+        select(g.id, g.name, g.multiple, g.uid, g.active).order_by(g.position, g.id)
+    ).all()
+    active = [r for r in rows if r[4]]
     if name is None:
-        r = rows[0]
+        if not active:
+            raise error("the project has no code groups: add a codebook first")
+        r = active[0]
     else:
-        hits = [r for r in rows if name in (r[1], r[3])]
+        hits = [r for r in active if name in (r[1], r[3])]
         if not hits:
-            names = ", ".join(repr(r[1]) for r in rows)
-            raise AgreementError(f"no code group {name!r} (groups: {names})")
+            hits = [r for r in rows if not r[4] and name in (r[1], r[3])]
+            if hits and not _has_labels(conn, [int(h[0]) for h in hits]):
+                raise error(f"code group {name!r} was removed from the codebook and has no labels")
+        if not hits:
+            names = ", ".join(repr(r[1]) for r in active) or "none"
+            raise error(f"no code group {name!r} (groups: {names})")
         if len(hits) > 1:
-            raise AgreementError(f"{len(hits)} code groups are named {name!r}: pass its uid")
+            raise error(f"{len(hits)} code groups are named {name!r}: pass its uid")
         r = hits[0]
-    return _Group(int(r[0]), str(r[1]), bool(r[2]))
+    gid, gname, multiple, guid, is_active = int(r[0]), str(r[1]), bool(r[2]), str(r[3]), r[4]
+    codes, removed = _group_codes(conn, gid, gname, guid, multiple)
+    return StoredGroup(gid, guid, gname, multiple, bool(is_active), codes, removed)
+
+
+def _has_labels(conn: Connection, group_ids: Sequence[int]) -> bool:
+    in_groups = select(_code.c.id).where(_code.c.group_id.in_(list(group_ids)))
+    return bool(conn.execute(select(exists().where(_label.c.code_id.in_(in_groups)))).scalar())
+
+
+def _group_codes(
+    conn: Connection, gid: int, gname: str, guid: str, multiple: bool
+) -> tuple[tuple[CodeRecord, ...], frozenset[int]]:
+    c = _code.c
+    rows = conn.execute(
+        select(
+            c.id, c.uid, c.name, c.key, c.color, c.definition, c.include, c.exclude,
+            c.examples_json, c.position, c.active,
+        )
+        .where(c.group_id == gid)
+        .order_by(c.position, c.id)
+    ).all()  # fmt: skip
+    inactive = [int(r[0]) for r in rows if not r[10]]
+    in_use: set[int] = set()
+    if inactive:  # rare: only after a codebook reload dropped codes
+        in_use = set(
+            conn.execute(select(_label.c.code_id).where(_label.c.code_id.in_(inactive)).distinct())
+            .scalars()
+            .all()
+        )
+    codes = tuple(
+        CodeRecord(
+            id=int(r[0]), uid=str(r[1]), name=str(r[2]), key=str(r[3]), color=str(r[4]),
+            group=gname, group_id=gid, group_uid=guid, multiple=multiple,
+            definition=str(r[5]), include=str(r[6]), exclude=str(r[7]),
+            examples=tuple(json.loads(r[8] or "[]")), position=int(r[9]),
+        )
+        for r in rows
+        if r[10] or int(r[0]) in in_use
+    )  # fmt: skip
+    return codes, frozenset(in_use)
 
 
 def _resolve_coders(conn: Connection, names: Sequence[str] | None) -> tuple[list[int], list[str]]:
@@ -309,6 +403,9 @@ __all__ = [
     "ADJUDICATED",
     "NONE_VALUE",
     "DisagreementRow",
+    "StoredGroup",
+    "comparable_articles",
     "disagreement_rows",
     "reliability_from_project",
+    "resolve_group",
 ]

@@ -178,7 +178,7 @@ def test_cli_reads_a_read_only_project_and_refuses_to_import_into_it(
     article.write_text("Troops advanced on Monday. The ministry denied it.", encoding="utf-8")
     before = fingerprint(marked_read_only)
     info = run_cli("info", marked_read_only)
-    assert info.returncode == 0 and "(read-only)" in info.stdout
+    assert info.returncode == 0 and "(read-only file)" in info.stdout
     line = assert_one_line_refusal(run_cli("import", marked_read_only, article))
     assert "read-only" in line
     assert fingerprint(marked_read_only) == before

@@ -287,3 +287,98 @@ def test_demo_project_has_two_coders_who_mostly_agree(make_project) -> None:  # 
     agree = (both["anna"] == both["ben"]).mean()
     assert 0.8 <= agree < 1.0
     assert set(frame["code"]) == {c.name for c in p.codebook.codes}
+
+
+def test_dropping_a_code_from_the_codebook_keeps_its_labels_and_the_replacement_removes_them(
+    make_project,  # type: ignore[no-untyped-def]
+) -> None:
+    from annotator.codebook import default_codebook
+
+    p = make_project()
+    aid = _article(p)
+    s = p.sentences(aid)[0]
+    p.add_label(s, "Denial", "anna")
+    full = default_codebook()
+    group = full.groups[0]
+    without_denial = full.model_copy(
+        update={
+            "groups": (
+                group.model_copy(
+                    update={"codes": tuple(c for c in group.codes if c.name != "Denial")}
+                ),
+            )
+        }
+    )
+    changes = p.load_codebook(without_denial)
+    assert changes.deactivated == ["Denial"]
+    assert p.labels(aid) == {s.id: [("anna", "Denial")]}  # kept, hidden
+    p.add_label(s, "Military action", "anna")  # single choice: the hidden code goes too
+    assert p.labels(aid) == {s.id: [("anna", "Military action")]}
+
+
+def test_a_group_dropped_from_the_codebook_is_hidden(make_project) -> None:  # type: ignore[no-untyped-def]
+    from annotator.codebook import Code, Codebook, CodeGroup, default_codebook
+
+    p = make_project()
+    extra = CodeGroup(
+        id="tone", name="Tone", codes=(Code(id="neg", name="Negative", key="x", color="#000000"),)
+    )
+    full = default_codebook()
+    p.load_codebook(full.model_copy(update={"groups": (extra, *full.groups)}))
+    assert [g.name for g in p.codebook.groups] == ["Tone", "Statement type"]
+    p.load_codebook(full)
+    assert [g.name for g in p.codebook.groups] == ["Statement type"]
+    assert isinstance(full, Codebook)
+
+
+def test_undo_never_removes_a_label_the_command_did_not_add(make_project) -> None:  # type: ignore[no-untyped-def]
+    p = make_project()
+    aid = _article(p)
+    s0, s1, _ = p.sentences(aid)
+    cmd = p.toggle_command([s0, s1], "Denial", "anna")  # planned while neither had it
+    p.add_label(s1, "Denial", "anna")  # another window adds one of them meanwhile
+    cmd.apply(p)
+    cmd.revert(p)
+    assert p.labels(aid) == {s1.id: [("anna", "Denial")]}
+
+
+def test_a_code_name_two_groups_share_must_be_qualified(make_project) -> None:  # type: ignore[no-untyped-def]
+    from annotator.codebook import Code, CodeGroup, default_codebook
+    from annotator.errors import AmbiguousCodeError
+
+    p = make_project()
+    full = default_codebook()
+    other = CodeGroup(
+        id="g2", name="Second look", multiple=True,
+        codes=(Code(id="den2", name="Denial", key="z", color="#000000"),),
+    )  # fmt: skip
+    p.load_codebook(full.model_copy(update={"groups": (*full.groups, other)}))
+    with pytest.raises(AmbiguousCodeError, match="Statement type / Denial"):
+        p.code("Denial")
+    assert p.code("Second look / Denial").group == "Second look"
+
+
+def test_find_matches_across_case_beyond_ascii(make_project) -> None:  # type: ignore[no-untyped-def]
+    p = make_project()
+    p.import_articles([ParsedArticle(text="Der ÄRGER wuchs. Nichts geschah.", origin="de")])
+    hits = p.find("ärger")
+    assert [h[4] for h in hits] == ["Der ÄRGER wuchs."]
+
+
+def test_a_closed_project_refuses_every_call(make_project) -> None:  # type: ignore[no-untyped-def]
+    from annotator.errors import ProjectClosedError
+
+    p = make_project()
+    aid = _article(p)
+    p.close()
+    with pytest.raises(ProjectClosedError):
+        p.add_label(p.sentences(aid)[0], "Denial", "anna")
+
+
+def test_articles_are_segmented_in_their_own_language(make_project) -> None:  # type: ignore[no-untyped-def]
+    from annotator.importer import _language
+
+    assert _language("en-GB") == "en"
+    assert _language("uk") == "uk"
+    assert _language("") == "en"
+    assert _language("not a tag!") == "en"

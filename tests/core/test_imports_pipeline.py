@@ -1,0 +1,67 @@
+"""The import pipeline around the readers: cancelling and failing take back what was added."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator import Project
+from annotator.errors import Cancelled
+from annotator.progress import CancelToken
+
+
+def _files(folder: Path, n: int) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for i in range(n):
+        path = folder / f"a{i:03d}.txt"
+        path.write_text(f"Report {i}.\n\nTroops moved near town {i}. Officials denied it.")
+        paths.append(path)
+    return paths
+
+
+def test_a_cancelled_import_changes_nothing(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p: Project = make_project()
+    files = _files(tmp_path / "in", 30)
+    token = CancelToken()
+
+    def progress(done: int, total: int) -> None:
+        if done > total // 2:
+            token.cancel()
+
+    import annotator.importer as importer
+
+    importer.BATCH_CHARS, old = 200, importer.BATCH_CHARS  # commit often: some batches land
+    try:
+        with pytest.raises(Cancelled):
+            p.import_paths(files, progress=progress, cancel=token)
+    finally:
+        importer.BATCH_CHARS = old
+    assert p.info()["articles"] == 0
+    assert p.info()["sentences"] == 0
+
+
+def test_an_import_that_fails_half_way_takes_back_its_batches(
+    make_project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import annotator.importer as importer
+
+    p: Project = make_project()
+    files = _files(tmp_path / "in", 10)
+    monkeypatch.setattr(importer, "BATCH_CHARS", 100)
+    real = importer.to_new_article
+    calls = {"n": 0}
+
+    def flaky(parsed):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 8:
+            raise MemoryError("simulated")
+        return real(parsed)
+
+    monkeypatch.setattr(importer, "to_new_article", flaky)
+    with pytest.raises(MemoryError):
+        p.import_paths(files)
+    assert p.info()["articles"] == 0
