@@ -104,7 +104,7 @@ def import_labels(
             state.import_chunk(first_row, chunk)
             progress(min(size, int(size * report.rows / max(report.rows + 1, 1))), size)
         state.touch_statuses()
-    project._coder_ids.clear()
+    project._forget_caches()
     progress(size, size)
     log.info("import-labels %s: %s", path.name, report.summary())
     return report

@@ -392,8 +392,7 @@ def merge(
 
                 _merge_one(session, other, report, step, cancel)
                 done += totals[opened.index(other)]
-        lead._codebook = None
-        lead._coder_ids.clear()
+        lead._forget_caches()
     finally:
         for other in opened:
             other.close()

@@ -64,6 +64,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from annotator.agreement import AgreementReport, ReliabilityData
+    from annotator.label_import import LabelImportReport
+    from annotator.merge import MergeReport
+    from annotator.refi_project import RefiImportReport
     from annotator.storage.reliability_queries import DisagreementRow
 
 log = logging.getLogger(__name__)
@@ -482,6 +485,67 @@ class Project:
             "articles_done": done_counts,
             "backups": len(self.backups()),
         }
+
+    # -- exchange ------------------------------------------------------------------------
+    def export(self, path: str | Path, **options: Any) -> int:
+        """Export labels; the format follows the suffix (.csv .xlsx .jsonl .qdpx). Options:
+        layout ("long"/"wide"), coders, group, done_only, bom, force, progress, cancel."""
+        from annotator.exports import export_labels
+
+        return export_labels(self, path, **options)
+
+    def export_codebook(self, path: str | Path, *, force: bool = False) -> None:
+        """Write the codebook as .yaml or REFI-QDA .qdc."""
+        from annotator.exports import export_codebook
+
+        export_codebook(self, path, force=force)
+
+    def import_labels(
+        self,
+        path: str | Path,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> LabelImportReport:
+        """Read a long-layout label export back (articles by id or content hash)."""
+        from annotator.label_import import import_labels
+
+        try:
+            return import_labels(self, path, progress, cancel)
+        finally:
+            self._forget_caches()
+
+    def merge(
+        self,
+        others: Sequence[str | Path],
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> MergeReport:
+        """Bring other coders' project files into this one, in one transaction."""
+        from annotator.merge import merge
+
+        try:
+            return merge(self, others, progress, cancel)
+        finally:
+            self._forget_caches()
+
+    def import_refi(
+        self,
+        path: str | Path,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> RefiImportReport:
+        """Import a REFI-QDA project (.qdpx or a bare .qde): sources, codebook, coders, codings."""
+        from annotator.refi_project import import_refi
+
+        try:
+            return import_refi(self, path, progress, cancel)
+        finally:
+            self._forget_caches()
+
+    def _forget_caches(self) -> None:
+        """After work that may add codes or coders behind this object's back."""
+        self._codebook = None
+        self._coder_ids = {}
 
     # -- agreement ----------------------------------------------------------------------
     def reliability_data(

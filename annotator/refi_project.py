@@ -300,8 +300,7 @@ def import_refi(
                 cancel.check()
             _import_source(session, package, src, code_map, group_ids, coders, notes, sink, report)
             progress(n + 1, len(sources))
-    project._codebook = None
-    project._coder_ids.clear()
+    project._forget_caches()
     log.info("REFI import %s: %s", path.name, report.summary())
     return report
 

@@ -303,3 +303,17 @@ def test_fast_long_writer_matches_pandas_to_csv_byte_for_byte(
         write_long_lines(fast, project.engine, ExportOptions())
         append_frames(slow, long_frames(project.engine, ExportOptions()))
         assert fast.getvalue() == slow.getvalue()
+
+
+def test_the_python_api_exports_and_a_new_project_reads_the_qdpx_back(
+    make_project, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    from annotator import Project
+
+    demo = make_project("demo", demo=True)
+    assert demo.export(tmp_path / "demo.qdpx") == len(demo.labels_frame())
+    with Project.create(tmp_path / "copy.annotator") as copy:
+        report = copy.import_refi(tmp_path / "demo.qdpx")
+        assert report.problems == []
+        assert copy.info()["labels"] == demo.info()["labels"]
+        assert copy.coders() == ["anna", "ben"]
