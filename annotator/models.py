@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# 1 -> 2: code_group.active (groups dropped from a codebook are hidden); the adjudication table.
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
@@ -19,7 +19,17 @@ from annotator.storage.engine import writer
 log = logging.getLogger(__name__)
 
 #: version n -> the function that upgrades a connection from n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+def _v1_to_v2(conn: Connection) -> None:
+    """Groups gain an active flag (as codes have); the adjudication table appears."""
+    from annotator.models import Adjudication
+
+    columns = {c["name"] for c in inspect(conn).get_columns("code_group")}
+    if "active" not in columns:
+        conn.execute(text("ALTER TABLE code_group ADD COLUMN active BOOLEAN NOT NULL DEFAULT 1"))
+    Adjudication.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 
 def create_schema(engine: Engine) -> None:
