@@ -41,17 +41,31 @@ Parsed = NewArticle | ImportProblem
 FileResult = tuple[str, int, list[tuple[str, Parsed]]]
 
 
+_ONE_ARTICLE_FILES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
+
+
 def to_new_article(parsed: ParsedArticle) -> NewArticle:
+    """Segment and hash; an article keeps the file it came from (meta "file"), and a file with
+    no headline takes its file name as title, so the article list never shows "(untitled)"."""
+    title = parsed.title
+    meta = dict(parsed.meta)
+    origin = Path(parsed.origin)
+    if origin.suffix.lower() in _ONE_ARTICLE_FILES:
+        meta.setdefault("file", origin.name)
+        if not title:
+            title = origin.stem.replace("_", " ").replace("-", " ").strip()
+    elif parsed.origin and parsed.origin != "<api>":
+        meta.setdefault("file", parsed.origin)
     return NewArticle(
         text=parsed.text,
         spans=segment(parsed.text, language=_language(parsed.language)),
         content_hash=content_hash(parsed.text),
-        title=parsed.title,
+        title=title,
         source=parsed.source,
         date=parsed.date,
         url=parsed.url,
         language=parsed.language,
-        meta=parsed.meta,
+        meta=meta,
     )
 
 

@@ -147,12 +147,19 @@ class ImportReport:
     article_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"imported {self.imported} articles ({self.sentences} sentences)"]
+        parts = [
+            f"imported {plural(self.imported, 'article')} ({plural(self.sentences, 'sentence')})"
+        ]
         if self.skipped_duplicates:
             parts.append(f"skipped {len(self.skipped_duplicates)} already in the project")
         if self.problems:
-            parts.append(f"{len(self.problems)} problems")
+            parts.append(plural(len(self.problems), "problem"))
         return ", ".join(parts)
+
+
+def plural(n: int, word: str) -> str:
+    """'1 article', '2 articles'."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)

@@ -207,8 +207,10 @@ def read_long_csv(
     categories: Sequence[Any] | None = None,
     level: str = "nominal",
     separator: str = ";",
+    missing: Sequence[str] = (),
 ) -> ReliabilityData:
-    """Read long-format CSV; an empty value cell is missing.
+    """Read long-format CSV (comma, semicolon or tab separated); an empty value cell is missing,
+    and so is any value listed in ``missing`` (e.g. ``("NA",)`` for files written by R).
 
     Values stay text ("NA" or "None" are codes, not missing) except for interval and ratio data,
     and ordinal data without declared categories, where they must be numbers. For
@@ -216,7 +218,14 @@ def read_long_csv(
     """
     p = Path(path)
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[], skipinitialspace=True)
+        df = pd.read_csv(
+            p,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            skipinitialspace=True,
+            sep=_delimiter(p),
+        )
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise AgreementError(f"{p.name}: cannot read as CSV ({exc})") from exc
     df.columns = [str(c).strip() for c in df.columns]
@@ -226,7 +235,8 @@ def read_long_csv(
                 f"{p.name}: no column {col!r} (columns: {', '.join(map(str, df.columns))})"
             )
     raw = df[value_column].str.strip()
-    values: list[Any] = [None if v == "" else v for v in raw.tolist()]
+    absent = {"", *(m.strip() for m in missing)}
+    values: list[Any] = [None if v in absent else v for v in raw.tolist()]
     numeric = level in ("interval", "ratio") or (level == "ordinal" and categories is None)
     if numeric:
         values = [_parse_number(v, line + 2, p.name) for line, v in enumerate(values)]
@@ -247,6 +257,18 @@ def read_long_csv(
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _delimiter(path: Path) -> str:
+    """The separator the header line uses: comma, semicolon (European Excel) or tab."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline()
+    except OSError as exc:
+        raise AgreementError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 def _parse_number(v: Any, line: int, name: str) -> float | int | None:

@@ -33,7 +33,16 @@ def register(sub: Any) -> None:
         "--level", choices=["nominal", "ordinal", "interval", "ratio"], default="nominal"
     )
     p.add_argument("--categories", help="comma-separated full category set (default: observed)")
-    p.add_argument("--format", choices=["table", "json", "csv", "html"], default="table")
+    p.add_argument(
+        "--missing",
+        default="",
+        help="comma-separated values that mean 'not coded' besides an empty cell (e.g. NA)",
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "html"],
+        help="default: from --out's suffix (.json .csv .html), else table",
+    )
     p.add_argument(
         "--bootstrap", type=int, default=1000, help="draws for alpha's interval (0: none)"
     )
@@ -55,6 +64,7 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
             args.value_column,
             categories=categories,
             level=args.level,
+            missing=_split(args.missing) or (),
         )
         title = f"Agreement: {args.data.name}"
     else:
@@ -63,12 +73,16 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
         with Project.open(args.project, read_only=True) as project:
             data = project.reliability_data(coders=_split(args.coders), group=args.group)
         title = f"Agreement: {args.project.name}" + (f", {args.group}" if args.group else "")
+    if data.n_coders < 2:
+        found = ", ".join(map(str, data.coders)) or "none"
+        raise AnnotatorError(f"agreement needs at least two coders (found: {found})")
     return compute_report(data, bootstrap=args.bootstrap, seed=args.seed), title
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     report, title = report_for(args)
-    text = to_html(report, title) if args.format == "html" else FORMATS[args.format](report)
+    fmt = args.format or _format_of(args.out)
+    text = to_html(report, title) if fmt == "html" else FORMATS[fmt](report)
     if args.out is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return 0
@@ -79,6 +93,12 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     tmp.replace(args.out)
     print(f"wrote {args.out}")
     return 0
+
+
+def _format_of(out: Path | None) -> str:
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    by_suffix = {"json": "json", "csv": "csv", "html": "html", "htm": "html"}
+    return by_suffix.get(suffix, "table")
 
 
 def _split(value: str | None) -> list[str] | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.cli.progress_bar import ProgressBar
+from annotator.errors import AnnotatorError
 from annotator.imports import TableOptions
 from annotator.paths import default_codebook_path
 from annotator.progress import CancelToken
@@ -27,7 +28,10 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser(
-        "import", help="import articles: files or folders (recursive), .csv/.jsonl tables"
+        "import",
+        help="import articles: files or folders (recursive), .csv/.jsonl tables",
+        description="Exits 1 if any file or row could not be imported (each is listed); "
+        "articles already in the project are skipped and listed, which is not an error.",
     )
     p.add_argument("project", type=Path)
     p.add_argument("paths", nargs="+", type=Path)
@@ -54,6 +58,9 @@ def register(sub: Any) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    if args.project.suffix != ".annotator":
+        suggestion = args.project.with_suffix(".annotator")
+        raise AnnotatorError(f"project files end in .annotator: did you mean {suggestion}?")
     codebook = args.codebook or default_codebook_path()
     with Project.create(args.project, codebook=codebook) as p:
         cb = p.codebook
@@ -85,7 +92,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  skipped (already in the project): {origin}")
     for origin, message in report.problems:
         print(f"  {origin}: {message}")
-    return 0 if report.imported or not report.problems else 1
+    # Non-zero whenever something could not be imported, so a script notices; duplicates that
+    # were skipped are not a failure.
+    return 1 if report.problems else 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:

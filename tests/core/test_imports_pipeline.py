@@ -65,3 +65,24 @@ def test_an_import_that_fails_half_way_takes_back_its_batches(
     with pytest.raises(MemoryError):
         p.import_paths(files)
     assert p.info()["articles"] == 0
+
+
+def test_an_article_keeps_its_file_name_and_takes_it_as_title_when_it_has_none(
+    make_project,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+
+    from sqlalchemy import select
+
+    from annotator.storage import tables as t
+
+    p: Project = make_project()
+    path = tmp_path / "kovar_shelling-report.txt"
+    path.write_text("Artillery fire struck Kovar on Tuesday. Officials denied it.")
+    p.import_paths([path])
+    (article,) = p.articles()
+    assert article.title == "kovar shelling report"
+    with p.engine.connect() as conn:
+        meta = json.loads(conn.execute(select(t.article.c.meta_json)).scalar_one())
+    assert meta["file"] == "kovar_shelling-report.txt"
