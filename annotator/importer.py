@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -177,6 +178,14 @@ def _chunks(files: Sequence[Path], sizes: Sequence[int]) -> Iterator[list[Path]]
         yield chunk
 
 
+def _start_method() -> str:
+    """fork where it is safe (no Qt loaded: the CLI and scripts), as it skips re-importing
+    everything in each worker; spawn in the app, whose Qt threads make forking unsafe."""
+    if sys.platform.startswith("linux") and "PySide6" not in sys.modules:
+        return "fork"
+    return "spawn"
+
+
 def _parallel(
     files: Sequence[Path],
     sizes: Sequence[int],
@@ -184,8 +193,7 @@ def _parallel(
     workers: int,
     cancel: CancelToken | None,
 ) -> Iterator[FileResult]:
-    # spawn, not fork: the app process has Qt threads, and forking a threaded process is unsafe.
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending: list[Future[list[FileResult]]] = []
         chunks = _chunks(files, sizes)
