@@ -132,11 +132,12 @@ def accept_agreements(
     decided_by: str = "",
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    chunk: int = ACCEPT_CHUNK,
 ) -> int:
     """Copy every sentence on which all ``coders`` agree (including on "no code") into the
     adjudicated coder, as decisions noted "agreement".
 
-    Written in transactions of about ``ACCEPT_CHUNK`` sentences (whole articles), each reading
+    Written in transactions of about ``chunk`` sentences (whole articles), each reading
     the coders' labels inside itself, so what is copied is what the coders have at that moment
     and other writers wait at most one chunk. Sentences already decided are left as they are, so
     running it twice changes nothing, and a cancelled run (checked between chunks) keeps the
@@ -154,12 +155,12 @@ def accept_agreements(
     total = sum(sizes.values())
     accepted = done = 0
     progress(0, total)
-    for chunk in _article_chunks(articles, ACCEPT_CHUNK):
+    for batch in _article_chunks(articles, chunk):
         if cancel is not None:
             cancel.check()
         with write_session(project.engine) as s:
             grp = _resolve(s, grp.uid, AdjudicationError)
-            data = reliability_from_project(s, coders=names, group=grp.uid, article_ids=chunk)
+            data = reliability_from_project(s, coders=names, group=grp.uid, article_ids=batch)
             wanted = _agreements(data, grp)
             decided = store.decided_sentences(s, grp.id, list(wanted))
             todo = [sid for sid in wanted if sid not in decided]
@@ -167,9 +168,9 @@ def accept_agreements(
             changes = [ch for sid in todo for ch in _changes(sid, have[sid], wanted[sid], coder)]
             label_writes.apply_changes(s, changes, batch=f"accept-agreements:{grp.uid}")
             store.record_decisions(s, grp.id, todo, decided_by, datetime.now(UTC), AGREEMENT_NOTE)
-            store.mark_done_articles(s, coder, chunk)
+            store.mark_done_articles(s, coder, batch)
         accepted += len(todo)
-        done += sum(sizes[aid] for aid in chunk)
+        done += sum(sizes[aid] for aid in batch)
         progress(done, total)
     log.info("accepted %d agreeing sentences of group %r", accepted, grp.name)
     return accepted

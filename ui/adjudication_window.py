@@ -13,14 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,15 +46,16 @@ from annotator.adjudication import (
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelToken
 from annotator.project import Project
-from annotator.records import CodeRecord, GroupRecord, SentenceRecord
+from annotator.records import CodeRecord, SentenceRecord
+from annotator.storage.reliability_queries import StoredGroup
 from ui import icons
+from ui.table_model import RIGHT, Index, RowTableModel, sentence_cell
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)
 
 Jump = Callable[[int, int], None]
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+REMOVED = "(removed from codebook)"
 RESOLVED_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_CODER_KEYS = 9
 NONE_KEY = "0"
@@ -83,57 +77,35 @@ def open_adjudication(parent: QWidget | None, project: Project, jump: Jump) -> A
     return window
 
 
-class AdjudicationListModel(QAbstractTableModel):
+class AdjudicationListModel(RowTableModel):
     """The disagreements: article, sentence number, and the decision so far."""
 
     HEADERS = ("Article", "Sentence", "Decision")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.items: list[AdjudicationItem] = []
+    @property
+    def items(self) -> list[AdjudicationItem]:
+        return self._rows
 
     def set_items(self, items: Sequence[AdjudicationItem]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def replace(self, row: int, item: AdjudicationItem) -> None:
-        self.items[row] = item
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+        self.set_rows(items)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.items)):
+        item: AdjudicationItem | None = self.row_of(index)
+        if item is None:
             return None
-        item = self.items[index.row()]
         col = index.column()
         if role == RESOLVED_ROLE:
             return item.resolved
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == 0:
-                return item.article_title or f"Article {item.article_id}"
-            if col == 1:
-                return str(item.sentence_index + 1)
+            if col < 2:
+                return sentence_cell(item, col)
             if item.decision is None:
                 return "open"
             return " + ".join(item.decision.codes) or "(no code)"
         if role == Qt.ItemDataRole.ForegroundRole and col == 2 and item.decision is None:
             return QBrush(QColor("#8a5a00"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
 
@@ -169,6 +141,7 @@ class AdjudicationWindow(QMainWindow):
         self._generation = 0
         self._sentences: dict[int, list[SentenceRecord]] = {}
         self.coders: list[str] = []
+        self._group: StoredGroup | None = None
         self.model = AdjudicationListModel(self)
         self.proxy = OpenOnlyProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -305,8 +278,12 @@ class AdjudicationWindow(QMainWindow):
 
     # -- state --------------------------------------------------------------------------------
     @property
-    def group(self) -> GroupRecord:
-        return resolve_group(self.project, str(self.group_combo.currentData()))
+    def group(self) -> StoredGroup:
+        """The group chosen, read from the file with every code still in use (also removed
+        ones), refreshed on each reload."""
+        if self._group is None:
+            self._group = resolve_group(self.project, str(self.group_combo.currentData()))
+        return self._group
 
     def current_row(self) -> int | None:
         """The source row of the disagreement shown, or None."""
@@ -330,6 +307,7 @@ class AdjudicationWindow(QMainWindow):
         generation = self._generation
         project, group = self.project, str(self.group_combo.currentData())
         self.loaded = False
+        self._group = None
         self._build_code_boxes()
 
         def work(progress: Callable[[int, int], None], cancel: CancelToken) -> Any:
@@ -387,7 +365,13 @@ class AdjudicationWindow(QMainWindow):
             f"Final codes — {group.name} ({'several codes' if group.multiple else 'one code'})"
         )
         for code in group.codes:
-            box = QCheckBox(f"{code.name}" + (f"  [{code.key}]" if code.key else ""))
+            removed = code.id in group.removed
+            text = code.name + (f"  [{code.key}]" if code.key and not removed else "")
+            box = QCheckBox(text + (f"  {REMOVED}" if removed else ""))
+            if removed:
+                box.setToolTip(
+                    "Dropped from the codebook; coders still have it, so it can be decided"
+                )
             box.setStyleSheet(
                 f"QCheckBox {{ border-left: 6px solid {code.color}; padding-left: 4px; }}"
             )
@@ -395,7 +379,7 @@ class AdjudicationWindow(QMainWindow):
             box.clicked.connect(lambda _checked, c=code: self._exclusive(c))
             self.code_row.addWidget(box)
             self.code_boxes[code.id] = box
-            key = code.key.strip()
+            key = "" if removed else code.key.strip()  # a removed code's key may be reused
             if key and not key.isdigit():  # digits pick coders
                 a = QAction(self)
                 a.setShortcut(QKeySequence(key))
@@ -494,8 +478,13 @@ class AdjudicationWindow(QMainWindow):
             self.code_boxes[code.id].setChecked(code.name in chosen)
         self.decision_label.setText(_decision_text(item.decision))
         involved = {n for codes in item.codes.values() for n in codes} | chosen
+        group = self.group
         self.definitions.setHtml(
-            "".join(_definition_html(c) for c in self.group.codes if c.name in involved)
+            "".join(
+                _definition_html(c, c.id in group.removed)
+                for c in group.codes
+                if c.name in involved
+            )
             or "<i>No code involved.</i>"
         )
 
@@ -637,11 +626,12 @@ def _decision_text(decision: Decision | None) -> str:
     return f"Decided: {codes} (by {decision.decided_by}, {when})"
 
 
-def _definition_html(code: CodeRecord) -> str:
+def _definition_html(code: CodeRecord, removed: bool = False) -> str:
     parts = [
         f'<p><span style="background:{code.color};color:white;">&nbsp;{html.escape(code.name)}'
         f"&nbsp;</span>"
-        + (f" <small>key {html.escape(code.key)}</small>" if code.key else "")
+        + (f" <i>{REMOVED}</i>" if removed else "")
+        + (f" <small>key {html.escape(code.key)}</small>" if code.key and not removed else "")
         + "<br>"
         + html.escape(code.definition or "(no definition)")
     ]

@@ -70,6 +70,7 @@ class ImportDialog(QDialog):
         ("date_column", "Date column"),
         ("source_column", "Source column"),
         ("url_column", "URL column"),
+        ("id_column", "ID column"),
     )
 
     def __init__(self, parent: QWidget | None = None, paths: Sequence[Path] = ()) -> None:
@@ -160,6 +161,7 @@ class ImportDialog(QDialog):
             date_column=value("date_column"),
             source_column=value("source_column"),
             url_column=value("url_column"),
+            id_column=value("id_column"),
         )
 
     # -- slots ------------------------------------------------------------------------
@@ -185,16 +187,12 @@ class ImportDialog(QDialog):
 
     # -- drops ------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        accept_file_drag(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        local = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        local = dropped_paths(event)
         if local:
             self.add_paths(local)
-            event.acceptProposedAction()
 
 
 class ProblemsModel(QAbstractTableModel):
@@ -229,6 +227,23 @@ class ProblemsModel(QAbstractTableModel):
         ):
             return self.HEADERS[section]
         return None
+
+
+def accept_file_drag(event: QDragEnterEvent) -> None:
+    """Accept a drag that carries local files (the import dialog and the main window)."""
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    if any(u.isLocalFile() for u in urls):
+        event.acceptProposedAction()
+    else:
+        event.ignore()
+
+
+def dropped_paths(event: QDropEvent) -> list[Path]:
+    """The local files of a drop, which is accepted when there are any."""
+    paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+    if paths:
+        event.acceptProposedAction()
+    return paths
 
 
 def needs_report(report: ImportReport) -> bool:
@@ -271,11 +286,16 @@ class ImportReportDialog(QDialog):
             view = QTableView()
             view.setModel(self.problems_model)
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.setWordWrap(False)
+            # messages are read, not skimmed: wrap them in full (the tooltip repeats them)
+            view.setWordWrap(True)
+            view.setTextElideMode(Qt.TextElideMode.ElideNone)
             view.verticalHeader().hide()
-            view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-            view.horizontalHeader().setStretchLastSection(True)
-            view.setColumnWidth(0, 240)
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header = view.horizontalHeader()
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            view.setColumnWidth(0, 200)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.problems_view = view
             layout.addWidget(view, 1)
         else:

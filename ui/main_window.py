@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
@@ -41,11 +42,17 @@ from annotator.records import LabelChange, Status
 from ui import icons
 from ui import settings as keys
 from ui.actions import ActionRegistry, code_key_conflicts, lazy_call
+from ui.adjudication_window import open_adjudication
 from ui.article_list_panel import ArticleListPanel
 from ui.article_panel import ArticlePanel
 from ui.codebook_panel import CodebookPanel, swatch
+from ui.export_dialog import open_export
+from ui.import_dialog import accept_file_drag, dropped_paths, run_import
+from ui.merge_dialog import open_merge
+from ui.report_window import open_report
 from ui.settings import Settings
 from ui.undo import LabelUndoCommand
+from ui.workers import cancel_and_wait, start_job
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +77,7 @@ class MainWindow(QMainWindow):
         self.find_bar: QWidget | None = None
         self.corpus_find: QWidget | None = None
         self.corpus_dock: QDockWidget | None = None
+        self._children: list[QWidget] = []  # windows and dialogs holding the open project
 
         self.undo_stack = QUndoStack(self)
         self.registry = ActionRegistry(self)
@@ -340,13 +348,49 @@ class MainWindow(QMainWindow):
         self.sentence_view.setFocus()
 
     def _close_project(self) -> None:
+        """Close the child windows of the project, stop its background work, then close it.
+
+        Cancelled writes keep what they committed (an import rolls itself back, a backup runs
+        to its end); nothing writes to the file after it is closed.
+        """
         if self.project is None:
             return
         self._save_position()
         self.undo_stack.clear()
+        self._close_children()
+        cancel_and_wait(timeout_ms=10_000)
         self.project.close()
         self.project = None
         self._article_id = None
+
+    def _close_children(self) -> None:
+        for child in self._children:
+            if shiboken6.isValid(child):
+                child.close()
+        self._children = []
+
+    def _keep_child(self, child: QWidget) -> None:
+        self._children = [c for c in self._children if shiboken6.isValid(c) and c is not child]
+        self._children.append(child)
+
+    def _jump_for(self, project: Project) -> Callable[[int, int], None]:
+        """jump() for a child window of this project: ignored once another project is open."""
+
+        def jump(article_id: int, sentence_id: int) -> None:
+            if self.project is project:
+                self.jump(article_id, sentence_id)
+            else:
+                log.info("jump from a window of a closed project ignored")
+
+        return jump
+
+    def _open_child(self, title: str, opener: Callable[[], QWidget]) -> None:
+        try:
+            child = opener()
+        except AnnotatorError as exc:
+            self._error(title, exc)
+            return
+        self._keep_child(child)
 
     def _resolve_coder(self, project: Project, coder: str | None) -> str:
         name = coder or self.settings.get(keys.CODER) or None
@@ -826,9 +870,7 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: list[Path] | None) -> None:
         if self.project is None or not self._writable_or_say():
             return
-        lazy_call(
-            self, "ui.import_dialog", "run_import", self, self.project, paths, self._import_done
-        )
+        run_import(self, self.project, paths, self._import_done)
 
     def _import_done(self, report: object) -> None:
         self.reload()
@@ -861,12 +903,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(changes.summary(), 8000)
 
     def open_export(self) -> None:
-        if self.project is not None:
-            lazy_call(self, "ui.export_dialog", "open_export", self, self.project)
+        project = self.project
+        if project is not None:
+            self._open_child("Export", lambda: open_export(self, project))
 
     def open_merge(self) -> None:
-        if self.project is not None and self._writable_or_say():
-            lazy_call(self, "ui.merge_dialog", "open_merge", self, self.project, self._merged)
+        project = self.project
+        if project is not None and self._writable_or_say():
+            self._open_child("Merge", lambda: open_merge(self, project, self._merged))
 
     def restore_backup(self) -> None:
         """File > Restore backup: the project is closed, replaced by the backup, and reopened."""
@@ -884,7 +928,6 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None or project.read_only:
             return
-        from ui.workers import start_job
 
         def done(saved: object) -> None:
             log.info("backup taken: %s", saved)
@@ -903,21 +946,26 @@ class MainWindow(QMainWindow):
             show_dialog=False,
         )
 
-    def _merged(self) -> None:
-        assert self.project is not None
+    def _merged(self, _report: object = None) -> None:
+        """After a merge: new codes get panel entries and keys, new coders and articles show."""
+        if self.project is None:
+            return
         self.undo_stack.clear()
+        self._apply_codebook()
         self._set_coder(self.coder or "")
         self.reload()
 
     def open_report(self) -> None:
-        if self.project is not None:
-            lazy_call(self, "ui.report_window", "open_report", self, self.project, self.jump)
+        project = self.project
+        if project is not None:
+            jump = self._jump_for(project)
+            self._open_child("Agreement report", lambda: open_report(self, project, jump))
 
     def open_adjudication(self) -> None:
-        if self.project is not None:
-            lazy_call(
-                self, "ui.adjudication_window", "open_adjudication", self, self.project, self.jump
-            )
+        project = self.project
+        if project is not None:
+            jump = self._jump_for(project)
+            self._open_child("Adjudication", lambda: open_adjudication(self, project, jump))
 
     def show_shortcuts(self) -> None:
         acts = [*self.registry.all(), self.undo_action, self.redo_action]
@@ -994,15 +1042,11 @@ class MainWindow(QMainWindow):
         self.position_label.setText(f"{where}  ·  {self.sentence_model.n_coded()} coded")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        accept_file_drag(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = dropped_paths(event)
         if paths:
-            event.acceptProposedAction()
             self.import_paths(paths)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -11,17 +11,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotator.agreement import AgreementReport
 from annotator.agreement.coefficients import Coefficient
 from annotator.agreement.formatting import interpret_alpha
 from annotator.agreement.report import code_membership
 from annotator.storage.reliability_queries import NONE_VALUE, DisagreementRow
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+from ui.table_model import RIGHT, ROOT, Index, RowTableModel, sentence_cell
 
 #: (article id, sentence id) of a disagreement row
 JUMP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -54,7 +52,7 @@ def _num(v: float | None) -> str:
     return "—" if v is None else f"{v:.3f}"
 
 
-class CoefficientModel(QAbstractTableModel):
+class CoefficientModel(RowTableModel):
     """Overall figures in the first row, then one row per code (present vs absent)."""
 
     HEADERS = (
@@ -69,36 +67,20 @@ class CoefficientModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, dict[str, Coefficient]]] = []
         self._ci: tuple[float, float] | None = None
 
     def set_report(self, report: AgreementReport | None) -> None:
-        self.beginResetModel()
-        if report is None:
-            self._rows, self._ci = [], None
-        else:
-            self._rows = [("Overall", report.coefficients), *report.per_code.items()]
-            self._ci = report.alpha_ci95
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+        self._ci = None if report is None else report.alpha_ci95
+        rows: list[tuple[str, dict[str, Coefficient]]] = (
+            [] if report is None else [("Overall", report.coefficients), *report.per_code.items()]
+        )
+        self.set_rows(rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        row = self.row_of(index)
+        if row is None:
             return None
-        scope, coefs = self._rows[index.row()]
+        scope, coefs = row
         col = index.column()
         key = self.KEYS[col] if 0 <= col < len(self.KEYS) else None
         alpha = coefs["krippendorff_alpha"]
@@ -127,7 +109,7 @@ class CoefficientModel(QAbstractTableModel):
             if col == self.VERDICT:
                 return f"Krippendorff (2004): {interpret_alpha(alpha.value)}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0 and col != self.VERDICT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if col in (self.ALPHA, self.VERDICT):
             fg, bg = VERDICT_COLORS[verdict(alpha.value)]
             if role == Qt.ItemDataRole.ForegroundRole:
@@ -135,43 +117,36 @@ class CoefficientModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(QColor(bg))
         if role == Qt.ItemDataRole.FontRole and index.row() == 0:
-            from PySide6.QtGui import QFont
-
             f = QFont()
             f.setBold(True)
             return f
         return None
 
 
-class MatrixModel(QAbstractTableModel):
-    """A square matrix over the value labels (confusion or coincidence)."""
+class MatrixModel(RowTableModel):
+    """A square matrix over the value labels (confusion or coincidence); rows are the labels."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._labels: tuple[str, ...] = ()
         self._m: npt.NDArray[Any] = np.zeros((0, 0))
         self._fmt = "g"
 
+    def headers(self) -> Sequence[str]:
+        return self._rows
+
     def set_matrix(self, labels: Sequence[str], matrix: npt.NDArray[Any], fmt: str = "g") -> None:
-        self.beginResetModel()
-        self._labels, self._m, self._fmt = tuple(labels), matrix, fmt
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._labels)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._labels)
+        self._m, self._fmt = matrix, fmt
+        self.set_rows(labels)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._labels):
-            return self._labels[section]
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
+            return self._rows[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._labels)):
+        if self.row_of(index) is None:
             return None
         v = float(self._m[index.row(), index.column()])
         if role == Qt.ItemDataRole.DisplayRole:
@@ -179,24 +154,19 @@ class MatrixModel(QAbstractTableModel):
         if role == VALUE_ROLE:
             return v
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == index.column() and v:
             return QBrush(QColor("#e3f4e8"))
         return None
 
 
-class PairwiseModel(QAbstractTableModel):
+class PairwiseModel(RowTableModel):
     """Cohen's kappa for every pair of coders (the overall Cohen needs exactly two)."""
 
     HEADERS = ("Coder A", "Coder B", "Units", "Cohen's κ", "Percent agreement")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[str, str, int, float | None, float | None]] = []
-
     def set_report(self, report: AgreementReport | None) -> None:
-        self.beginResetModel()
-        self._rows = (
+        self.set_rows(
             []
             if report is None
             else [
@@ -204,26 +174,11 @@ class PairwiseModel(QAbstractTableModel):
                 for p in report.pairwise
             ]
         )
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        row = self.row_of(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             v = row[col]
@@ -231,11 +186,11 @@ class PairwiseModel(QAbstractTableModel):
                 return f"{v:,}"
             return _num(v) if col >= 3 else v  # type: ignore[arg-type]
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
 
-class DisagreementModel(QAbstractTableModel):
+class DisagreementModel(RowTableModel):
     """Article, sentence number, text and each coder's codes; rows are fetched in pages."""
 
     PAGE = 2000
@@ -243,68 +198,53 @@ class DisagreementModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._all: list[DisagreementRow] = []
         self._coders: tuple[str, ...] = ()
         self._shown = 0
 
-    def set_rows(self, rows: Sequence[DisagreementRow], coders: Sequence[str]) -> None:
-        self.beginResetModel()
-        self._all, self._coders = list(rows), tuple(coders)
-        self._shown = min(len(self._all), self.PAGE)
-        self.endResetModel()
+    def headers(self) -> Sequence[str]:
+        return (*self.FIXED, *self._coders)
+
+    def set_rows(self, rows: Sequence[DisagreementRow], coders: Sequence[str] = ()) -> None:
+        self._coders = tuple(coders)
+        self._shown = min(len(rows), self.PAGE)
+        super().set_rows(rows)
 
     @property
     def total(self) -> int:
-        return len(self._all)
+        return len(self._rows)
 
-    def row_at(self, row: int) -> DisagreementRow:
-        return self._all[row]
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else self._shown
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.FIXED) + len(self._coders)
-
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and self._shown < len(self._all)
+        return not parent.isValid() and self._shown < len(self._rows)
 
     def fetchMore(self, parent: Index) -> None:
         if parent.isValid():
             return
-        more = min(self.PAGE, len(self._all) - self._shown)
+        more = min(self.PAGE, len(self._rows) - self._shown)
         if more <= 0:
             return
-        self.beginInsertRows(_ROOT, self._shown, self._shown + more - 1)
+        self.beginInsertRows(ROOT, self._shown, self._shown + more - 1)
         self._shown += more
         self.endInsertRows()
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        names = (*self.FIXED, *self._coders)
-        return names[section] if 0 <= section < len(names) else None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self._shown):
+        r = self.row_of(index)
+        if r is None:
             return None
-        r = self._all[index.row()]
         col = index.column()
         if role == JUMP_ROLE:
             return (r.article_id, r.sentence_id)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == 0:
-                return r.article_title or f"Article {r.article_id}"
-            if col == 1:
-                return str(r.sentence_index + 1)
+            if col < 2:
+                return sentence_cell(r, col)
             if col == 2:
                 return r.sentence_text
             coder = self._coders[col - len(self.FIXED)]
             return " + ".join(r.codes.get(coder, ())) or "(no code)"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         return None
 
 

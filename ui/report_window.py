@@ -47,7 +47,14 @@ from annotator.agreement.formatting import interpret_alpha, to_csv, to_html
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelToken
 from annotator.project import Project
-from annotator.storage.reliability_queries import ADJUDICATED, NONE_VALUE, DisagreementRow
+from annotator.storage.reliability_queries import (
+    ADJUDICATED,
+    NONE_VALUE,
+    DisagreementRow,
+    disagreement_rows,
+    reliability_from_project,
+)
+from annotator.storage.unit_of_work import read_session
 from ui import icons
 from ui.charts import BarChart, Series, Threshold
 from ui.report_models import (
@@ -325,13 +332,14 @@ class ReportWindow(QMainWindow):
 
         def work(progress: Callable[[int, int], None], cancel: CancelToken) -> Any:
             progress(0, 3)
-            data = project.reliability_data(coders, group)
-            cancel.check()
-            progress(1, 3)
-            report = compute_report(data, bootstrap=DEFAULT_DRAWS, seed=DEFAULT_SEED)
+            with read_session(project.engine) as s:  # one snapshot: figures and rows agree
+                data = reliability_from_project(s, coders=coders, group=group)
+                cancel.check()
+                progress(1, 3)
+                rows = disagreement_rows(s, data=data)
             cancel.check()
             progress(2, 3)
-            rows = project.disagreements(coders, group)
+            report = compute_report(data, bootstrap=DEFAULT_DRAWS, seed=DEFAULT_SEED)
             progress(3, 3)
             return report, rows
 

@@ -8,6 +8,7 @@ single thread, so they are serialised.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,29 @@ log = logging.getLogger(__name__)
 JobFunction = Callable[[Callable[[int, int], None], CancelToken], Any]
 
 _write_pool: QThreadPool | None = None
+_running: set[Job] = set()
+_running_lock = threading.Lock()
+
+
+def running_jobs() -> list[Job]:
+    """Jobs started and not yet finished (queued ones included): what closing must cancel."""
+    with _running_lock:
+        return list(_running)
+
+
+def cancel_and_wait(timeout_ms: int = -1) -> None:
+    """Cancel every running job and wait for the writes to end (and reads, up to timeout_ms).
+
+    Called before a project closes: a write never runs against a closed project, and what a
+    cancelled write had committed (e.g. chunks of accepted agreements) stays.
+    """
+    for job in running_jobs():
+        job.token.cancel()
+        if not job.in_pool:  # its deferred start will report it cancelled without running it
+            with _running_lock:
+                _running.discard(job)
+    write_pool().waitForDone()
+    QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 def write_pool() -> QThreadPool:
@@ -49,10 +73,12 @@ class Job(QRunnable):
         self.fn = fn
         self.token = token or CancelToken()
         self.signals = JobSignals()
+        self.in_pool = False  # handed to a thread pool (set on the GUI thread)
         self.setAutoDelete(True)
 
     def run(self) -> None:
         try:
+            self.token.check()  # cancelled while queued: its project may be closed already
             result = self.fn(self.signals.progress.emit, self.token)
         except Cancelled:
             self.signals.cancelled.emit()
@@ -61,6 +87,9 @@ class Job(QRunnable):
             self.signals.failed.emit(exc, traceback.format_exc())
         else:
             self.signals.finished.emit(result)
+        finally:
+            with _running_lock:
+                _running.discard(self)
 
 
 def start_job(
@@ -125,5 +154,17 @@ def start_job(
     job.signals.cancelled.connect(cancelled)
     job.signals.failed.connect(failed)
     pool = write_pool() if writes else QThreadPool.globalInstance()
-    QTimer.singleShot(0, lambda: pool.start(job))
+    with _running_lock:
+        _running.add(job)
+
+    def begin() -> None:
+        if job.token.cancelled:  # cancelled before it started: nothing ran
+            with _running_lock:
+                _running.discard(job)
+            job.signals.cancelled.emit()
+            return
+        job.in_pool = True
+        pool.start(job)
+
+    QTimer.singleShot(0, begin)  # after the caller has connected its slots
     return job

@@ -18,7 +18,7 @@ from annotator.storage.engine import writer
 
 log = logging.getLogger(__name__)
 
-#: version n -> the function that upgrades a connection from n to n + 1.
+
 def _v1_to_v2(conn: Connection) -> None:
     """Groups gain an active flag (as codes have); the adjudication table appears."""
     from annotator.models import Adjudication
@@ -29,6 +29,7 @@ def _v1_to_v2(conn: Connection) -> None:
     Adjudication.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
+#: version n -> the function that upgrades a connection from n to n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 

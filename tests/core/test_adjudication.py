@@ -14,6 +14,7 @@ from annotator.adjudication import (
     decide,
     progress,
 )
+from annotator.codebook import Codebook
 from annotator.project import Project
 from annotator.records import Status
 from annotator.storage.reliability_queries import ADJUDICATED
@@ -139,10 +140,10 @@ def test_accept_agreements_is_noted_as_agreement(demo: Project) -> None:
     accept_agreements(demo, decided_by="lead")
     from sqlalchemy import select
 
-    from annotator.adjudication import _table
+    from annotator.storage.adjudication_store import decision_table
 
     with demo.engine.connect() as conn:
-        notes = set(conn.execute(select(_table.c.note)).scalars())
+        notes = set(conn.execute(select(decision_table.c.note)).scalars())
     assert notes == {AGREEMENT_NOTE}
 
 
@@ -186,3 +187,128 @@ def test_a_read_only_project_refuses_decisions(demo: Project) -> None:
         assert adjudication_items(ro)[0].decision is None
     finally:
         ro.close()
+
+
+# -- codes and groups removed from the codebook ---------------------------------------------
+
+
+def without_code(project: Project, name: str) -> Codebook:
+    """The project's codebook with one code dropped, as a researcher would reload it."""
+    from annotator.merge import lead_codebook
+
+    book = lead_codebook(project.codebook)
+    assert book is not None
+    groups = tuple(
+        g.model_copy(update={"codes": tuple(c for c in g.codes if c.name != name)})
+        for g in book.groups
+    )
+    return book.model_copy(update={"groups": groups})
+
+
+def with_new_group_only(project: Project) -> Codebook:
+    """The codebook replaced by one new group "Tone": the old group is deactivated."""
+    from annotator.codebook import Code, CodeGroup
+    from annotator.merge import lead_codebook
+
+    book = lead_codebook(project.codebook)
+    assert book is not None
+    tone = CodeGroup(
+        id="tone", name="Tone", codes=(Code(id="tone-neg", name="Negative", color="#000000"),)
+    )
+    return book.model_copy(update={"groups": (tone,)})
+
+
+def test_agreements_on_a_removed_code_are_accepted(demo: Project) -> None:
+    data = demo.reliability_data()
+    agreed = next(
+        int(u)  # type: ignore[call-overload]
+        for u, row in zip(data.units, data.codes.tolist(), strict=True)
+        if row[0] == row[1] and data.domain[row[0]] == "Denial"
+    )
+    demo.load_codebook(without_code(demo, "Denial"))
+    accept_agreements(demo, decided_by="lead")
+    assert adjudicated_codes(demo, agreed) == ["Denial"]
+
+
+def test_a_removed_code_can_be_decided(demo: Project) -> None:
+    item = adjudication_items(demo)[0]
+    demo.load_codebook(without_code(demo, "Denial"))
+    decide(demo, item.sentence_id, None, ["Denial"], decided_by="lead")
+    assert adjudicated_codes(demo, item.sentence_id) == ["Denial"]
+
+
+def test_default_group_is_the_first_active_one_for_reports_and_adjudication(
+    demo: Project,
+) -> None:
+    from annotator.adjudication import resolve_group
+    from annotator.storage.reliability_queries import resolve_group as report_group
+    from annotator.storage.unit_of_work import read_session
+
+    demo.load_codebook(with_new_group_only(demo))
+    with read_session(demo.engine) as s:
+        for_reports = report_group(s, None)
+    assert resolve_group(demo, None).name == for_reports.name == "Tone"
+
+
+def test_a_removed_group_with_labels_can_still_be_adjudicated(demo: Project) -> None:
+    before = [i.sentence_id for i in adjudication_items(demo)]
+    demo.load_codebook(with_new_group_only(demo))
+    assert [i.sentence_id for i in adjudication_items(demo, group="Statement type")] == before
+
+
+def test_a_removed_group_without_labels_is_refused(make_project: MakeProject) -> None:
+    project = make_project("empty")
+    project.load_codebook(with_new_group_only(project))
+    with pytest.raises(AdjudicationError, match="removed from the codebook and has no labels"):
+        adjudication_items(project, group="Statement type")
+
+
+# -- accepting agreements in chunks -----------------------------------------------------------
+
+
+def test_cancelled_accept_keeps_whole_chunks_and_a_rerun_finishes(demo: Project) -> None:
+    from annotator.errors import Cancelled
+    from annotator.progress import CancelToken
+
+    expected = demo.reliability_data().n_units - len(demo.disagreements())
+    token = CancelToken()
+
+    def cancel_after_first_chunk(done: int, _total: int) -> None:
+        if done > 0:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        accept_agreements(
+            demo, decided_by="lead", progress=cancel_after_first_chunk, cancel=token, chunk=10
+        )
+    from sqlalchemy import func, select
+
+    from annotator.storage.adjudication_store import decision_table
+
+    with demo.engine.connect() as conn:
+        kept = int(conn.execute(select(func.count()).select_from(decision_table)).scalar_one())
+    assert 0 < kept < expected
+    assert accept_agreements(demo, decided_by="lead", chunk=10) == expected - kept
+
+
+def test_a_change_made_between_chunks_is_what_gets_accepted(demo: Project) -> None:
+    data = demo.reliability_data()
+    last_article = demo.sentence(int(data.units[-1])).article_id  # type: ignore[call-overload]
+    target = next(
+        int(u)  # type: ignore[call-overload]
+        for u, row in zip(data.units, data.codes.tolist(), strict=True)
+        if row[0] == row[1]
+        and data.domain[row[0]] not in ("none", "Denial")
+        and demo.sentence(int(u)).article_id == last_article  # type: ignore[call-overload]
+    )
+    changed = False
+
+    def ben_changes_his_mind(done: int, _total: int) -> None:
+        nonlocal changed
+        if done > 0 and not changed:
+            demo.add_label(target, "Denial", "ben")
+            changed = True
+
+    accept_agreements(demo, decided_by="lead", progress=ben_changes_his_mind, chunk=10)
+    assert changed
+    assert adjudicated_codes(demo, target) == []

@@ -220,3 +220,54 @@ def test_project_alpha_counts_uncoded_sentences_as_agreement_on_none(project: Pr
     expected = 1 - (2 / 6) / ((36 - 4 - 1 - 9) / 30)
     assert krippendorff_alpha(data).value == pytest.approx(expected)
     assert compute_report(data, bootstrap=0).to_dict()["disagreements"] == 1
+
+
+def deactivate(project: Project, group: str) -> None:
+    """As a codebook reload does to a group it no longer has."""
+    from sqlalchemy import update
+
+    table = models.CodeGroup.__table__  # type: ignore[attr-defined]
+    with project.engine.begin() as conn:
+        conn.execute(update(table).where(table.c.id == project.ids[group]).values(active=False))
+
+
+def test_default_group_is_the_first_active_one(project: Project) -> None:
+    deactivate(project, "Frame")
+    project.label("ann", 1, 0, "Army")
+    project.done("ann", 1)
+    project.done("bob", 1)
+    with project.session() as s:
+        assert reliability_from_project(s).level == "multiple"  # Actors, not Frame
+
+
+def test_a_removed_group_is_read_by_name_while_it_has_labels(project: Project) -> None:
+    project.label("ann", 1, 0, "Conflict")
+    project.done("ann", 1)
+    project.done("bob", 1)
+    deactivate(project, "Frame")
+    with project.session() as s:
+        data = reliability_from_project(s, group="Frame")
+    assert "Conflict" in data.domain
+
+
+def test_a_removed_group_without_labels_is_refused_by_name(project: Project) -> None:
+    project.label("ann", 1, 0, "Army")
+    deactivate(project, "Frame")
+    with project.session() as s, pytest.raises(AgreementError, match="removed from the codebook"):
+        reliability_from_project(s, group="Frame")
+
+
+def test_disagreement_rows_of_given_data_are_those_of_that_snapshot(project: Project) -> None:
+    project.label("ann", 1, 0, "Diplomacy")
+    project.label("bob", 1, 0, "Diplomacy")
+    project.label("ann", 1, 1, "Conflict")
+    project.done("ann", 1)
+    project.done("bob", 1)
+    with project.session() as s:
+        data = reliability_from_project(s)
+    project.label("bob", 1, 1, "Conflict")  # now they agree; the data read before does not
+    with project.session() as s:
+        rows = disagreement_rows(s, data=data)
+    assert [(r.sentence_id, r.codes) for r in rows] == [
+        (project.ids["s1.1"], {"ann": ("Conflict",), "bob": ()})
+    ]

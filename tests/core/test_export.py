@@ -306,7 +306,8 @@ def test_fast_long_writer_matches_pandas_to_csv_byte_for_byte(
 
 
 def test_the_python_api_exports_and_a_new_project_reads_the_qdpx_back(
-    make_project, tmp_path: Path  # type: ignore[no-untyped-def]
+    make_project,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     from annotator import Project
 

@@ -131,3 +131,26 @@ def test_list_models_pass_the_model_tester(
     qtmodeltester.check(window.model)  # type: ignore[attr-defined]
     window.open_only.setChecked(True)
     qtmodeltester.check(window.proxy)  # type: ignore[attr-defined]
+
+
+def test_a_code_removed_from_the_codebook_is_shown_marked_and_can_be_decided(
+    qtbot: object, demo: Project
+) -> None:
+    from annotator.merge import lead_codebook
+
+    item = next(i for i in adjudication_items(demo) if "Denial" in i.codes["ben"])
+    book = lead_codebook(demo.codebook)
+    assert book is not None
+    group = book.groups[0]
+    kept = tuple(c for c in group.codes if c.name != "Denial")
+    demo.load_codebook(
+        book.model_copy(update={"groups": (group.model_copy(update={"codes": kept}),)})
+    )
+    window = open_window(qtbot, demo)
+    denial = next(c for c in window.group.codes if c.name == "Denial")
+    assert "(removed from codebook)" in window.code_boxes[denial.id].text()
+    row = next(r for r, i in enumerate(window.model.items) if i.sentence_id == item.sentence_id)
+    window.select_source_row(row)
+    window.code_boxes[denial.id].setChecked(True)
+    window.save_checked()
+    assert stored_codes(demo, item.sentence_id) == ["Denial"]
