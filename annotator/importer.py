@@ -39,7 +39,7 @@ CHUNK_BYTES = 1_000_000  # files are handed to workers in chunks of about this m
 
 Parsed = NewArticle | ImportProblem
 #: (origin, file size, what the file gave)
-FileResult = tuple[str, int, list[tuple[str, Parsed]]]
+FileResult = tuple[str, int, Iterable[tuple[str, Parsed]]]
 
 
 _ONE_ARTICLE_FILES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
@@ -150,7 +150,7 @@ def import_paths(
         results = (
             (str(f), size, _parse(read_path(f, options)))
             for f, size in zip(files, sizes, strict=True)
-        )  # type: ignore[misc]
+        )
     return _store(engine, results, total, report, progress, cancel)
 
 
@@ -162,7 +162,7 @@ def import_parsed(
 ) -> ImportReport:
     """Import articles a script has already built (the Python API's import_articles)."""
     results = iter([("<api>", 0, _parse(articles))])
-    return _store(engine, results, 0, ImportReport(), progress, cancel)  # type: ignore[arg-type]
+    return _store(engine, results, 0, ImportReport(), progress, cancel)
 
 
 def _chunks(files: Sequence[Path], sizes: Sequence[int]) -> Iterator[list[Path]]:

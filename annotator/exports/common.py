@@ -83,7 +83,7 @@ def label_query(session: Session, options: ExportOptions) -> Select[Any]:
     ``labelled_at`` is read as the stored text (naive UTC) and formatted by the caller: parsing
     a million timestamps into datetimes only to print them again is the slowest part otherwise.
     """
-    base = labels_select()  # type: ignore[no-untyped-call]
+    base = labels_select()
     cols = base.selected_columns
     stmt = base.with_only_columns(
         cols.article_uid,

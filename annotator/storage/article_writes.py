@@ -148,7 +148,7 @@ def split_sentence(
         .where(t.article.c.id == article_id)
         .values(n_sentences=t.article.c.n_sentences + 1)
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return t.inserted_id(result)
 
 
 def merge_sentences(session: Session, first_id: int, second_id: int) -> int:

@@ -7,7 +7,9 @@ file and come back if the code does.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -34,12 +36,12 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
     changes = CodebookChanges()
     row = session.execute(select(t.codebook.c.id).order_by(t.codebook.c.id)).first()
     if row is None:
-        cb_id = int(
+        cb_id = t.inserted_id(
             session.execute(
                 t.codebook.insert().values(
                     uid=new_uid(), name=cb.name, version=cb.version, description=cb.description
                 )
-            ).inserted_primary_key[0]  # type: ignore[index]
+            )
         )
     else:
         cb_id = int(row[0])
@@ -68,10 +70,10 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
             "active": True,
         }
         if gid is None:
-            gid = int(
+            gid = t.inserted_id(
                 session.execute(
                     t.code_group.insert().values(uid=group.id, codebook_id=cb_id, **values)
-                ).inserted_primary_key[0]  # type: ignore[index]
+                )
             )
         else:
             session.execute(update(t.code_group).where(t.code_group.c.id == gid).values(**values))
@@ -92,10 +94,10 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
                 "active": True,
             }
             if cid is None:
-                cid = int(
+                cid = t.inserted_id(
                     session.execute(
                         t.code.insert().values(uid=code.id, **cvalues)
-                    ).inserted_primary_key[0]  # type: ignore[index]
+                    )
                 )
                 changes.added.append(code.name)
             else:
@@ -114,7 +116,7 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
     return changes
 
 
-def _match(rows: list, uid: str, name: str | None) -> int | None:  # type: ignore[type-arg]
+def _match(rows: Sequence[Any], uid: str, name: str | None) -> int | None:
     if uid:
         for r in rows:
             if r[1] == uid:

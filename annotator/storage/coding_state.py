@@ -20,7 +20,7 @@ def ensure_coder(session: Session, name: str) -> int:
     if found is not None:
         return int(found)
     result = session.execute(t.coder.insert().values(name=name, created_at=datetime.now(UTC)))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return t.inserted_id(result)
 
 
 def set_status(session: Session, article_id: int, coder: int, status: Status) -> None:

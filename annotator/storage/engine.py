@@ -175,7 +175,7 @@ def probe_write_lock(engine: Engine, timeout_ms: int | None = None) -> None:
 CASEFOLD_SQL_FUNCTION = "annotator_casefold"
 
 
-def _casefold(value: object) -> object:
+def _casefold(value: str | None) -> str | None:
     return value.casefold() if isinstance(value, str) else value
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from annotator.storage import tables as t
@@ -29,7 +29,7 @@ LABEL_COLUMNS = [
 ]
 
 
-def labels_select():  # type: ignore[no-untyped-def]
+def labels_select() -> Select[Any]:
     """The label join every export and frame starts from, ordered article, sentence, coder."""
     return (
         select(

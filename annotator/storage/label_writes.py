@@ -192,7 +192,7 @@ def _existing(session: Session, changes: list[LabelChange]) -> set[tuple[int, in
                 t.label.c.sentence_id.in_(chunk), t.label.c.coder_id.in_(coders)
             )
         )
-        found.update(key for key in map(tuple, rows) if key in wanted)  # type: ignore[misc]
+        found.update((int(a), int(b), int(c)) for a, b, c in rows if (a, b, c) in wanted)
     return found
 
 

@@ -17,6 +17,7 @@ from annotator.models import SCHEMA_VERSION, Meta
 from annotator.storage.engine import writer
 
 log = logging.getLogger(__name__)
+_META = Meta.__table__  # type: ignore[attr-defined]
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -51,7 +52,7 @@ def read_schema_version(engine: Engine, path: Path) -> int:
             if not inspect(conn).has_table("annotator_meta"):
                 raise NotAProjectError(f"{path.name} is a SQLite file but not an annotator project")
             raw = conn.execute(
-                select(Meta.value).where(Meta.key == "schema_version")  # type: ignore[arg-type]
+                select(_META.c.value).where(_META.c.key == "schema_version")
             ).scalar_one_or_none()
     except DatabaseError as exc:
         raise NotAProjectError(

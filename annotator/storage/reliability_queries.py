@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, combinations
 from typing import Any
 
 import numpy as np
@@ -91,8 +91,8 @@ def reliability_from_project(
 ) -> ReliabilityData:
     """Units = sentences of articles all ``coders`` marked done; values = codes of ``group``.
 
-    Defaults: the first active code group by position; every coder with any label except one named
-    "adjudicated". Single-choice groups give nominal data (code name or "none"); multiple-choice
+    Defaults: the first active code group by position; the coders of ``default_coders``.
+    Single-choice groups give nominal data (code name or "none"); multiple-choice
     groups give sets of code names (``level="multiple"``).
     """
     return _extract(session.connection(), coders, group, article_ids)
@@ -155,6 +155,65 @@ def comparable_articles(
         select(a.id, a.n_sentences).where(a.id.in_(_done_articles(coder_ids, None))).order_by(a.id)
     ).all()
     return names, [(int(r[0]), int(r[1])) for r in rows]
+
+
+def default_coders(session: Session) -> list[str]:
+    """The coders compared when none are chosen: those who share the most done articles.
+
+    Among the coders other than "adjudicated", take the pair(s) with the most articles both marked
+    done; the group is every coder who marked all of that pair's shared articles done (so a tie
+    between coders who finished the same articles gives all of them). Of several such groups the
+    largest wins, then the first by name. If no two coders share a done article: every coder
+    with any label except "adjudicated" (by name), as nothing can be compared yet anyway.
+    """
+    return _default_coder_names(session.connection())
+
+
+def done_by_all(session: Session, coders: Sequence[str]) -> int:
+    """How many articles every one of ``coders`` marked done (the articles their units come
+    from); unknown names count as having done nothing."""
+    conn = session.connection()
+    c = _coder.c
+    ids = [int(i) for i in conn.execute(select(c.id).where(c.name.in_(list(coders)))).scalars()]
+    if not coders or len(ids) != len(set(coders)):
+        return 0
+    sub = _done_articles(ids, None).subquery()
+    return int(conn.execute(select(func.count()).select_from(sub)).scalar() or 0)
+
+
+def _default_coder_names(conn: Connection) -> list[str]:
+    st, c = _status.c, _coder.c
+    rows = conn.execute(
+        select(c.name, st.article_id)
+        .join(_status, st.coder_id == c.id)
+        .where(st.status == DONE)
+        .where(c.name != ADJUDICATED)
+    ).all()
+    done: dict[str, set[int]] = {}
+    for name, article_id in rows:
+        done.setdefault(str(name), set()).add(int(article_id))
+    chosen = largest_sharing_group(done)
+    if chosen:
+        return chosen
+    with_labels = select(_label.c.coder_id).distinct()
+    names = conn.execute(select(c.name).where(c.id.in_(with_labels)).order_by(c.name)).scalars()
+    return [str(n) for n in names if n != ADJUDICATED]
+
+
+def largest_sharing_group(done: dict[str, set[int]]) -> list[str]:
+    """The rule of ``default_coders`` on coder -> done article ids ([] if no two share one)."""
+    names = sorted(done)
+    best = 0
+    tied: list[set[int]] = []
+    for a, b in combinations(names, 2):
+        shared = done[a] & done[b]
+        if len(shared) > best:
+            best, tied = len(shared), [shared]
+        elif len(shared) == best and best:
+            tied.append(shared)
+    groups = [[n for n in names if shared <= done[n]] for shared in tied]
+    groups.sort(key=lambda g: (-len(g), g))
+    return groups[0] if groups else []
 
 
 def _as_codes(value: Any, categories: Sequence[Any]) -> tuple[str, ...]:
@@ -365,11 +424,7 @@ def _resolve_coders(conn: Connection, names: Sequence[str] | None) -> tuple[list
     all_rows = conn.execute(select(c.id, c.name).order_by(c.name)).all()
     by_name = {str(r[1]): int(r[0]) for r in all_rows}
     if names is None:
-        with_labels = select(_label.c.coder_id).distinct()
-        rows = conn.execute(
-            select(c.id, c.name).where(c.id.in_(with_labels)).order_by(c.name)
-        ).all()
-        chosen = [str(r[1]) for r in rows if r[1] != ADJUDICATED]
+        chosen = _default_coder_names(conn)
         if not chosen:
             raise AgreementError("no coder has labelled anything yet")
     else:
@@ -405,7 +460,10 @@ __all__ = [
     "DisagreementRow",
     "StoredGroup",
     "comparable_articles",
+    "default_coders",
     "disagreement_rows",
+    "done_by_all",
+    "largest_sharing_group",
     "reliability_from_project",
     "resolve_group",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Result, Table
 
 from annotator import models
 
@@ -24,3 +26,10 @@ label_event = _t(models.LabelEvent)
 article_status = _t(models.ArticleStatus)
 memo = _t(models.Memo)
 meta = _t(models.Meta)
+
+
+def inserted_id(result: Result[Any]) -> int:
+    """The primary key of the row a single-row INSERT just wrote."""
+    key = cast(CursorResult[Any], result).inserted_primary_key
+    assert key is not None
+    return int(key[0])
