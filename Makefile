@@ -18,6 +18,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy annotator
 
 screenshots: $(STAMP)
 	$(PY) packaging/screenshots.py
