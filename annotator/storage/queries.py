@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from annotator.errors import NotFoundError
@@ -32,39 +33,21 @@ def coder_names(session: Session) -> dict[int, str]:
     return {i: n for i, n in session.execute(select(t.coder.c.id, t.coder.c.name))}
 
 
+def article_select() -> Select[Any]:
+    """The columns of an ArticleRecord, in its field order."""
+    c = t.article.c
+    return select(c.id, c.uid, c.title, c.source, c.date, c.url, c.language, c.text, c.content_hash)
+
+
 def article(session: Session, article_id: int) -> ArticleRecord:
-    row = session.execute(
-        select(
-            t.article.c.id,
-            t.article.c.uid,
-            t.article.c.title,
-            t.article.c.source,
-            t.article.c.date,
-            t.article.c.url,
-            t.article.c.language,
-            t.article.c.text,
-            t.article.c.content_hash,
-        ).where(t.article.c.id == article_id)
-    ).one_or_none()
+    row = session.execute(article_select().where(t.article.c.id == article_id)).one_or_none()
     if row is None:
         raise NotFoundError(f"no article with id {article_id}")
     return ArticleRecord(*row)
 
 
 def articles(session: Session) -> list[ArticleRecord]:
-    rows = session.execute(
-        select(
-            t.article.c.id,
-            t.article.c.uid,
-            t.article.c.title,
-            t.article.c.source,
-            t.article.c.date,
-            t.article.c.url,
-            t.article.c.language,
-            t.article.c.text,
-            t.article.c.content_hash,
-        ).order_by(t.article.c.id)
-    )
+    rows = session.execute(article_select().order_by(t.article.c.id))
     return [ArticleRecord(*r) for r in rows]
 
 
