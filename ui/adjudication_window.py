@@ -1,7 +1,9 @@
 """Adjudication: the lead researcher settles disagreements one by one, from the keyboard.
 
 Keys: 1..9 take that coder's codes; the codebook's code keys toggle the final codes and Enter saves
-them; 0 decides "no code"; Ctrl+Down / Ctrl+Up go to the next / previous open disagreement. The
+them (Enter with nothing ticked saves nothing: only 0 decides "no code"); Ctrl+Down / Ctrl+Up go
+to the next / previous open disagreement; Ctrl+W or Esc closes the window. The coders compared
+are chosen in the window (at first the ones sharing the most done articles). The
 decisions are written by ``annotator.adjudication`` (labels of the coder "adjudicated" plus a
 decision record), one short transaction each.
 """
@@ -13,7 +15,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +51,8 @@ from annotator.project import Project
 from annotator.records import CodeRecord, SentenceRecord
 from annotator.storage.reliability_queries import StoredGroup
 from ui import icons
+from ui.coder_selector import CoderSelector
+from ui.report_window import close_keys
 from ui.table_model import RIGHT, Index, RowTableModel, sentence_cell
 from ui.workers import start_job
 
@@ -59,6 +63,7 @@ REMOVED = "(removed from codebook)"
 RESOLVED_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_CODER_KEYS = 9
 NONE_KEY = "0"
+NOTHING_TICKED = "Tick the final codes, or press 0 for no code"
 
 
 def open_adjudication(parent: QWidget | None, project: Project, jump: Jump) -> AdjudicationWindow:
@@ -147,6 +152,10 @@ class AdjudicationWindow(QMainWindow):
         self.proxy.setSourceModel(self.model)
         self.code_boxes: dict[int, QCheckBox] = {}
         self.coder_labels: dict[str, QLabel] = {}
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(250)
+        self._pending.timeout.connect(self.reload)
         self._build()
         self.resize(1240, 780)
         self.reload()
@@ -187,7 +196,10 @@ class AdjudicationWindow(QMainWindow):
         self.save_action = self._action(
             "Save final codes", "done", ("Return", "Enter"), self.save_checked
         )
-        self.addActions([self.none_action, self.save_action])
+        self.close_action = QAction("Close", self)
+        self.close_action.setShortcuts(close_keys())
+        self.close_action.triggered.connect(self.close)
+        self.addActions([self.none_action, self.save_action, self.close_action])
 
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(220)
@@ -210,6 +222,16 @@ class AdjudicationWindow(QMainWindow):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.list_view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.list_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(6, 6, 0, 0)
+        left_lay.addWidget(QLabel("<b>Coders compared</b>"))
+        self.coder_selector = CoderSelector(self.project, with_adjudicated=False, parent=left)
+        self.coder_selector.changed.connect(self._coders_changed)
+        self.coder_selector.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys decide, always
+        left_lay.addWidget(self.coder_selector)
+        left_lay.addWidget(self.list_view, 1)
 
         detail = QWidget()
         lay = QVBoxLayout(detail)
@@ -245,6 +267,7 @@ class AdjudicationWindow(QMainWindow):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.decision_label = QLabel()
+        self.decision_label.setTextFormat(Qt.TextFormat.PlainText)
         buttons.addWidget(self.decision_label)
         final.addLayout(buttons)
         lay.addWidget(self.final_box)
@@ -254,7 +277,7 @@ class AdjudicationWindow(QMainWindow):
         lay.addWidget(self.definitions, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.list_view)
+        splitter.addWidget(left)
         splitter.addWidget(detail)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([380, 860])
@@ -302,20 +325,38 @@ class AdjudicationWindow(QMainWindow):
         return sum(1 for i in items if i.resolved), len(items)
 
     # -- loading ------------------------------------------------------------------------------
+    def selected_coders(self) -> list[str]:
+        return self.coder_selector.selected()
+
+    def set_coders(self, names: Sequence[str]) -> None:
+        """Check exactly these coders (the list reloads once, shortly after)."""
+        self.coder_selector.set_selected(names)
+
+    def _coders_changed(self) -> None:
+        self.loaded = False
+        self._pending.start()
+
     def reload(self) -> None:
+        self._pending.stop()
         self._generation += 1
         generation = self._generation
         project, group = self.project, str(self.group_combo.currentData())
+        coders = self.selected_coders()
         self.loaded = False
         self._group = None
         self._build_code_boxes()
+        if len(coders) < 2:
+            self.coders = coders
+            self._loaded([], "Choose at least two coders to compare.")
+            return
 
         def work(progress: Callable[[int, int], None], cancel: CancelToken) -> Any:
-            return adjudication_items(project, None, group)
+            return adjudication_items(project, coders, group)
 
         def done(items: list[AdjudicationItem]) -> None:
             if self.closed or generation != self._generation:
                 return
+            self.coders = coders
             self._loaded(items)
 
         def failed(exc: BaseException, details: str) -> None:
@@ -334,17 +375,20 @@ class AdjudicationWindow(QMainWindow):
         self.where_label.setText("Loading disagreements…")
         start_job(self, "Loading disagreements", work, done, on_error=failed)
 
-    def _loaded(self, items: list[AdjudicationItem]) -> None:
-        self.coders = sorted({c for i in items for c in i.codes})
+    def _loaded(self, items: list[AdjudicationItem], empty: str = "") -> None:
         self.model.set_items(items)
         self._build_coder_rows()
         self._update_progress()
+        self.accept_action.setEnabled(len(self.coders) >= 2 and not self.project.read_only)
         self.loaded = True
         if not items:
             self._show(None)
             self.where_label.setText(
-                "No disagreements: every sentence of the articles all coders marked done is "
-                "coded alike. Use “Accept all agreements” to build the final dataset."
+                html.escape(
+                    empty
+                    or "No disagreements: every sentence of the articles all these coders marked "
+                    "done is coded alike. Use “Accept all agreements” to build the final dataset."
+                )
             )
             return
         first_open = next((r for r, i in enumerate(items) if not i.resolved), 0)
@@ -445,7 +489,7 @@ class AdjudicationWindow(QMainWindow):
             return "<i>(no code)</i>"
         colors = {c.name: c.color for c in self.group.codes}
         return " ".join(
-            f'<span style="background:{colors.get(n, "#888")};color:white;">&nbsp;'
+            f'<span style="background:{html.escape(colors.get(n, "#888"))};color:white;">&nbsp;'
             f"{html.escape(n)}&nbsp;</span>"
             for n in names
         )
@@ -519,7 +563,14 @@ class AdjudicationWindow(QMainWindow):
         return [c.name for c in self.group.codes if self.code_boxes[c.id].isChecked()]
 
     def save_checked(self) -> None:
-        self.decide_codes(self.checked_codes())
+        """Enter: store the ticked codes. Nothing ticked stores nothing (a stray Enter after a
+        number key must not decide the next sentence as "no code"): only 0 decides none."""
+        codes = self.checked_codes()
+        if not codes:
+            if self.current_item() is not None:
+                self.statusBar().showMessage(NOTHING_TICKED, 5000)
+            return
+        self.decide_codes(codes)
 
     def pick_coder(self, coder: str) -> None:
         item = self.current_item()
@@ -594,7 +645,8 @@ class AdjudicationWindow(QMainWindow):
         group = self.group.name
         answer = QMessageBox.question(
             self, "Accept all agreements",
-            f"Copy every sentence of “{group}” on which all coders agree into the coder "
+            f"Copy every sentence of “{group}” on which {', '.join(self.selected_coders())} "
+            "all agree into the coder "
             "“adjudicated”? Sentences already decided are left as they are.",
         )  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
@@ -603,8 +655,10 @@ class AdjudicationWindow(QMainWindow):
     def accept_agreements(self) -> None:
         project, group, lead = self.project, self.group.name, self.lead
 
+        coders = self.selected_coders()
+
         def work(progress: Callable[[int, int], None], cancel: CancelToken) -> int:
-            return accept_agreements(project, None, group, lead, progress, cancel)
+            return accept_agreements(project, coders, group, lead, progress, cancel)
 
         def done(n: int) -> None:
             if not self.closed:
@@ -615,6 +669,7 @@ class AdjudicationWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self.closed = True
+        self._pending.stop()
         super().closeEvent(event)
 
 
@@ -628,7 +683,8 @@ def _decision_text(decision: Decision | None) -> str:
 
 def _definition_html(code: CodeRecord, removed: bool = False) -> str:
     parts = [
-        f'<p><span style="background:{code.color};color:white;">&nbsp;{html.escape(code.name)}'
+        f'<p><span style="background:{html.escape(code.color)};color:white;">&nbsp;'
+        f"{html.escape(code.name)}"
         f"&nbsp;</span>"
         + (f" <i>{REMOVED}</i>" if removed else "")
         + (f" <small>key {html.escape(code.key)}</small>" if code.key and not removed else "")

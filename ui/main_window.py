@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QFont,
     QKeySequence,
     QShowEvent,
+    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -43,6 +44,7 @@ from ui import icons
 from ui import settings as keys
 from ui.actions import ActionRegistry, code_key_conflicts, lazy_call
 from ui.adjudication_window import open_adjudication
+from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.article_list_panel import ArticleListPanel
 from ui.article_panel import ArticlePanel
 from ui.codebook_panel import CodebookPanel, swatch
@@ -59,6 +61,51 @@ log = logging.getLogger(__name__)
 APP_TITLE = "annotator"
 MIN_POINT_SIZE = 7.0
 MAX_POINT_SIZE = 32.0
+UNBLIND_QUESTION = "This shows other coders' labels, so your coding is no longer blind. Continue?"
+
+
+def ask_unblind(parent: QWidget | None) -> bool:
+    """Ask before anything shows other coders' labels; True to go on (Continue), False if not."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Blind coding")
+    box.setText(UNBLIND_QUESTION)
+    go = box.addButton("Continue", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is go
+
+
+class StatusUndoCommand(QUndoCommand):
+    """Mark done (Ctrl+D) on the undo stack: undo puts the article's status back and shows it.
+
+    Applied before it is pushed (like LabelUndoCommand), so the first redo() does nothing.
+    """
+
+    def __init__(
+        self,
+        window: MainWindow,
+        article_id: int,
+        before: Status,
+        after: Status,
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self.window = window
+        self.article_id = article_id
+        self.before = before
+        self.after = after
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.window.set_article_status(self.article_id, self.after, show=True)
+
+    def undo(self) -> None:
+        self.window.set_article_status(self.article_id, self.before, show=True)
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +125,7 @@ class MainWindow(QMainWindow):
         self.corpus_find: QWidget | None = None
         self.corpus_dock: QDockWidget | None = None
         self._children: list[QWidget] = []  # windows and dialogs holding the open project
+        self._unblinded: set[tuple[Path, str]] = set()  # (project, coder) that agreed this session
 
         self.undo_stack = QUndoStack(self)
         self.registry = ActionRegistry(self)
@@ -102,6 +150,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self._build_undo_actions()
+        self.mark_not_done_action = QAction("Mark as &not done", self)
+        self.mark_not_done_action.setObjectName("mark_not_done")
+        self.mark_not_done_action.setStatusTip(
+            "Take back “done” for this article: its uncoded sentences no longer count as none"
+        )
+        self.mark_not_done_action.triggered.connect(self.mark_not_done)
         self._connect_actions()
         self._build_menus()
         self._build_toolbar()
@@ -326,6 +380,7 @@ class MainWindow(QMainWindow):
         self._close_project()
         self.project = project
         self._set_coder(name)
+        self._enforce_blind()
         self.settings.add_recent(path)
         if self.corpus_find is not None:
             self.corpus_find.set_project(project)  # type: ignore[attr-defined]
@@ -437,9 +492,11 @@ class MainWindow(QMainWindow):
         self._save_position()
         self.undo_stack.clear()
         self._set_coder(name)
+        self._enforce_blind()
         self.reload()
         self._update_title()
         self.statusBar().showMessage(f"Now coding as {name}", 4000)
+        self._refocus()
 
     def reload(self) -> None:
         """Re-read the article list and the open article (after import, merge, codebook load)."""
@@ -491,6 +548,9 @@ class MainWindow(QMainWindow):
             self._code_actions.append(action)
         self.code_menu.addSeparator()
         self.code_menu.addAction(self.registry["clear"])
+        self.code_menu.addSeparator()
+        self.code_menu.addAction(self.registry["mark_done"])
+        self.code_menu.addAction(self.mark_not_done_action)
         if problems:
             message = "; ".join(problems)
             log.warning("code keys: %s", message)
@@ -563,8 +623,16 @@ class MainWindow(QMainWindow):
             self.show_article(article_id, sentence_id)
         else:
             self.article_panel.select_sentence(sentence_id)
+        self._refocus()
+
+    def _refocus(self) -> None:
+        """After a dialog or another window: this window active and the sentence list focused,
+        so the code keys work at once without a click."""
+        if not shiboken6.isValid(self) or not self.isVisible():
+            return
+        self.raise_()
         self.activateWindow()
-        self.sentence_view.setFocus()
+        self.sentence_view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def next_uncoded(self) -> None:
         if not self.article_panel.next_uncoded():
@@ -657,17 +725,87 @@ class MainWindow(QMainWindow):
         self._update_position_label()
 
     def mark_done(self) -> None:
-        """Ctrl+D: this article is done; open the next one in the list."""
+        """Ctrl+D: this article is done (undoable); open the next article not done yet.
+
+        The status bar says how many sentences were left uncoded (they now count as "none"),
+        so an accidental Ctrl+D is noticed; Ctrl+Z or Code › Mark as not done takes it back.
+        """
         if not self._can_label():
             return
         assert self.project is not None and self.coder is not None and self._article_id is not None
         aid = self._article_id
-        self.project.set_status(aid, self.coder, Status.DONE)
-        self.article_list_model.update_summary(aid, status=Status.DONE)
-        self.statusBar().showMessage("Article marked done", 3000)
-        if not self.step_article(1):
-            self.article_panel.set_header(self.sentence_model.article, Status.DONE)
+        summary = self.article_list_model.summary_of(aid)
+        before = summary.status if summary is not None else self.project.status(aid, self.coder)
+        total = self.sentence_model.rowCount()
+        uncoded = total - self.sentence_model.n_coded()
+        target = self._next_not_done(aid)  # before the list may re-filter
+        self.set_article_status(aid, Status.DONE)
+        if before != Status.DONE:
+            self.undo_stack.push(
+                StatusUndoCommand(self, aid, Status(before), Status.DONE, "Mark article done")
+            )
+        if uncoded:
+            message = f"Marked done: {uncoded} of {total} sentences left uncoded count as 'none'"
+        else:
+            message = f"Marked done: all {total} sentences coded"
+        message += " (Ctrl+Z takes it back)"
+        if target is None:
+            message += ". All articles are done"
+        else:
+            self.show_article(target)
+        self.statusBar().showMessage(message, 10_000)
+        self.sentence_view.setFocus()
+
+    def mark_not_done(self) -> None:
+        """Code › Mark as not done: take back "done" for the article shown (undoable)."""
+        if not self._can_label():
+            return
+        assert self.project is not None and self.coder is not None and self._article_id is not None
+        aid = self._article_id
+        summary = self.article_list_model.summary_of(aid)
+        before = summary.status if summary is not None else self.project.status(aid, self.coder)
+        if before != Status.DONE:
+            self.statusBar().showMessage("This article is not marked done", 3000)
+            return
+        after = Status.IN_PROGRESS if self.sentence_model.n_coded() else Status.NOT_STARTED
+        self.set_article_status(aid, after)
+        self.undo_stack.push(
+            StatusUndoCommand(self, aid, Status.DONE, after, "Mark article not done")
+        )
+        self.statusBar().showMessage(
+            "Marked not done: its uncoded sentences no longer count as 'none'", 5000
+        )
+
+    def set_article_status(self, article_id: int, status: Status, show: bool = False) -> None:
+        """Store this coder's status of an article and show it (show: open that article)."""
+        if self.project is None or self.coder is None:
+            return
+        self.project.set_status(article_id, self.coder, status)
+        self.article_list_model.update_summary(article_id, status=status)
+        if show and article_id != self._article_id:
+            self.show_article(article_id)
+        elif article_id == self._article_id:
+            self.article_panel.set_header(self.sentence_model.article, status)
             self._update_article_memo_hint()
+
+    def _next_not_done(self, article_id: int) -> int | None:
+        """The next article in the list as shown that this coder has not marked done, wrapping
+        around; None if every other article is done."""
+        proxy, model = self.article_list_panel.proxy, self.article_list_model
+        n = proxy.rowCount()
+        start = -1
+        src = model.row_of(article_id)
+        if src is not None:
+            idx = proxy.mapFromSource(model.index(src, 0))
+            start = idx.row() if idx.isValid() else -1
+        for k in range(1, n + 1):
+            candidate = proxy.index((start + k) % n, 0).data(ARTICLE_ID_ROLE)
+            if candidate is None or int(candidate) == article_id:
+                continue
+            summary = model.summary_of(int(candidate))
+            if summary is not None and summary.status != Status.DONE:
+                return int(candidate)
+        return None
 
     # =====================================================================================
     # memos
@@ -678,7 +816,10 @@ class MainWindow(QMainWindow):
         except ImportError:
             self.statusBar().showMessage("Memos are not available yet", 3000)
             return None
-        result: str | None = module.edit_memo(self, title, text)
+        try:
+            result: str | None = module.edit_memo(self, title, text)
+        finally:
+            self._refocus()
         return result
 
     def edit_sentence_memo(self) -> None:
@@ -779,9 +920,49 @@ class MainWindow(QMainWindow):
     # view
     # =====================================================================================
     def set_show_others(self, show: bool) -> None:
+        """Show or hide the other coders' labels; showing them asks first (blind coding)."""
+        if show and not self.confirm_unblind():
+            action = self.registry["show_others"]
+            blocked = action.blockSignals(True)
+            action.setChecked(False)
+            action.blockSignals(blocked)
+            return
         self.sentence_model.set_show_others(show)
         self.settings.set(keys.SHOW_OTHER_CODERS, show)
         self._update_blind_indicator()
+
+    def confirm_unblind(self) -> bool:
+        """May other coders' labels be shown? Asked once per session, project and coder; a
+        project with no other coder has nothing to reveal."""
+        if self.project is None:
+            return True
+        key = (self.project.path.resolve(), self.coder or "")
+        if key in self._unblinded:
+            return True
+        if not [c for c in self.project.coders() if c != self.coder]:
+            return True
+        if not ask_unblind(self):
+            self._refocus()
+            return False
+        self._unblinded.add(key)
+        return True
+
+    def _enforce_blind(self) -> None:
+        """On opening a project or switching coder: other coders' labels stay hidden until the
+        coder agrees again (the setting alone does not unblind a new session)."""
+        if not self.sentence_model.show_others or self.project is None:
+            return
+        if (self.project.path.resolve(), self.coder or "") in self._unblinded:
+            return
+        action = self.registry["show_others"]
+        blocked = action.blockSignals(True)
+        action.setChecked(False)
+        action.blockSignals(blocked)
+        self.sentence_model.set_show_others(False)
+        self._update_blind_indicator()
+        self.statusBar().showMessage(
+            "Blind coding: other coders' labels are hidden (Ctrl+Shift+O shows them)", 8000
+        )
 
     def _update_blind_indicator(self) -> None:
         show = self.sentence_model.show_others
@@ -871,9 +1052,15 @@ class MainWindow(QMainWindow):
         if self.project is None or not self._writable_or_say():
             return
         run_import(self, self.project, paths, self._import_done)
+        from ui.import_dialog import ImportDialog
+
+        for dialog in self.findChildren(ImportDialog):
+            if dialog.isVisible():
+                dialog.finished.connect(lambda _result: self._refocus())
 
     def _import_done(self, report: object) -> None:
         self.reload()
+        self._refocus()
         summary = getattr(report, "summary", None)
         if callable(summary):
             self.statusBar().showMessage(str(summary()), 8000)
@@ -889,6 +1076,7 @@ class MainWindow(QMainWindow):
         )
         if path_str:
             self.load_codebook(Path(path_str))
+        self._refocus()
 
     def load_codebook(self, path: Path) -> None:
         assert self.project is not None
@@ -957,13 +1145,13 @@ class MainWindow(QMainWindow):
 
     def open_report(self) -> None:
         project = self.project
-        if project is not None:
+        if project is not None and self.confirm_unblind():
             jump = self._jump_for(project)
             self._open_child("Agreement report", lambda: open_report(self, project, jump))
 
     def open_adjudication(self) -> None:
         project = self.project
-        if project is not None:
+        if project is not None and self.confirm_unblind():
             jump = self._jump_for(project)
             self._open_child("Adjudication", lambda: open_adjudication(self, project, jump))
 
@@ -1018,6 +1206,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(writable)
         for action in self._code_actions:
             action.setEnabled(writable)
+        self.mark_not_done_action.setEnabled(writable)
         for action_id in (
             "export",
             "report",

@@ -7,6 +7,7 @@ counter), so the window stays usable on very large projects.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +20,6 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPdfWriter,
-    QStandardItem,
-    QStandardItemModel,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHeaderView,
     QLabel,
-    QListView,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -48,7 +46,6 @@ from annotator.errors import AnnotatorError
 from annotator.progress import CancelToken
 from annotator.project import Project
 from annotator.storage.reliability_queries import (
-    ADJUDICATED,
     NONE_VALUE,
     DisagreementRow,
     disagreement_rows,
@@ -57,6 +54,7 @@ from annotator.storage.reliability_queries import (
 from annotator.storage.unit_of_work import read_session
 from ui import icons
 from ui.charts import BarChart, Series, Threshold
+from ui.coder_selector import CoderSelector
 from ui.report_models import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
@@ -75,6 +73,19 @@ log = logging.getLogger(__name__)
 
 Jump = Callable[[int, int], None]
 NONE_COLOR = "#9e9e9e"
+
+
+def close_keys() -> list[QKeySequence]:
+    """Keys that close a secondary window: the platform's Close key, Ctrl+W and Esc.
+
+    (Belongs in ui/actions.py with the other keys; kept here until that file is free.)
+    """
+    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Close))
+    for extra in ("Ctrl+W", "Esc"):
+        seq = QKeySequence(extra)
+        if seq not in keys:
+            keys.append(seq)
+    return keys
 
 
 def open_report(parent: QWidget | None, project: Project, jump: Jump) -> ReportWindow:
@@ -141,21 +152,10 @@ class ReportWindow(QMainWindow):
         lay.addWidget(self.group_combo)
         lay.addSpacing(8)
         lay.addWidget(QLabel("Coders compared"))
-        self.coder_items = QStandardItemModel(self)
-        for name in self.project.coders():
-            item = QStandardItem(name)
-            item.setCheckable(True)
-            item.setEditable(False)
-            item.setCheckState(
-                Qt.CheckState.Unchecked if name == ADJUDICATED else Qt.CheckState.Checked
-            )
-            self.coder_items.appendRow(item)
-        self.coder_items.itemChanged.connect(self._schedule)
-        self.coder_list = QListView()
-        self.coder_list.setModel(self.coder_items)
-        self.coder_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.coder_list.setMaximumHeight(200)
-        lay.addWidget(self.coder_list)
+        self.coder_selector = CoderSelector(self.project, parent=panel)
+        self.coder_items = self.coder_selector.items
+        self.coder_selector.changed.connect(self._schedule)
+        lay.addWidget(self.coder_selector)
         hint = QLabel(
             "Units are the sentences of articles every chosen coder has marked done; a "
             "sentence left uncoded there counts as “none”."
@@ -202,6 +202,7 @@ class ReportWindow(QMainWindow):
         lay = QVBoxLayout(page)
         self.matrix_title = QLabel()
         self.matrix_title.setWordWrap(True)
+        self.matrix_title.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.matrix_title)
         self.matrix_view = self._table(self.matrix_model)
         self.matrix_view.verticalHeader().setVisible(True)
@@ -218,6 +219,7 @@ class ReportWindow(QMainWindow):
         page = QWidget()
         lay = QVBoxLayout(page)
         self.disagreement_label = QLabel()
+        self.disagreement_label.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.disagreement_label)
         self.disagreement_view = self._table(self.disagreement_model)
         header = self.disagreement_view.horizontalHeader()
@@ -265,7 +267,7 @@ class ReportWindow(QMainWindow):
         self.recompute_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.recompute_action.triggered.connect(self.recompute)
         close = QAction("&Close", self)
-        close.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        close.setShortcuts(close_keys())
         close.triggered.connect(self.close)
         menu = self.menuBar().addMenu("&Report")
         for a in (self.html_action, self.pdf_action, self.csv_action, self.dis_csv_action):
@@ -291,19 +293,11 @@ class ReportWindow(QMainWindow):
 
     # -- selection ----------------------------------------------------------------------------
     def selected_coders(self) -> list[str]:
-        out = []
-        for row in range(self.coder_items.rowCount()):
-            item = self.coder_items.item(row)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(item.text())
-        return out
+        return self.coder_selector.selected()
 
     def set_coders(self, names: list[str]) -> None:
         """Check exactly these coders (recomputes once, shortly after)."""
-        for row in range(self.coder_items.rowCount()):
-            item = self.coder_items.item(row)
-            want = Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked
-            item.setCheckState(want)
+        self.coder_selector.set_selected(names)
 
     def selected_group(self) -> str:
         return str(self.group_combo.currentData())
@@ -343,7 +337,7 @@ class ReportWindow(QMainWindow):
             progress(3, 3)
             return report, rows
 
-        self.summary_label.setText(f"Computing agreement for {', '.join(coders)}…")
+        self.summary_label.setText(html.escape(f"Computing agreement for {', '.join(coders)}…"))
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setVisible(True)
         self.statusBar().showMessage("Computing…")
@@ -388,7 +382,7 @@ class ReportWindow(QMainWindow):
         self.disagreement_model.set_rows([], [])
         self.alpha_chart.set_data([], [])
         self.frequency_chart.set_data([], [])
-        self.summary_label.setText(message)
+        self.summary_label.setText(html.escape(message))
         self.verdict_label.clear()
         self.progress_bar.setVisible(False)
         self.statusBar().showMessage(message, 5000)
@@ -420,7 +414,8 @@ class ReportWindow(QMainWindow):
         alpha = report.coefficients["krippendorff_alpha"].value
         self.summary_label.setText(
             f"<b>{report.n_units:,}</b> sentences coded by all of "
-            f"{', '.join(map(str, report.data.coders))} (level: {report.level}); "
+            f"{html.escape(', '.join(map(str, report.data.coders)))} "
+            f"(level: {html.escape(str(report.level))}); "
             f"<b>{report.n_disagreements:,}</b> with disagreement."
         )
         fg, bg = VERDICT_COLORS[verdict(alpha)]
@@ -429,7 +424,8 @@ class ReportWindow(QMainWindow):
         alpha_text = "—" if alpha is None else f"{alpha:.3f}"
         self.verdict_label.setText(
             f'<div style="background:{bg};color:{fg};padding:6px;">'
-            f"<b>Krippendorff's α = {alpha_text}{ci_text}: {interpret_alpha(alpha)}</b><br>"
+            f"<b>Krippendorff's α = {alpha_text}{ci_text}: "
+            f"{html.escape(interpret_alpha(alpha))}</b><br>"
             "Krippendorff (2004): α ≥ .800 reliable; .667 ≤ α &lt; .800 tentative conclusions "
             "only; below .667 unreliable.</div>"
         )
@@ -438,7 +434,7 @@ class ReportWindow(QMainWindow):
         two = report.confusion is not None
         labels = list(report.value_labels)
         if two:
-            a, b = report.data.coders[0], report.data.coders[1]
+            a, b = (html.escape(str(c)) for c in report.data.coders[:2])
             self.matrix_title.setText(
                 f"<b>Confusion matrix</b>: rows {a}, columns {b} (sentence counts; the "
                 "diagonal is agreement)."
@@ -485,7 +481,7 @@ class ReportWindow(QMainWindow):
         self.tabs.setTabText(3, f"Disagreements ({len(rows):,})")
         self.conventions_view.setHtml(
             "<h3>How these figures are computed</h3><ul>"
-            + "".join(f"<li>{_escape(c)}</li>" for c in report.conventions)
+            + "".join(f"<li>{html.escape(c)}</li>" for c in report.conventions)
             + "</ul>"
         )
 
@@ -512,14 +508,14 @@ class ReportWindow(QMainWindow):
         )
 
     def export_pdf(self, path: Path) -> None:
-        html = to_html(self._require_report(), self.report_title())
+        page = to_html(self._require_report(), self.report_title())
         writer = QPdfWriter(str(path))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
         writer.setTitle(self.report_title())
         writer.setCreator("annotator")
         doc = QTextDocument()
-        doc.setHtml(html)
+        doc.setHtml(page)
         doc.print_(writer)
 
     def export_coefficients_csv(self, path: Path) -> None:
@@ -608,9 +604,3 @@ def _empty() -> Any:
     import numpy as np
 
     return np.zeros((0, 0))
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)

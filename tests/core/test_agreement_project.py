@@ -13,7 +13,13 @@ from sqlmodel import Session, SQLModel
 
 from annotator import models
 from annotator.agreement import AgreementError, compute_report, krippendorff_alpha
-from annotator.storage.reliability_queries import disagreement_rows, reliability_from_project
+from annotator.storage.reliability_queries import (
+    default_coders,
+    disagreement_rows,
+    done_by_all,
+    largest_sharing_group,
+    reliability_from_project,
+)
 
 NOW = datetime(2025, 1, 15, tzinfo=UTC)
 TEXT = "Troops advanced. Shelling continued. Talks stalled."
@@ -116,14 +122,65 @@ def test_sentence_left_without_a_code_in_a_done_article_is_none(project: Project
     assert data.categories == ("Conflict", "Diplomacy", "none")
 
 
-def test_default_coders_have_labels_and_exclude_adjudicated(project: Project) -> None:
+def test_default_coders_exclude_adjudicated(project: Project) -> None:
     for coder in ("ann", "bob", "adjudicated"):
         project.label(coder, 1, 0, "Conflict")
         project.done(coder, 1)
-    project.done("cy", 1)  # done but never labelled anything
     with project.session() as s:
         data = reliability_from_project(s)
     assert data.coders == ("ann", "bob")
+
+
+def test_default_coders_are_the_ones_sharing_the_most_done_articles(project: Project) -> None:
+    for coder in ("ann", "bob"):
+        project.done(coder, 1)
+        project.done(coder, 2)
+    project.done("cy", 1)  # a third coder who finished one article only
+    with project.session() as s:
+        assert default_coders(s) == ["ann", "bob"]
+        data = reliability_from_project(s)
+    assert data.coders == ("ann", "bob")
+    assert len(data.units) == 6  # both articles, not only the one cy finished
+
+
+def test_default_coders_tied_on_the_same_articles_are_all_compared(project: Project) -> None:
+    for coder in ("ann", "bob", "cy"):
+        project.done(coder, 1)  # cy finished it without any code: every sentence is "none"
+    with project.session() as s:
+        assert default_coders(s) == ["ann", "bob", "cy"]
+
+
+def test_default_coders_without_shared_done_articles_are_those_with_labels(
+    project: Project,
+) -> None:
+    project.label("ann", 1, 0, "Conflict")
+    project.label("bob", 2, 0, "Conflict")
+    project.done("ann", 1)
+    project.done("bob", 2)
+    with project.session() as s:
+        assert default_coders(s) == ["ann", "bob"]
+        assert done_by_all(s, ["ann", "bob"]) == 0
+
+
+def test_done_by_all_counts_the_articles_every_coder_finished(project: Project) -> None:
+    for coder in ("ann", "bob"):
+        project.done(coder, 1)
+        project.done(coder, 2)
+    project.done("cy", 2)
+    with project.session() as s:
+        assert done_by_all(s, ["ann", "bob"]) == 2
+        assert done_by_all(s, ["ann", "bob", "cy"]) == 1
+        assert done_by_all(s, ["ann", "nobody"]) == 0
+
+
+def test_of_two_equal_groups_the_larger_then_the_first_by_name_is_default() -> None:
+    done = {"d": {3, 4}, "c": {3, 4}, "b": {1, 2}, "a": {1, 2}, "e": {1, 2, 9}}
+    assert largest_sharing_group(done) == ["a", "b", "e"]
+    assert largest_sharing_group({"a": {1, 2}, "b": {1, 2}, "c": {3, 4}, "d": {3, 4}}) == [
+        "a",
+        "b",
+    ]
+    assert largest_sharing_group({"a": {1}, "b": {2}}) == []
 
 
 def test_default_group_is_the_first_by_position(project: Project) -> None:
@@ -158,8 +215,9 @@ def test_named_coders_decide_which_articles_count(project: Project) -> None:
     project.done("ann", 2)
     project.done("cy", 2)
     with project.session() as s:
-        assert reliability_from_project(s).n_units == 3
+        assert reliability_from_project(s, coders=["ann", "bob", "cy"]).n_units == 3
         assert reliability_from_project(s, coders=["ann", "cy"]).n_units == 6
+        assert reliability_from_project(s).coders == ("ann", "cy")  # they share the most
 
 
 def test_article_ids_restrict_the_units(project: Project) -> None:

@@ -24,6 +24,23 @@ def isolated_settings(
     yield folder
 
 
+@pytest.fixture(autouse=True)
+def unblind_answer(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The blind-coding question ("Continue?") is answered Continue, so no test waits on a modal
+    box; a test that checks the question sets ``ui.main_window.ask_unblind`` itself. The list
+    records one entry per question asked."""
+    import ui.main_window
+
+    asked: list[bool] = []
+
+    def answer(_parent: object) -> bool:
+        asked.append(True)
+        return True
+
+    monkeypatch.setattr(ui.main_window, "ask_unblind", answer)
+    return asked
+
+
 @pytest.fixture
 def demo_path(make_project: Callable[..., object]) -> Path:
     """A real demo project file (anna and ben have coded every article)."""

@@ -154,3 +154,72 @@ def test_a_code_removed_from_the_codebook_is_shown_marked_and_can_be_decided(
     window.code_boxes[denial.id].setChecked(True)
     window.save_checked()
     assert stored_codes(demo, item.sentence_id) == ["Denial"]
+
+
+# -- what a tester met ------------------------------------------------------------------------
+
+
+def add_third_coder(project: Project, name: str = "carla") -> int:
+    """A third coder who coded and marked done the first article only; returns its id."""
+    from annotator.records import Status
+
+    article = project.article_ids()[0]
+    first = project.sentences(article)[0]
+    project.add_label(first.id, project.codebook.codes[0].name, name)
+    project.set_status(article, name, Status.DONE)
+    return article
+
+
+def test_enter_with_nothing_ticked_after_a_number_key_saves_nothing(
+    qtbot: object, demo: Project
+) -> None:
+    window = open_window(qtbot, demo)
+    qtbot.keyClick(window, Qt.Key.Key_1)  # type: ignore[attr-defined]
+    following = window.current_item()
+    assert following is not None and not following.resolved
+    qtbot.keyClick(window, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    again = next(i for i in adjudication_items(demo) if i.sentence_id == following.sentence_id)
+    assert not again.resolved
+    assert window.statusBar().currentMessage() == "Tick the final codes, or press 0 for no code"
+    current = window.current_item()
+    assert current is not None and current.sentence_id == following.sentence_id
+
+
+def test_a_coder_who_finished_one_article_does_not_hide_the_other_disagreements(
+    qtbot: object, demo: Project
+) -> None:
+    add_third_coder(demo)
+    window = open_window(qtbot, demo)
+    assert window.selected_coders() == ["anna", "ben"]
+    expected = [i.sentence_id for i in adjudication_items(demo, ["anna", "ben"])]
+    assert [i.sentence_id for i in window.model.items] == expected
+    n = len(demo.article_ids())
+    assert window.coder_selector.count_label.text() == f"{n} articles done by all of them"
+
+
+def test_choosing_the_coders_recomputes_the_disagreements(qtbot: object, demo: Project) -> None:
+    article = add_third_coder(demo)
+    window = open_window(qtbot, demo)
+    window.set_coders(["anna", "ben", "carla"])
+    qtbot.waitUntil(lambda: window.loaded and window.coders == ["anna", "ben", "carla"])  # type: ignore[attr-defined]
+    assert {i.article_id for i in window.model.items} <= {article}
+    assert window.coder_selector.count_label.text() == "1 article done by all of them"
+    assert set(window.coder_labels) == {"anna", "ben", "carla"}
+
+
+def test_the_adjudicated_coder_is_not_offered_for_comparison(qtbot: object, demo: Project) -> None:
+    demo.coder_id(ADJUDICATED)
+    window = open_window(qtbot, demo)
+    items = window.coder_selector.items
+    names = [items.item(r).text() for r in range(items.rowCount())]
+    assert ADJUDICATED not in names and names == ["anna", "ben"]
+
+
+@pytest.mark.parametrize("key", ["Escape", "Ctrl+W"])
+def test_escape_and_ctrl_w_close_the_window(qtbot: object, demo: Project, key: str) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    window = open_window(qtbot, demo)
+    seq = QKeySequence(key)[0]
+    qtbot.keyClick(window, seq.key(), seq.keyboardModifiers())  # type: ignore[attr-defined]
+    assert window.closed and not window.isVisible()

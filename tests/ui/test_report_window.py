@@ -275,3 +275,64 @@ def test_every_report_model_passes_the_model_tester(
         qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert window.pairwise_model.rowCount() == 3
     window.close()
+
+
+# -- what a tester met ------------------------------------------------------------------------
+
+
+def shown_text(rich: str) -> str:
+    """What a rich-text label shows, as plain text."""
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(rich)
+    return doc.toPlainText()
+
+
+def test_the_verdict_banner_is_shown_in_full(qtbot: object, demo: Project) -> None:
+    from annotator.agreement.formatting import interpret_alpha
+
+    for aid in demo.article_ids():  # a coder who gave no code at all: alpha falls
+        demo.set_status(aid, "zed", Status.DONE)
+    window = open_window(qtbot, demo)
+    assert window.report is not None
+    verdict_text = interpret_alpha(window.report.coefficients["krippendorff_alpha"].value)
+    assert "<" in verdict_text  # the text that used to be cut off as a tag
+    assert verdict_text in shown_text(window.verdict_label.text())
+    window.close()
+
+
+def test_markup_in_a_coder_name_is_shown_as_text(qtbot: object, demo: Project) -> None:
+    add_copy_coder(demo, "anna", "<i>x")
+    window = open_window(qtbot, demo)
+    assert "<i>x" in shown_text(window.summary_label.text())
+    window.close()
+
+
+def test_a_coder_who_finished_one_article_is_not_compared_by_default(
+    qtbot: object, demo: Project
+) -> None:
+    article = demo.article_ids()[0]
+    demo.add_label(demo.sentences(article)[0].id, demo.codebook.codes[0].name, "carla")
+    demo.set_status(article, "carla", Status.DONE)
+    window = open_window(qtbot, demo)
+    assert window.selected_coders() == ["anna", "ben"]
+    assert window.report is not None
+    assert window.report.n_units == demo.reliability_data(coders=["anna", "ben"]).n_units
+    n = len(demo.article_ids())
+    assert window.coder_selector.count_label.text() == f"{n} articles done by all of them"
+    window.close()
+
+
+@pytest.mark.parametrize("key", ["Escape", "Ctrl+W"])
+def test_escape_and_ctrl_w_close_the_report(qtbot: object, demo: Project, key: str) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    window = open_window(qtbot, demo)
+    window.show()
+    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # type: ignore[attr-defined]
+    seq = QKeySequence(key)[0]
+    qtbot.keyClick(window, seq.key(), seq.keyboardModifiers())  # type: ignore[attr-defined]
+    assert window.closed and not window.isVisible()

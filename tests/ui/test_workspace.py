@@ -195,8 +195,8 @@ def test_blind_mode_hides_other_coders_until_shown(window: MainWindow, qtbot: Qt
     assert index.data(OTHER_CODES_ROLE) == []
     assert window.blind_label.text() == "Blind coding"
     window.registry["show_others"].trigger()
-    initials = {ini for ini, _code in index.data(OTHER_CODES_ROLE)}
-    assert initials == {"A", "B"}
+    names = {name for name, _code in index.data(OTHER_CODES_ROLE)}
+    assert names == {"anna", "ben"}  # short names are shown whole, not as initials
     assert window.blind_label.text() == "Showing all coders"
     window.registry["show_others"].trigger()
     assert index.data(OTHER_CODES_ROLE) == []
