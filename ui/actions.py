@@ -69,7 +69,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "restore_backup",
-        "&Restore backup…",
+        "Restore from &backup…",
         (),
         "restore",
         "Put back one of the backups taken automatically when the project was opened",

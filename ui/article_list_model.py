@@ -149,8 +149,10 @@ class ArticleListModel(QAbstractTableModel):
                 return s.status.label
             if col == Column.PROGRESS:
                 return f"you have coded {s.n_coded} of {s.n_sentences} sentences"
-            if col == Column.TITLE:
-                return s.title
+            if col in (Column.TITLE, Column.SOURCE, Column.DATE):
+                # the whole title, and the source and date the list may have no room for
+                where = "  ·  ".join(p for p in (s.source, s.date) if p)
+                return f"{s.title}\n{where}" if where else s.title
         elif role == ARTICLE_ID_ROLE:
             return s.id
         elif role == PROGRESS_ROLE:

@@ -7,10 +7,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
+    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.records import Status
 from ui.article_list_model import (
     ARTICLE_ID_ROLE,
+    HEADERS,
     PROGRESS_ROLE,
     ArticleFilterProxy,
     ArticleListModel,
@@ -37,8 +39,22 @@ from ui.article_list_model import (
 Index = QModelIndex | QPersistentModelIndex
 
 
+#: the bar of the progress column; the count beside it is sized from the font
+PROGRESS_BAR_W = 44
+#: the source column never takes more than this share of the table (titles matter more)
+SOURCE_MAX_SHARE = 0.25
+#: source and date columns are shown only while the title keeps at least this share
+TITLE_MIN_SHARE = 0.45
+
+
 class ProgressDelegate(QStyledItemDelegate):
     """A thin bar (coded / total for the current coder) with the count beside it."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """Compact: a short bar plus the count, so the column never crowds out the title."""
+        _coded, total = index.data(PROGRESS_ROLE) or (0, 0)
+        text_w = option.fontMetrics.horizontalAdvance(f"{total}/{total}")
+        return QSize(PROGRESS_BAR_W + text_w + 18, option.fontMetrics.height() + 6)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
@@ -115,15 +131,15 @@ class ArticleListPanel(QWidget):
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
         hh = self.view.horizontalHeader()
+        # the title takes whatever the short columns leave; they are only as wide as their text
+        hh.setStretchLastSection(False)
         hh.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in (
-            (Column.SOURCE, 80),
-            (Column.DATE, 80),
-            (Column.PROGRESS, 120),
-            (Column.STATUS, 30),
-        ):
-            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            hh.resizeSection(col, width)
+        for col in (Column.DATE, Column.PROGRESS, Column.STATUS):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setColumnHidden(Column.SOURCE, True)  # until hide_empty_columns finds one
+        self.view.setColumnHidden(Column.DATE, True)
+        hh.setSectionResizeMode(Column.SOURCE, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(Column.SOURCE, 80)
         hh.setHighlightSections(False)
         hh.setMinimumSectionSize(24)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -139,12 +155,46 @@ class ArticleListPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         self._quiet = False
+        self._has_source = False
+        self._has_date = False
 
     def hide_empty_columns(self) -> None:
         """Source and date are often empty (plain-text imports): give their room to the title."""
         rows = [self.model.summary(r) for r in range(self.model.rowCount())]
-        self.view.setColumnHidden(Column.SOURCE, not any(s.source for s in rows))
-        self.view.setColumnHidden(Column.DATE, not any(s.date for s in rows))
+        self._has_source = any(s.source for s in rows)
+        self._has_date = any(s.date for s in rows)
+        self._fit_columns()
+
+    def _wanted(self, column: Column) -> int:
+        header = self.view.horizontalHeader()
+        label = header.fontMetrics().horizontalAdvance(HEADERS[column]) + 24  # + sort arrow
+        return max(self.view.sizeHintForColumn(column), label)
+
+    def _fit_columns(self) -> None:
+        """Keep the title readable: source and date only while there is room for them.
+
+        The source is fitted to its text but never past SOURCE_MAX_SHARE; in a narrow list the
+        source goes first, then the date (both stay in the title's tooltip).
+        """
+        width = self.view.viewport().width()
+        if width <= 0:
+            return
+        room = width - self._wanted(Column.PROGRESS) - self._wanted(Column.STATUS)
+        room -= int(width * TITLE_MIN_SHARE)
+        date_w = self._wanted(Column.DATE) if self._has_date else 0
+        source_w = 0
+        if self._has_source:
+            source_w = min(self._wanted(Column.SOURCE), max(60, int(width * SOURCE_MAX_SHARE)))
+        show_date = self._has_date and date_w <= room
+        show_source = self._has_source and date_w * show_date + source_w <= room
+        self.view.setColumnHidden(Column.DATE, not show_date)
+        self.view.setColumnHidden(Column.SOURCE, not show_source)
+        if show_source:
+            self.view.horizontalHeader().resizeSection(Column.SOURCE, source_w)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def _status_changed(self, _i: int) -> None:
         value = self.status_combo.currentData()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
+    QPersistentModelIndex,
     QSize,
     Qt,
     QTimer,
@@ -58,6 +63,17 @@ class SentenceView(QListView):
     def sizeHint(self) -> QSize:
         return QSize(560, 400)
 
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        """Repaint changed rows without QListView's relayout of every row (Qt 6 does one per
+        change). Row heights depend on the text and the chip column; ArticlePanel re-lays out
+        when that column or a row's chip lines change."""
+        QAbstractItemView.dataChanged(self, top_left, bottom_right, list(roles))
+
 
 class ArticlePanel(QWidget):
     """Shows one article; emits current_sentence_changed(sentence id or 0)."""
@@ -89,8 +105,18 @@ class ArticlePanel(QWidget):
         filter_label = QLabel("Show:", self)
 
         self.view = SentenceView(self)
+        self.view.delegate.set_source(self.model)
+        self.model.modelReset.connect(lambda: self.view.delegate.measure_chips(None))
+        self.model.dataChanged.connect(self._sentences_changed)
+        # Connected before the view gets the proxy, so this runs before the selection model moves
+        # the current index to the row *above* a row the filter drops (Qt's default).
+        self.proxy.rowsAboutToBeRemoved.connect(self._rows_about_to_be_removed)
         self.view.setModel(self.proxy)
+        self.proxy.rowsRemoved.connect(self._rows_removed)  # after the view's own handlers
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self._refiltering = False
+        self._restore_row: int | None = None
+        self._watched: list[QObject] = []
 
         header = QVBoxLayout()
         header.setContentsMargins(14, 10, 14, 4)
@@ -154,9 +180,70 @@ class ArticlePanel(QWidget):
 
     def _filter_changed(self, _i: int) -> None:
         sid = self.current_sentence_id()
-        self.proxy.set_mode(self.filter_combo.currentData())
+        src_row = self.model.row_of(sid) if sid is not None else None
+        self._refiltering = True
+        try:
+            self.proxy.set_mode(self.filter_combo.currentData())
+        finally:
+            self._refiltering = False
         if sid is not None and self.proxy_row(sid) is not None:
             self.select_sentence(sid)
+        elif src_row is not None and self.proxy.rowCount():
+            # the current sentence is filtered out: go on from where it was, not back to the top
+            self.select_row(self._first_proxy_row_at_or_after(src_row))
+
+    def _first_proxy_row_at_or_after(self, source_row: int) -> int:
+        """The first shown row at or below source_row (the last shown row if none is)."""
+        lo, hi = 0, self.proxy.rowCount()
+        while lo < hi:  # proxy rows keep article order, so bisect on their source rows
+            mid = (lo + hi) // 2
+            if self.proxy.mapToSource(self.proxy.index(mid, 0)).row() < source_row:
+                lo = mid + 1
+            else:
+                hi = mid
+        return min(lo, self.proxy.rowCount() - 1)
+
+    # -- chips: re-lay out only when the chip column (or a wrapping row) changes ----------
+    def _sentences_changed(self, top: QModelIndex, bottom: QModelIndex) -> None:
+        delegate = self.view.delegate
+        if top.row() == 0 and bottom.row() == self.model.rowCount() - 1 and bottom.row() > 0:
+            delegate.measure_chips(None)  # shown coders or codebook changed: rare, re-lay out
+            self.view.scheduleDelayedItemsLayout()
+            return
+        rows = list(range(top.row(), bottom.row() + 1))
+        column = delegate.chip_column(self.view.viewport().width())
+
+        def wraps() -> bool:
+            return any(delegate.natural_width(self.model.sentence(r).id) > column for r in rows)
+
+        wrapped_before = wraps()
+        if delegate.measure_chips(rows):
+            self.view.scheduleDelayedItemsLayout()  # the column width changed: once, all rows
+        elif wrapped_before or wraps():
+            self.view.scheduleDelayedItemsLayout()  # a row's chips take more or fewer lines
+
+    # -- keeping the place when the filter drops the current row ---------------------------
+    def _rows_about_to_be_removed(self, parent: QModelIndex, start: int, end: int) -> None:
+        """Coding a sentence under "Uncoded" drops it: remember its row to stay there."""
+        if self._refiltering or parent.isValid():
+            return
+        cur = self.view.currentIndex()
+        if cur.isValid() and start <= cur.row() <= end:
+            self._restore_row = start
+
+    def _rows_removed(self, parent: QModelIndex, _start: int, _end: int) -> None:
+        row = self._restore_row
+        if row is None or parent.isValid():
+            return
+        n = self.proxy.rowCount()
+        if n == 0:
+            self._restore_row = None
+            self.current_sentence_changed.emit(0)
+            return
+        # the sentence that took the removed one's place, so a coder keeps going down the page
+        self.select_row(min(row, n - 1))
+        self._restore_row = None
+        self.current_sentence_changed.emit(self.current_sentence_id() or 0)
 
     # -- sentences ------------------------------------------------------------------------
     def proxy_row(self, sentence_id: int) -> int | None:
@@ -225,7 +312,12 @@ class ArticlePanel(QWidget):
         return False
 
     def find_text(self, text: str, forward: bool = True) -> tuple[int, int]:
-        """Select the next (or previous) sentence containing text: (match number, matches)."""
+        """Select the next (or previous) sentence containing text: (match number, matches).
+
+        Every occurrence in the shown sentences is highlighted until the find bar closes.
+        """
+        self._watch_find_bar()
+        self.view.delegate.set_highlight(text)
         needle = text.casefold().strip()
         n = self.proxy.rowCount()
         if not needle or n == 0:
@@ -250,7 +342,21 @@ class ArticlePanel(QWidget):
         self.select_row(target)
         return matches.index(target) + 1, len(matches)
 
+    def _watch_find_bar(self) -> None:
+        """Clear the find highlight when the find bar (a child of this panel) is hidden."""
+        for child in self.findChildren(QWidget):
+            if type(child).__name__ == "FindBar" and child not in self._watched:
+                child.installEventFilter(self)
+                self._watched.append(child)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Hide and watched in self._watched:
+            self.view.delegate.set_highlight("")
+        return super().eventFilter(watched, event)
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restore_row is not None:
+            return  # a filtered-out row is being replaced; _rows_removed reports the result
         sid = current.data(SENTENCE_ID_ROLE) if current.isValid() else None
         self.current_sentence_changed.emit(int(sid) if sid is not None else 0)
 

@@ -31,7 +31,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 SENTENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 OWN_CODES_ROLE = Qt.ItemDataRole.UserRole + 2  # list[CodeRecord]
-OTHER_CODES_ROLE = Qt.ItemDataRole.UserRole + 3  # list[tuple[str, CodeRecord]] (initial, code)
+OTHER_CODES_ROLE = Qt.ItemDataRole.UserRole + 3  # list[tuple[str, CodeRecord]] (short name, code)
 MEMO_ROLE = Qt.ItemDataRole.UserRole + 4  # bool
 PARAGRAPH_ROLE = Qt.ItemDataRole.UserRole + 5  # bool: a blank line precedes this sentence
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 6  # "|c3|c5|" or "|none|"
@@ -39,6 +39,10 @@ INDEX_ROLE = Qt.ItemDataRole.UserRole + 7  # position in the article (1-based fo
 LAYOUT_ROLE = (
     Qt.ItemDataRole.UserRole + 8
 )  # (sentence id, text, paragraph start): one call for sizeHint
+CODER_NAMES_ROLE = Qt.ItemDataRole.UserRole + 9  # dict[str, str]: short name -> full coder name
+
+#: coder names up to this long are shown whole on chips; longer ones by their first 3 letters
+SHORT_NAME_MAX = 8
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
@@ -55,7 +59,8 @@ class SentenceModel(QAbstractListModel):
         self._own: int | None = None
         self._show_others = False
         self._codes: dict[int, CodeRecord] = {}
-        self._initials: dict[int, str] = {}
+        self._short: dict[int, str] = {}  # coder id -> name as shown on a chip
+        self._full: dict[str, str] = {}  # short name -> full name (tooltips)
 
     # -- loading --------------------------------------------------------------------------
     def load(
@@ -76,7 +81,8 @@ class SentenceModel(QAbstractListModel):
         self._memos = set(memo_sentence_ids)
         self._own = own_coder_id
         self._codes = {c.id: c for c in codebook.codes}
-        self._initials = {cid: (name[:1].upper() or "?") for cid, name in coder_names.items()}
+        self._short = short_coder_names(coder_names)
+        self._full = {self._short[cid]: name for cid, name in coder_names.items()}
         self._paragraph = set()
         if article is not None:
             text = article.text
@@ -163,11 +169,19 @@ class SentenceModel(QAbstractListModel):
     def other_codes(self, row: int) -> list[tuple[str, CodeRecord]]:
         sid = self._rows[row].id
         found = [
-            (self._initials.get(c, "?"), self._codes[k])
+            (self._short.get(c, "?"), self._codes[k])
             for c, k in self._labels.get(sid, ())
             if c != self._own and k in self._codes
         ]
         return sorted(found, key=lambda p: (p[0], _code_order(p[1])))
+
+    def labelled_rows(self) -> list[int]:
+        """Rows with any label (own or others'): the only rows that can have chips."""
+        return sorted(self._row_of[sid] for sid in self._labels if sid in self._row_of)
+
+    def coder_names(self) -> dict[str, str]:
+        """Short name on a chip -> the coder's full name."""
+        return dict(self._full)
 
     def is_coded(self, row: int) -> bool:
         sid = self._rows[row].id
@@ -185,6 +199,9 @@ class SentenceModel(QAbstractListModel):
                 if c == self._own:
                     counts[k] = counts.get(k, 0) + 1
         return counts
+
+    def has_memo(self, sentence_id: int) -> bool:
+        return sentence_id in self._memos
 
     def memo_sentence_ids(self) -> set[int]:
         return set(self._memos)
@@ -226,14 +243,38 @@ class SentenceModel(QAbstractListModel):
         if role == FILTER_ROLE:
             codes = self.own_codes(row)
             return "|" + "|".join(f"c{c.id}" for c in codes) + "|" if codes else "|none|"
+        if role == CODER_NAMES_ROLE:
+            return self._full
         if role == Qt.ItemDataRole.ToolTipRole:
             names = [c.name for c in self.own_codes(row)]
             head = f"Sentence {rec.index + 1}"
-            return f"{head}: {', '.join(names)}" if names else f"{head}: not coded"
+            tip = f"{head}: {', '.join(names)}" if names else f"{head}: not coded"
+            if self._show_others:
+                for short, code in self.other_codes(row):
+                    tip += f"\n{self._full.get(short, short)}: {code.name}"
+            return tip
         if role == Qt.ItemDataRole.AccessibleTextRole:
             joined = ", ".join(c.name for c in self.own_codes(row))
             return f"{rec.text} ({joined})" if joined else rec.text
         return None
+
+
+def short_coder_names(coder_names: dict[int, str]) -> dict[int, str]:
+    """coder id -> a readable chip label: the name, or its first 3 letters if long.
+
+    Falls back to the full name where two abbreviations would look the same.
+    """
+    short = {
+        cid: (name if len(name) <= SHORT_NAME_MAX else name[:3]) or "?"
+        for cid, name in coder_names.items()
+    }
+    seen: dict[str, int] = {}
+    for label in short.values():
+        seen[label.casefold()] = seen.get(label.casefold(), 0) + 1
+    return {
+        cid: (coder_names[cid] or "?") if seen[label.casefold()] > 1 else label
+        for cid, label in short.items()
+    }
 
 
 def _code_order(code: CodeRecord) -> tuple[int, int]:

@@ -42,8 +42,19 @@ _WORDS = (
 )  # fmt: skip
 
 
+#: actions whose text changes with what they would do ("Undo Apply Military action"): the sheet
+#: names them by what they are, recognised by object name or a ``shortcut_name`` property
+_STABLE_NAMES = {"undo": "Undo", "redo": "Redo", "edit.undo": "Undo", "edit.redo": "Redo"}
+
+
 def plain_text(action: QAction) -> str:
     """The action's text without mnemonics (&) or a trailing ellipsis."""
+    fixed = action.property("shortcut_name")
+    if isinstance(fixed, str) and fixed:
+        return fixed
+    stable = _STABLE_NAMES.get(action.objectName().casefold())
+    if stable is not None:
+        return stable
     text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
     return text.rstrip(".…").strip()
 
