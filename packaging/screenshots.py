@@ -49,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     apply_look(app)
 
+    import ui.main_window
     from ui.main_window import MainWindow
+
+    # The screenshot shows both coders on purpose: answer the blind-coding question with Continue.
+    ui.main_window.ask_unblind = lambda _parent: True  # type: ignore[assignment]
 
     project_path = tmp / "demo.annotator"
     build_demo(project_path).close()
