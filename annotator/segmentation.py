@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import sentencex
 
+from annotator.errors import AnnotatorError
+
 logger = logging.getLogger(__name__)
 
 Span = tuple[int, int]
@@ -24,7 +26,7 @@ Span = tuple[int, int]
 Splitter = Callable[[str], Iterable[Span]]
 
 
-class SegmentationError(ValueError):
+class SegmentationError(AnnotatorError, ValueError):
     """A span, split or merge that would give an empty, overlapping or out-of-text sentence."""
 
 

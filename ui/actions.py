@@ -133,6 +133,22 @@ SPECS: tuple[ActionSpec, ...] = (
         "Open the previous article in the list",
     ),
     ActionSpec(
+        "split_sentence",
+        "&Split sentence…",
+        (),
+        "split",
+        "Split the current sentence in two where the segmenter missed a boundary (no labels on it)",
+        writes=True,
+    ),
+    ActionSpec(
+        "merge_next",
+        "Merge with &next sentence",
+        (),
+        "merge_sentences",
+        "Join the current sentence and the next one (neither may have labels)",
+        writes=True,
+    ),
+    ActionSpec(
         "sentence_memo",
         "Sentence &memo…",
         ("Ctrl+M",),

@@ -26,6 +26,8 @@ GLYPHS: dict[str, str] = {
     "next_uncoded": "mdi6.debug-step-over",
     "clear": "mdi6.eraser",
     "memo": "mdi6.note-edit-outline",
+    "split": "mdi6.content-cut",
+    "merge_sentences": "mdi6.table-merge-cells",
     "article_memo": "mdi6.note-text-outline",
     "find": "mdi6.magnify",
     "corpus_find": "mdi6.text-box-search-outline",

@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
             "next_article": lambda: self.step_article(1),
             "prev_article": lambda: self.step_article(-1),
             "sentence_memo": self.edit_sentence_memo,
+            "split_sentence": self.split_sentence,
+            "merge_next": self.merge_with_next,
             "article_memo": self.edit_article_memo,
             "find": self.open_find,
             "corpus_find": self.open_corpus_find,
@@ -551,6 +553,9 @@ class MainWindow(QMainWindow):
         self.code_menu.addSeparator()
         self.code_menu.addAction(self.registry["mark_done"])
         self.code_menu.addAction(self.mark_not_done_action)
+        self.code_menu.addSeparator()
+        self.code_menu.addAction(self.registry["split_sentence"])
+        self.code_menu.addAction(self.registry["merge_next"])
         if problems:
             message = "; ".join(problems)
             log.warning("code keys: %s", message)
@@ -840,6 +845,57 @@ class MainWindow(QMainWindow):
         else:
             self._memo_texts.pop(sid, None)
         self.sentence_model.set_memo(sid, bool(text.strip()))
+
+    # -- correcting the segmentation ---------------------------------------------------------
+    def split_sentence(self) -> None:
+        """Split the current sentence where the coder puts the cursor (only without labels)."""
+        if not self._can_label():
+            return
+        assert self.project is not None
+        sid = self.article_panel.current_sentence_id()
+        row = None if sid is None else self.sentence_model.row_of(sid)
+        if sid is None or row is None:
+            return
+        sentence = self.sentence_model.sentence(row)
+        from ui.split_dialog import choose_split
+
+        try:
+            offset = choose_split(self, sentence.text)
+        finally:
+            self._refocus()
+        if offset is None:
+            return
+        try:
+            self.project.split_sentence(sid, sentence.start + offset)
+        except AnnotatorError as exc:
+            self.statusBar().showMessage(f"Not split: {exc}", 8000)
+            return
+        self._segmentation_changed(sid, "Sentence split in two")
+
+    def merge_with_next(self) -> None:
+        """Join the current sentence and the one after it (neither may carry labels)."""
+        if not self._can_label():
+            return
+        assert self.project is not None
+        sid = self.article_panel.current_sentence_id()
+        row = None if sid is None else self.sentence_model.row_of(sid)
+        if sid is None or row is None or row + 1 >= self.sentence_model.rowCount():
+            self.statusBar().showMessage("There is no next sentence to merge with", 4000)
+            return
+        following = self.sentence_model.sentence(row + 1)
+        try:
+            self.project.merge_sentences(sid, following.id)
+        except AnnotatorError as exc:
+            self.statusBar().showMessage(f"Not merged: {exc}", 8000)
+            return
+        self._segmentation_changed(sid, "Sentences merged")
+
+    def _segmentation_changed(self, sentence_id: int, message: str) -> None:
+        # Undo entries name sentences by id; one may be gone now, so the history starts afresh.
+        self.undo_stack.clear()
+        self.reload()
+        self.article_panel.select_sentence(sentence_id)
+        self.statusBar().showMessage(f"{message} (the undo history was cleared)", 6000)
 
     def edit_article_memo(self) -> None:
         if not self._can_label():
