@@ -39,8 +39,8 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[ImportProblem]
     problems: list[ImportProblem] = []
     seen: set[Path] = set()
 
-    def add(path: Path) -> None:
-        key = path.resolve()
+    def add(path: Path, key: Path | None = None) -> None:
+        key = key or path.resolve()
         if key in seen:
             return
         seen.add(key)
@@ -60,8 +60,11 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[ImportProblem]
             problems.append(ImportProblem(str(path), f"cannot open: {error.strerror or error}"))
             continue
         if stat.S_ISDIR(mode):
+            # Resolve the folder once: os.walk follows no links below it, so each file's real
+            # path is the real folder plus its relative path (resolving 100,000 files costs).
+            real = path.resolve()
             for found in _walk(path, problems):
-                add(found)
+                add(found, real.joinpath(*found.relative_to(path).parts))
         elif stat.S_ISREG(mode):
             add(path)
         else:
