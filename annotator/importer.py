@@ -8,6 +8,7 @@ removes what it had added, so cancelling changes nothing.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import Engine
 
@@ -144,7 +146,7 @@ def import_paths(
     total = sum(sizes)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_MIN_BYTES else 1
-    if workers > 1 and len(files) > 1:
+    if workers > 1:
         results: Iterator[FileResult] = _parallel(files, sizes, options, workers, cancel)
     else:
         results = (
@@ -165,17 +167,44 @@ def import_parsed(
     return _store(engine, results, 0, ImportReport(), progress, cancel)
 
 
-def _chunks(files: Sequence[Path], sizes: Sequence[int]) -> Iterator[list[Path]]:
+_TABLES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson"})
+
+#: A unit of work for a worker: a chunk of whole files, or a chunk of one table's rows (read here,
+#: segmented there) with the table's origin and, on its last chunk, its size.
+Task = tuple[list[Path], None] | tuple[list[ParsedArticle | ImportProblem], tuple[str, int]]
+
+
+def _tasks(files: Sequence[Path], sizes: Sequence[int], options: TableOptions) -> Iterator[Task]:
     chunk: list[Path] = []
     acc = 0
     for f, size in zip(files, sizes, strict=True):
-        chunk.append(f)
-        acc += size
-        if acc >= CHUNK_BYTES:
-            yield chunk
+        if f.suffix.lower() not in _TABLES:
+            chunk.append(f)
+            acc += size
+            if acc >= CHUNK_BYTES:
+                yield chunk, None
+                chunk, acc = [], 0
+            continue
+        if chunk:
+            yield chunk, None
             chunk, acc = [], 0
+        # One big table is many articles: its rows are spread over the workers too.
+        rows: list[ParsedArticle | ImportProblem] = []
+        chars = 0
+        for item in read_path(f, options):
+            rows.append(item)
+            chars += len(item.text) if isinstance(item, ParsedArticle) else 0
+            if chars >= CHUNK_BYTES:
+                yield rows, (str(f), 0)
+                rows, chars = [], 0
+        yield rows, (str(f), size)
     if chunk:
-        yield chunk
+        yield chunk, None
+
+
+def parse_rows(rows: list[ParsedArticle | ImportProblem]) -> list[tuple[str, Parsed]]:
+    """Worker task: segment rows a table gave (runs in a worker process)."""
+    return list(_parse(rows))
 
 
 def _start_method() -> str:
@@ -195,23 +224,29 @@ def _parallel(
 ) -> Iterator[FileResult]:
     ctx = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: list[Future[list[FileResult]]] = []
-        chunks = _chunks(files, sizes)
+
+        def submit(task: Task) -> tuple[Future[Any], tuple[str, int] | None]:
+            work, table = task
+            if table is None:
+                return pool.submit(parse_files, cast(list[Path], work), options), None
+            return pool.submit(parse_rows, cast(list[ParsedArticle | ImportProblem], work)), table
+
+        tasks = _tasks(files, sizes, options)
+        pending = [submit(task) for task in itertools.islice(tasks, workers * 2)]
         try:
-            for chunk in chunks:
-                pending.append(pool.submit(parse_files, chunk, options))
-                if len(pending) >= workers * 2:
-                    break
             while pending:
-                done = pending.pop(0)
-                yield from done.result()
+                future, table = pending.pop(0)
+                if table is None:
+                    yield from future.result()
+                else:
+                    yield table[0], table[1], future.result()
                 if cancel is not None and cancel.cancelled:
                     break
-                nxt = next(chunks, None)
+                nxt = next(tasks, None)
                 if nxt is not None:
-                    pending.append(pool.submit(parse_files, nxt, options))
+                    pending.append(submit(nxt))
         finally:
-            for f in pending:
+            for f, _ in pending:
                 f.cancel()
 
 
