@@ -134,8 +134,10 @@ class ArticleListPanel(QWidget):
         # the title takes whatever the short columns leave; they are only as wide as their text
         hh.setStretchLastSection(False)
         hh.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        # Fixed, sized in _fit_columns from the rows in view: ResizeToContents would measure all
+        # 100,000 rows again on every label change (each changes one row's progress).
         for col in (Column.DATE, Column.PROGRESS, Column.STATUS):
-            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
         self.view.setColumnHidden(Column.SOURCE, True)  # until hide_empty_columns finds one
         self.view.setColumnHidden(Column.DATE, True)
         hh.setSectionResizeMode(Column.SOURCE, QHeaderView.ResizeMode.Interactive)
@@ -189,8 +191,13 @@ class ArticleListPanel(QWidget):
         show_source = self._has_source and date_w * show_date + source_w <= room
         self.view.setColumnHidden(Column.DATE, not show_date)
         self.view.setColumnHidden(Column.SOURCE, not show_source)
+        header = self.view.horizontalHeader()
         if show_source:
-            self.view.horizontalHeader().resizeSection(Column.SOURCE, source_w)
+            header.resizeSection(Column.SOURCE, source_w)
+        if show_date:
+            header.resizeSection(Column.DATE, date_w)
+        for col in (Column.PROGRESS, Column.STATUS):
+            header.resizeSection(col, self._wanted(col))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import importlib
 import logging
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -57,6 +58,9 @@ from ui.undo import LabelUndoCommand
 from ui.workers import cancel_and_wait, start_job
 
 log = logging.getLogger(__name__)
+
+#: the rolling backup is taken this long after a project opens (see _take_backup_in_background)
+BACKUP_DELAY_MS = 3000
 
 APP_TITLE = "annotator"
 MIN_POINT_SIZE = 7.0
@@ -128,6 +132,7 @@ class MainWindow(QMainWindow):
         self._unblinded: set[tuple[Path, str]] = set()  # (project, coder) that agreed this session
 
         self.undo_stack = QUndoStack(self)
+        self._backed_up: weakref.WeakSet[Project] = weakref.WeakSet()
         self.registry = ActionRegistry(self)
 
         self.article_list_panel = ArticleListPanel(self)
@@ -401,7 +406,9 @@ class MainWindow(QMainWindow):
         if project.read_only:
             self.statusBar().showMessage(f"{path.name} is open read-only: labels cannot be changed")
         else:
-            self._take_backup_in_background()
+            # A few seconds later: copying a large project competes for the disk, and the
+            # first seconds after opening are when the coder starts typing.
+            QTimer.singleShot(BACKUP_DELAY_MS, self._take_backup_in_background)
         self.sentence_view.setFocus()
 
     def _close_project(self) -> None:
@@ -1170,8 +1177,9 @@ class MainWindow(QMainWindow):
     def _take_backup_in_background(self) -> None:
         """A rolling backup on every open, off the GUI thread (the last five are kept)."""
         project = self.project
-        if project is None or project.read_only:
+        if project is None or project.read_only or project.closed or project in self._backed_up:
             return
+        self._backed_up.add(project)
 
         def done(saved: object) -> None:
             log.info("backup taken: %s", saved)
