@@ -86,3 +86,20 @@ def test_an_article_keeps_its_file_name_and_takes_it_as_title_when_it_has_none(
     with p.engine.connect() as conn:
         meta = json.loads(conn.execute(select(t.article.c.meta_json)).scalar_one())
     assert meta["file"] == "kovar_shelling-report.txt"
+
+
+def test_the_shared_war_report_imports_with_spans_that_reproduce_its_text(
+    make_project,  # type: ignore[no-untyped-def]
+) -> None:
+    from conftest import shared_path  # tests/conftest.py: skips, saying why, without ../shared
+
+    corpus = shared_path("corpus")
+    p: Project = make_project()
+    report = p.import_paths([corpus])
+    assert report.imported >= 1 and report.problems == []
+    for article in p.articles():
+        sentences = p.sentences(article)
+        assert len(sentences) > 10
+        assert all(s.text == article.text[s.start : s.end] for s in sentences)
+        covered = "".join(article.text[s.start : s.end] for s in sentences)
+        assert "".join(covered.split()) == "".join(article.text.split())
