@@ -159,18 +159,39 @@ class ArticleListPanel(QWidget):
         self._quiet = False
         self._has_source = False
         self._has_date = False
+        self._longest: dict[Column, str] = {}
 
     def hide_empty_columns(self) -> None:
-        """Source and date are often empty (plain-text imports): give their room to the title."""
+        """Source and date are often empty (plain-text imports): give their room to the title.
+
+        Also notes the longest text of each short column, so widths come from font metrics
+        (asking the view to measure would visit every one of 100,000 rows)."""
         rows = [self.model.summary(r) for r in range(self.model.rowCount())]
-        self._has_source = any(s.source for s in rows)
-        self._has_date = any(s.date for s in rows)
+        sources = [s.source for s in rows if s.source]
+        dates = [s.date for s in rows if s.date]
+        self._has_source = bool(sources)
+        self._has_date = bool(dates)
+        total = max((s.n_sentences for s in rows), default=0)
+        self._longest = {
+            Column.SOURCE: max(sources, key=len, default=""),
+            Column.DATE: max(dates, key=len, default=""),
+            Column.PROGRESS: f"{total}/{total}",
+        }
         self._fit_columns()
 
     def _wanted(self, column: Column) -> int:
         header = self.view.horizontalHeader()
         label = header.fontMetrics().horizontalAdvance(HEADERS[column]) + 24  # + sort arrow
-        return max(self.view.sizeHintForColumn(column), label)
+        metrics = self.view.fontMetrics()
+        style = self.view.style()
+        margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        if column == Column.STATUS:
+            content = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + margin
+        elif column == Column.PROGRESS:
+            content = PROGRESS_BAR_W + metrics.horizontalAdvance(self._longest.get(column, "")) + 18
+        else:
+            content = metrics.horizontalAdvance(self._longest.get(column, "")) + margin
+        return max(content, label)
 
     def _fit_columns(self) -> None:
         """Keep the title readable: source and date only while there is room for them.
