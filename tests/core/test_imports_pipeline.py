@@ -103,3 +103,35 @@ def test_the_shared_war_report_imports_with_spans_that_reproduce_its_text(
         assert all(s.text == article.text[s.start : s.end] for s in sentences)
         covered = "".join(article.text[s.start : s.end] for s in sentences)
         assert "".join(covered.split()) == "".join(article.text.split())
+
+
+def test_worker_processes_import_exactly_what_one_process_does(
+    make_project,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    import annotator.importer as importer
+
+    folder = tmp_path / "mixed"
+    _files(folder, 12)
+    (folder / "empty.txt").write_text("")
+    rows = "\n".join(
+        f'{{"title": "Row {i}", "text": "Row {i} says troops moved. Officials denied it."}}'
+        for i in range(40)
+    )
+    (folder / "table.jsonl").write_text(rows + "\n")
+    importer.CHUNK_BYTES, old = 300, importer.CHUNK_BYTES  # many small tasks
+    try:
+        one: Project = make_project("one")
+        two: Project = make_project("two")
+        sequential = importer.import_paths(one.engine, [folder], workers=1)
+        parallel = importer.import_paths(two.engine, [folder], workers=2)
+    finally:
+        importer.CHUNK_BYTES = old
+    assert parallel.imported == sequential.imported == 52
+    assert parallel.problems == sequential.problems
+    assert [(a.title, a.text) for a in two.articles()] == [
+        (a.title, a.text) for a in one.articles()
+    ]
+    assert [len(two.sentences(a)) for a in two.articles()] == [
+        len(one.sentences(a)) for a in one.articles()
+    ]
