@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.project import Project
+from ui.table_model import RowTableModel
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def snippet(text: str, needle: str, width: int = SNIPPET_CHARS) -> str:
     return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-class FindResultsModel(QAbstractTableModel):
+class FindResultsModel(RowTableModel):
     """Rows of Project.find: article title, sentence number, sentence text around the match."""
 
     HEADERS = ("Article", "#", "Sentence")
@@ -153,28 +153,21 @@ class FindResultsModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._hits: list[FindHit] = []
         self._needle = ""
 
     def set_results(self, needle: str, hits: Sequence[FindHit]) -> None:
-        self.beginResetModel()
         self._needle = needle
-        self._hits = list(hits)
-        self.endResetModel()
+        self.set_rows(hits)
 
     def hit(self, row: int) -> FindHit:
-        return self._hits[row]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._hits)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+        hit: FindHit = self.row_at(row)
+        return hit
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+        found = self.row_of(index)
+        if found is None:
             return None
-        aid, title, sid, number, text = self._hits[index.row()]
+        aid, title, sid, number, text = found
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
@@ -190,17 +183,6 @@ class FindResultsModel(QAbstractTableModel):
             return aid
         if role == self.SENTENCE_ID_ROLE:
             return sid
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
         return None
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QStringListModel,
@@ -45,6 +44,7 @@ from annotator.imports import SUPPORTED_SUFFIXES, TableOptions
 from annotator.project import Project
 from annotator.records import ImportReport
 from ui.errors import show_error
+from ui.table_model import RowTableModel
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)
@@ -195,37 +195,19 @@ class ImportDialog(QDialog):
             self.add_paths(local)
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(RowTableModel):
     """(file, message) rows of an import report."""
 
     HEADERS = ("File", "Problem")
 
     def __init__(self, problems: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows = list(problems)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 2
+        self.set_rows(problems)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._rows[index.row()][index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
+        row = self.row_of(index)
+        if row is not None and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return row[index.column()]
         return None
 
 
