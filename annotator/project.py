@@ -43,7 +43,7 @@ from annotator.records import (
     SentenceRecord,
     Status,
 )
-from annotator.segmentation import split_span
+from annotator.segmentation import merge_spans, split_span
 from annotator.storage import article_writes, coding_state, label_writes, queries
 from annotator.storage import tables as t
 from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
@@ -313,9 +313,13 @@ class Project:
         return rec.id, new_id
 
     def merge_sentences(self, first: SentenceRef, second: SentenceRef) -> int:
+        """Merge two adjacent sentences (neither with labels) into the first."""
         self._writable()
+        a, b = self.sentence(first), self.sentence(second)
+        if a.article_id == b.article_id:  # the storage refuses other pairs with its own message
+            merge_spans(self.article(a.article_id).text, (a.start, a.end), (b.start, b.end))
         with write_session(self.engine) as s:
-            return article_writes.merge_sentences(s, _sid(first), _sid(second))
+            return article_writes.merge_sentences(s, a.id, b.id)
 
     # -- coders ---------------------------------------------------------------------------
     def coders(self) -> list[str]:

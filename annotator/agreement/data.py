@@ -163,9 +163,6 @@ class ReliabilityData:
             return len(self.domain)
         return len(self.categories)
 
-    def value_of(self, code: int) -> Any:
-        return None if code < 0 else self.domain[code]
-
     @cached_property
     def profile(self) -> UnitProfile:
         """Units grouped by their multiset of values, computed once for every coefficient."""

@@ -232,12 +232,6 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
-def quick_check(engine: Engine) -> str:
-    with engine.connect() as conn:
-        row = conn.exec_driver_sql("PRAGMA quick_check").fetchone()
-    return str(row[0]) if row else "no answer"
-
-
 def integrity_check(engine: Engine) -> str:
     with engine.connect() as conn:
         row = conn.exec_driver_sql("PRAGMA integrity_check").fetchone()
@@ -259,11 +253,6 @@ def backup_to(engine: Engine, target: Path) -> None:
         raw.close()
     with contextlib.suppress(OSError), target.open("rb+") as fh:
         os.fsync(fh.fileno())
-
-
-def checkpoint(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def bulk_insert(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -140,24 +140,6 @@ def sentence(session: Session, sentence_id: int) -> SentenceRecord:
         raise NotFoundError(f"no sentence with id {sentence_id}")
     sid, aid, idx, s, e, text = row
     return SentenceRecord(sid, aid, idx, s, e, text[s:e])
-
-
-def labels_of_sentences(
-    session: Session, sentence_ids: Iterable[int], coder_ids: Sequence[int] | None = None
-) -> dict[int, list[tuple[int, int]]]:
-    """sentence id -> [(coder id, code id)] for the given sentences."""
-    ids = list(sentence_ids)
-    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for chunk_start in range(0, len(ids), 900):
-        chunk = ids[chunk_start : chunk_start + 900]
-        stmt = select(t.label.c.sentence_id, t.label.c.coder_id, t.label.c.code_id).where(
-            t.label.c.sentence_id.in_(chunk)
-        )
-        if coder_ids is not None:
-            stmt = stmt.where(t.label.c.coder_id.in_(coder_ids))
-        for sid, cid, code in session.execute(stmt):
-            out[sid].append((cid, code))
-    return dict(out)
 
 
 def labels_of_article(
