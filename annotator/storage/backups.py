@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from annotator.errors import DamagedProjectError, ProjectError, ProjectLockedError
-from annotator.storage.engine import backup_to, header_problem, sidecars
+from annotator.storage.engine import backup_to, header_problem, release_sidecars, sidecars
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def restore_backup(project_path: Path, backup: Path) -> Path:
     """
     check_backup(backup)
     if sidecars(project_path):
-        _release_sidecars(project_path)
+        release_sidecars(project_path)
         if sidecars(project_path):
             raise ProjectLockedError(
                 f"{project_path.name} is still open in another window or program; close it first"
@@ -129,15 +129,3 @@ def restore_backup(project_path: Path, backup: Path) -> Path:
         raise ProjectError(f"could not restore {backup.name}: {exc.strerror or exc}") from exc
     log.info("restored %s from %s; previous file kept as %s", project_path, backup, aside)
     return aside
-
-
-def _release_sidecars(path: Path) -> None:
-    """Let SQLite fold a leftover WAL into the file and delete it (only if no one has it open)."""
-    try:
-        conn = sqlite3.connect(str(path), timeout=0.5)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        log.debug("could not release the WAL of %s: %s", path, exc)

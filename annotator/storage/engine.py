@@ -95,15 +95,12 @@ def sidecars(path: Path) -> set[str]:
     return {s for s in SIDECAR_SUFFIXES if Path(str(path) + s).exists()}
 
 
-def remove_sidecars_left_by_reader(path: Path, existed_before: set[str]) -> None:
-    """Let SQLite delete the -wal/-shm that a read-only connection had to create.
+def release_sidecars(path: Path) -> None:
+    """Let SQLite fold a leftover WAL into the file and delete its -wal/-shm.
 
-    A read-only connection cannot remove them itself. A plain connection that reads and closes
-    does so safely: SQLite deletes them only when it is the last connection, after a checkpoint
-    of an empty log, so the database bytes stay as they were.
+    A plain connection that reads and closes does so safely: SQLite deletes them only when it is
+    the last connection, after a checkpoint, so nobody else's open file is touched.
     """
-    if existed_before or not sidecars(path) or not os.access(path.parent, os.W_OK):
-        return
     try:
         conn = sqlite3.connect(str(path), timeout=0.5)
         try:
@@ -112,6 +109,13 @@ def remove_sidecars_left_by_reader(path: Path, existed_before: set[str]) -> None
             conn.close()
     except sqlite3.Error as exc:
         log.debug("left the WAL side files of %s in place: %s", path, exc)
+
+
+def remove_sidecars_left_by_reader(path: Path, existed_before: set[str]) -> None:
+    """Remove the -wal/-shm that a read-only connection had to create (it can't itself)."""
+    if existed_before or not sidecars(path) or not os.access(path.parent, os.W_OK):
+        return
+    release_sidecars(path)
 
 
 def storage_error(exc: BaseException) -> AnnotatorError | None:
