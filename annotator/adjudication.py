@@ -33,7 +33,7 @@ from annotator.records import CodeRecord, LabelChange
 from annotator.storage import adjudication_store as store
 from annotator.storage import label_writes
 from annotator.storage.adjudication_store import Decision
-from annotator.storage.label_writes import _articles_of
+from annotator.storage.label_writes import articles_of
 from annotator.storage.reliability_queries import (
     ADJUDICATED,
     NONE_VALUE,
@@ -121,7 +121,7 @@ def decide(
         changes = _changes(sentence_id, have[sentence_id], wanted, coder)
         label_writes.apply_changes(s, changes, batch=f"adjudicate:{sentence_id}")
         store.record_decisions(s, grp.id, [sentence_id], decided_by, datetime.now(UTC), note)
-        store.mark_done_articles(s, coder, _articles_of(s, {sentence_id}).values())
+        store.mark_done_articles(s, coder, articles_of(s, {sentence_id}).values())
     return {sentence_id}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from annotator.codebook import Codebook, load_codebook
@@ -45,7 +45,6 @@ from annotator.records import (
 )
 from annotator.segmentation import merge_spans, split_span
 from annotator.storage import article_writes, coding_state, label_writes, queries
-from annotator.storage import tables as t
 from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
 from annotator.storage.codebook_store import CodebookChanges, save_codebook
 from annotator.storage.engine import (
@@ -459,13 +458,7 @@ class Project:
         with read_session(self.engine) as s:
             counts = queries.counts(s)
             coders = sorted(queries.coder_names(s).values())
-            done_counts: dict[str, int] = {}
-            for name, _aid in s.execute(
-                select(t.coder.c.name, t.article_status.c.article_id)
-                .join(t.coder, t.coder.c.id == t.article_status.c.coder_id)
-                .where(t.article_status.c.status == int(Status.DONE))
-            ):
-                done_counts[name] = done_counts.get(name, 0) + 1
+            done_counts = queries.done_counts(s)
         cb = self.codebook
         return {
             "path": str(self.path),

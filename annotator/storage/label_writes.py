@@ -174,7 +174,7 @@ def write_changes(
     )
     touched = {ch.sentence_id for ch in effective}
     pairs = {(ch.sentence_id, ch.coder_id) for ch in effective}
-    article_of = _articles_of(session, touched)
+    article_of = articles_of(session, touched)
     for aid, coder in sorted({(article_of[sid], coder) for sid, coder in pairs}):
         touch_status(session, aid, coder)
     return effective
@@ -196,7 +196,7 @@ def _existing(session: Session, changes: list[LabelChange]) -> set[tuple[int, in
     return found
 
 
-def _articles_of(session: Session, sentence_ids: set[int]) -> dict[int, int]:
+def articles_of(session: Session, sentence_ids: set[int]) -> dict[int, int]:
     ids = sorted(sentence_ids)
     out: dict[int, int] = {}
     for i in range(0, len(ids), 900):
@@ -217,7 +217,7 @@ def _check_targets(session: Session, keys: set[tuple[int, int, int]]) -> None:
     if not keys:
         return
     sentence_ids = {k[0] for k in keys}
-    found = set(_articles_of(session, sentence_ids))
+    found = set(articles_of(session, sentence_ids))
     missing = sentence_ids - found
     if missing:
         raise LabelError(f"no sentence with id {min(missing)}")

@@ -159,6 +159,17 @@ def labels_of_article(
     return dict(out)
 
 
+def done_counts(session: Session) -> dict[str, int]:
+    """Coder name -> how many articles that coder has marked done (coders with none left out)."""
+    rows = session.execute(
+        select(t.coder.c.name, func.count())
+        .join(t.article_status, t.article_status.c.coder_id == t.coder.c.id)
+        .where(t.article_status.c.status == int(Status.DONE))
+        .group_by(t.coder.c.name)
+    )
+    return {str(name): int(n) for name, n in rows}
+
+
 def article_status(session: Session, article_id: int, coder: int) -> Status:
     value = session.execute(
         select(t.article_status.c.status).where(
