@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 BATCH = 5_000
 CODER = "bench"
 POOL_SIZE = 20_000
-LABELLED_ARTICLES = 30  # the first ones: a coder part-way through (apply_changes is per row)
+LABELLED_ARTICLES = 30  # the first ones: a coder part-way through the corpus
 
 _PLACES = [
     "Kyiv",
