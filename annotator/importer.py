@@ -20,7 +20,8 @@ from typing import Any, cast
 
 from sqlalchemy import Engine
 
-from annotator.imports import ImportProblem, ParsedArticle, TableOptions, expand_paths, read_path
+from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
+from annotator.imports.discovery import find_files
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ImportReport
 from annotator.segmentation import segment
@@ -30,6 +31,7 @@ from annotator.storage.article_writes import (
     content_hash,
     insert_articles,
     remove_new_articles,
+    uid_for,
 )
 from annotator.storage.unit_of_work import write_session
 
@@ -52,17 +54,20 @@ def to_new_article(parsed: ParsedArticle) -> NewArticle:
     no headline takes its file name as title, so the article list never shows "(untitled)"."""
     title = parsed.title
     meta = dict(parsed.meta)
-    origin = Path(parsed.origin)
-    if origin.suffix.lower() in _ONE_ARTICLE_FILES:
-        meta.setdefault("file", origin.name)
+    name = os.path.basename(parsed.origin)
+    stem, suffix = os.path.splitext(name)
+    if suffix.lower() in _ONE_ARTICLE_FILES:
+        meta.setdefault("file", name)
         if not title:
-            title = origin.stem.replace("_", " ").replace("-", " ").strip()
+            title = stem.replace("_", " ").replace("-", " ").strip()
     elif parsed.origin and parsed.origin != "<api>":
         meta.setdefault("file", parsed.origin)
+    digest = content_hash(parsed.text)
     return NewArticle(
         text=parsed.text,
         spans=segment(parsed.text, language=_language(parsed.language)),
-        content_hash=content_hash(parsed.text),
+        content_hash=digest,
+        uid=uid_for(digest),  # here, in the worker, not in the one writer
         title=title,
         source=parsed.source,
         date=parsed.date,
@@ -88,9 +93,9 @@ def _parse(items: Iterable[ParsedArticle | ImportProblem]) -> Iterator[tuple[str
             yield item.origin, to_new_article(item)
 
 
-def parse_files(paths: Sequence[Path], options: TableOptions) -> list[FileResult]:
-    """Worker task: read and segment a chunk of files (runs in a worker process)."""
-    return [(str(p), _size(p), list(_parse(read_path(p, options)))) for p in paths]
+def parse_files(files: Sequence[tuple[Path, int]], options: TableOptions) -> list[FileResult]:
+    """Worker task: read and segment a chunk of (file, size) (runs in a worker process)."""
+    return [(str(path), size, list(_parse(read_path(path, options)))) for path, size in files]
 
 
 class _Batcher:
@@ -140,9 +145,10 @@ def import_paths(
     workers: int | None = None,
 ) -> ImportReport:
     options = options or TableOptions()
-    files, problems = expand_paths([Path(p) for p in paths])
+    found, problems = find_files([Path(p) for p in paths])
     report = ImportReport(problems=[(p.origin, p.message) for p in problems])
-    sizes = [_size(f) for f in files]
+    files = [path for path, _size in found]
+    sizes = [size for _path, size in found]
     total = sum(sizes)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_MIN_BYTES else 1
@@ -171,15 +177,18 @@ _TABLES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson"})
 
 #: A unit of work for a worker: a chunk of whole files, or a chunk of one table's rows (read here,
 #: segmented there) with the table's origin and, on its last chunk, its size.
-Task = tuple[list[Path], None] | tuple[list[ParsedArticle | ImportProblem], tuple[str, int]]
+Task = (
+    tuple[list[tuple[Path, int]], None]
+    | tuple[list[ParsedArticle | ImportProblem], tuple[str, int]]
+)
 
 
 def _tasks(files: Sequence[Path], sizes: Sequence[int], options: TableOptions) -> Iterator[Task]:
-    chunk: list[Path] = []
+    chunk: list[tuple[Path, int]] = []
     acc = 0
     for f, size in zip(files, sizes, strict=True):
         if f.suffix.lower() not in _TABLES:
-            chunk.append(f)
+            chunk.append((f, size))
             acc += size
             if acc >= CHUNK_BYTES:
                 yield chunk, None
@@ -228,7 +237,7 @@ def _parallel(
         def submit(task: Task) -> tuple[Future[Any], tuple[str, int] | None]:
             work, table = task
             if table is None:
-                return pool.submit(parse_files, cast(list[Path], work), options), None
+                return pool.submit(parse_files, cast(list[tuple[Path, int]], work), options), None
             return pool.submit(parse_rows, cast(list[ParsedArticle | ImportProblem], work)), table
 
         tasks = _tasks(files, sizes, options)
@@ -291,13 +300,6 @@ def _store(
         )
         raise
     return report
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size if path.is_file() else 0
-    except OSError:
-        return 0
 
 
 __all__ = ["import_parsed", "import_paths", "parse_files", "to_new_article"]

@@ -72,6 +72,8 @@ _LINE_BREAKS = frozenset("\v\f\x85\u2028\u2029")
 _JUNK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 _SPACE_RUNS = re.compile(r"\s+")
+# Characters of ASCII text that need no clean-up: printable ones, tab and line feed.
+_CLEAN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
 
 
 def _clean(match: re.Match[str]) -> str:
@@ -80,10 +82,21 @@ def _clean(match: re.Match[str]) -> str:
 
 def normalise_text(text: str) -> str:
     """Give every format the same line endings and no invisible junk, so offsets mean the same."""
+    if not _is_clean_ascii(text):  # the fast path skips work most articles don't need
+        text = _clean_up(text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def _is_clean_ascii(text: str) -> bool:
+    return text.isascii() and not text.encode("ascii").translate(None, _CLEAN_ASCII)
+
+
+def _clean_up(text: str) -> str:
+    """Line separators to newlines, invisible controls dropped, NFC."""
     text = _JUNK.sub(_clean, text.replace("\r\n", "\n").replace("\r", "\n"))
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    return text
 
 
 def normalise_field(value: object) -> str:

@@ -31,6 +31,8 @@ _CONTROLS_ALWAYS_TOLERATED = 16  # a stray escape or bell in a short note is not
 # A mostly-UTF-8 file with a few stray bytes is UTF-8: guessing an 8-bit code page would garble
 # every valid character to repair a handful of broken ones.
 _MIN_VALID_PER_INVALID = 20
+# Bytes of plain ASCII text: printable characters, tab, line feed, form feed, carriage return.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\x0c\r"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ def decode_text(data: bytes, declared: str | None = None) -> DecodedText:
 
     Raises UnreadableFile for binary data or when no encoding fits with confidence.
     """
+    if data.isascii() and not data.translate(None, _PLAIN_ASCII):
+        # Most files: plain ASCII with no control characters (and so no byte-order mark).
+        return DecodedText(data.decode("ascii"), "utf-8")
     for bom, codec in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),

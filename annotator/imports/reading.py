@@ -36,6 +36,8 @@ _SINGLE_ARTICLE: dict[str, Callable[[bytes, str], ParsedArticle]] = {
     ".pdf": read_pdf,
 }
 _MIB = 1024 * 1024
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows only
 _DEFAULT_OPTIONS = TableOptions()  # frozen, so one shared default is safe
 
 
@@ -94,17 +96,34 @@ def _read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
             "several files, or import it as a table (.csv/.jsonl) of articles"
         )
     try:
-        # Stat before opening: opening a FIFO would block until someone writes to it.
-        if not stat.S_ISREG(path.stat().st_mode):
-            raise UnreadableFile("not a regular file")
-        with path.open("rb") as handle:
-            if os.fstat(handle.fileno()).st_size > limit:
-                raise UnreadableFile(too_big)
-            data = handle.read(limit + 1)
+        # Non-blocking, so opening a FIFO does not wait for a writer; then one fstat says what
+        # was opened (no race between a stat and the open).
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
     except OSError as error:
         raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("not a regular file")
+        if info.st_size > limit:
+            raise UnreadableFile(too_big)
+        data = _read_all(fd, info.st_size, limit + 1)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise UnreadableFile(too_big)  # it grew while we looked
     if not data or data.isspace():
         raise UnreadableFile("empty file")
     return data
+
+
+def _read_all(fd: int, expected: int, most: int) -> bytes:
+    """Up to `most` bytes: one read for a file whose size we know, more if it grew meanwhile."""
+    chunks = [os.read(fd, min(most, expected + 1))]
+    got = len(chunks[0])
+    while chunks[-1] and got < most:
+        chunks.append(os.read(fd, min(most - got, 1 << 20)))
+        got += len(chunks[-1])
+    return b"".join(chunks) if len(chunks) > 1 else chunks[0]

@@ -94,11 +94,7 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
                 "active": True,
             }
             if cid is None:
-                cid = t.inserted_id(
-                    session.execute(
-                        t.code.insert().values(uid=code.id, **cvalues)
-                    )
-                )
+                cid = t.inserted_id(session.execute(t.code.insert().values(uid=code.id, **cvalues)))
                 changes.added.append(code.name)
             else:
                 session.execute(update(t.code).where(t.code.c.id == cid).values(**cvalues))

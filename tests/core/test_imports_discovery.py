@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.imports import SUPPORTED_SUFFIXES, expand_paths
+from annotator.imports.discovery import find_files
 
 
 def touch(path: Path, text: str = "Some text.") -> Path:
@@ -76,3 +77,51 @@ def test_named_pipe_is_not_read(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     files, problems = expand_paths([fifo])
     assert files == [] and [p.message for p in problems] == ["not a regular file"]
+
+
+def test_find_files_gives_each_file_its_size(tmp_path: Path) -> None:
+    touch(tmp_path / "a.txt", "12345")
+    touch(tmp_path / "sub" / "b.md", "123")
+    found, _ = find_files([tmp_path])
+    assert [(p.relative_to(tmp_path).as_posix(), size) for p, size in found] == [
+        ("a.txt", 5),
+        ("sub/b.md", 3),
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links need POSIX")
+def test_linked_folders_are_not_followed_but_linked_files_are(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    touch(outside / "far.txt")
+    chosen = tmp_path / "chosen"
+    touch(chosen / "a.txt")
+    (chosen / "loop").symlink_to(chosen, target_is_directory=True)
+    (chosen / "elsewhere").symlink_to(outside, target_is_directory=True)
+    (chosen / "link.txt").symlink_to(outside / "far.txt")
+    files, problems = expand_paths([chosen])
+    assert [f.name for f in files] == ["a.txt", "link.txt"]
+    assert problems == []
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links need POSIX")
+def test_broken_link_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    files, problems = expand_paths([tmp_path])
+    assert files == []
+    assert [p.message for p in problems] == ["cannot open: No such file or directory"]
+
+
+def test_deep_folders_do_not_exhaust_the_stack(tmp_path: Path) -> None:
+    deep = tmp_path
+    for _ in range(1100):  # deeper than Python's recursion limit
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "a.txt").write_text("Some text.", encoding="utf-8")
+    try:
+        files, _ = expand_paths([tmp_path])
+        assert files == [deep / "a.txt"]
+    finally:  # shutil.rmtree, which pytest cleans up with, recurses too deep for this tree
+        (deep / "a.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
