@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Engine
 
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
-from annotator.imports.discovery import find_files
+from annotator.imports.discovery import find_files, suffix_of
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ImportReport
 from annotator.segmentation import segment
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 BATCH_CHARS = 4_000_000  # commit about every 4 MB of text: short write locks, few transactions
 PARALLEL_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
 CHUNK_BYTES = 1_000_000  # files are handed to workers in chunks of about this much text
+# Chunks queued per worker: enough that workers never wait while this process writes a batch.
+IN_FLIGHT_PER_WORKER = 8
 
 Parsed = NewArticle | ImportProblem
 #: (origin, file size, what the file gave)
@@ -93,9 +95,9 @@ def _parse(items: Iterable[ParsedArticle | ImportProblem]) -> Iterator[tuple[str
             yield item.origin, to_new_article(item)
 
 
-def parse_files(files: Sequence[tuple[Path, int]], options: TableOptions) -> list[FileResult]:
+def parse_files(files: Sequence[tuple[str, int]], options: TableOptions) -> list[FileResult]:
     """Worker task: read and segment a chunk of (file, size) (runs in a worker process)."""
-    return [(str(path), size, list(_parse(read_path(path, options)))) for path, size in files]
+    return [(path, size, list(_parse(read_path(path, options)))) for path, size in files]
 
 
 class _Batcher:
@@ -156,8 +158,7 @@ def import_paths(
         results: Iterator[FileResult] = _parallel(files, sizes, options, workers, cancel)
     else:
         results = (
-            (str(f), size, _parse(read_path(f, options)))
-            for f, size in zip(files, sizes, strict=True)
+            (f, size, _parse(read_path(f, options))) for f, size in zip(files, sizes, strict=True)
         )
     return _store(engine, results, total, report, progress, cancel)
 
@@ -178,16 +179,15 @@ _TABLES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson"})
 #: A unit of work for a worker: a chunk of whole files, or a chunk of one table's rows (read here,
 #: segmented there) with the table's origin and, on its last chunk, its size.
 Task = (
-    tuple[list[tuple[Path, int]], None]
-    | tuple[list[ParsedArticle | ImportProblem], tuple[str, int]]
+    tuple[list[tuple[str, int]], None] | tuple[list[ParsedArticle | ImportProblem], tuple[str, int]]
 )
 
 
-def _tasks(files: Sequence[Path], sizes: Sequence[int], options: TableOptions) -> Iterator[Task]:
-    chunk: list[tuple[Path, int]] = []
+def _tasks(files: Sequence[str], sizes: Sequence[int], options: TableOptions) -> Iterator[Task]:
+    chunk: list[tuple[str, int]] = []
     acc = 0
     for f, size in zip(files, sizes, strict=True):
-        if f.suffix.lower() not in _TABLES:
+        if suffix_of(f) not in _TABLES:
             chunk.append((f, size))
             acc += size
             if acc >= CHUNK_BYTES:
@@ -204,9 +204,9 @@ def _tasks(files: Sequence[Path], sizes: Sequence[int], options: TableOptions) -
             rows.append(item)
             chars += len(item.text) if isinstance(item, ParsedArticle) else 0
             if chars >= CHUNK_BYTES:
-                yield rows, (str(f), 0)
+                yield rows, (f, 0)
                 rows, chars = [], 0
-        yield rows, (str(f), size)
+        yield rows, (f, size)
     if chunk:
         yield chunk, None
 
@@ -225,7 +225,7 @@ def _start_method() -> str:
 
 
 def _parallel(
-    files: Sequence[Path],
+    files: Sequence[str],
     sizes: Sequence[int],
     options: TableOptions,
     workers: int,
@@ -237,11 +237,11 @@ def _parallel(
         def submit(task: Task) -> tuple[Future[Any], tuple[str, int] | None]:
             work, table = task
             if table is None:
-                return pool.submit(parse_files, cast(list[tuple[Path, int]], work), options), None
+                return pool.submit(parse_files, cast(list[tuple[str, int]], work), options), None
             return pool.submit(parse_rows, cast(list[ParsedArticle | ImportProblem], work)), table
 
         tasks = _tasks(files, sizes, options)
-        pending = [submit(task) for task in itertools.islice(tasks, workers * 2)]
+        pending = [submit(task) for task in itertools.islice(tasks, workers * IN_FLIGHT_PER_WORKER)]
         try:
             while pending:
                 future, table = pending.pop(0)

@@ -36,17 +36,18 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[ImportProblem]
     even if hidden. Each file appears once even if chosen twice.
     """
     found, problems = find_files(paths)
-    return [path for path, _size in found], problems
+    return [Path(path) for path, _size in found], problems
 
 
-def find_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, int]], list[ImportProblem]]:
+def find_files(paths: Sequence[Path]) -> tuple[list[tuple[str, int]], list[ImportProblem]]:
     """As expand_paths, with each file's size in bytes: the walk has stat()ed every file anyway,
-    and an import of 100,000 small files should not stat them all again for its progress bar."""
-    files: list[tuple[Path, int]] = []
+    and an import of 100,000 small files should not stat them all again for its progress bar.
+    Paths are strings: the import sends them to worker processes by the ten thousand."""
+    files: list[tuple[str, int]] = []
     problems: list[ImportProblem] = []
     seen: set[str] = set()
 
-    def add(path: Path, size: int, key: str) -> None:
+    def add(path: str, size: int, key: str) -> None:
         if key in seen:
             return
         seen.add(key)
@@ -71,17 +72,23 @@ def find_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, int]], list[Impo
             real = str(path.resolve())
             prefix = len(str(path))
             for found, size in _walk(path, problems):
-                add(found, size, real + str(found)[prefix:])
+                add(found, size, real + found[prefix:])
         elif stat.S_ISREG(info.st_mode):
-            add(path, info.st_size, str(path.resolve()))
+            add(str(path), info.st_size, str(path.resolve()))
         else:
             problems.append(ImportProblem(str(path), "not a regular file"))
     return files, problems
 
 
-def unsupported_problem(path: Path) -> ImportProblem | None:
+def suffix_of(path: str | os.PathLike[str]) -> str:
+    """The lower-case extension, as Path.suffix has it ("" for ".bashrc" and for "name.")."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    return "" if suffix == "." else suffix
+
+
+def unsupported_problem(path: str | os.PathLike[str]) -> ImportProblem | None:
     """None when we can read files like `path`; else the problem that says what to do instead."""
-    suffix = path.suffix.lower()
+    suffix = suffix_of(path)
     if suffix in SUPPORTED_SUFFIXES:
         return None
     supported = " ".join(sorted(SUPPORTED_SUFFIXES))
@@ -97,10 +104,10 @@ def _is_hidden(name: str) -> bool:
     return name.startswith((".", "~$"))
 
 
-def _walk(folder: Path, problems: list[ImportProblem]) -> list[tuple[Path, int]]:
+def _walk(folder: Path, problems: list[ImportProblem]) -> list[tuple[str, int]]:
     """Regular files under `folder` with their sizes, depth first in name order (the order of
     their relative paths' parts); symlinked folders are not followed (no loops)."""
-    found: list[tuple[Path, int]] = []
+    found: list[tuple[str, int]] = []
     # A stack of folder listings, each sorted in reverse so pop() gives the next name.
     stack: list[list[os.DirEntry[str]]] = [_listing(str(folder), problems)]
     while stack:
@@ -119,7 +126,7 @@ def _walk(folder: Path, problems: list[ImportProblem]) -> list[tuple[Path, int]]
             problems.append(ImportProblem(entry.path, f"cannot open: {error.strerror or error}"))
             continue
         if stat.S_ISREG(info.st_mode):
-            found.append((Path(entry.path), info.st_size))
+            found.append((entry.path, info.st_size))
     return found
 
 

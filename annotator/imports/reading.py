@@ -6,7 +6,6 @@ import logging
 import os
 import stat
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from annotator.imports.base import (
     MAX_ARTICLE_CHARS,
@@ -17,7 +16,7 @@ from annotator.imports.base import (
     TableOptions,
     UnreadableFile,
 )
-from annotator.imports.discovery import unsupported_problem
+from annotator.imports.discovery import suffix_of, unsupported_problem
 from annotator.imports.pdf_documents import read_pdf
 from annotator.imports.tables import read_delimited, read_jsonl
 from annotator.imports.text_files import read_markdown, read_plain_text
@@ -42,20 +41,20 @@ _DEFAULT_OPTIONS = TableOptions()  # frozen, so one shared default is safe
 
 
 def read_path(
-    path: Path, options: TableOptions = _DEFAULT_OPTIONS
+    path: str | os.PathLike[str], options: TableOptions = _DEFAULT_OPTIONS
 ) -> Iterator[ParsedArticle | ImportProblem]:
     """Articles and problems from one file, in file order.
 
     A file that is bad as a whole yields exactly one ImportProblem and no article. A table may
     yield articles and problems for single rows. `options` only matter for tables.
     """
-    origin = str(path)
+    origin = os.fspath(path)
     unsupported = unsupported_problem(path)
     if unsupported is not None:
         yield unsupported
         return
     try:
-        suffix = path.suffix.lower()
+        suffix = suffix_of(origin)
         single = _SINGLE_ARTICLE.get(suffix)
         limit = MAX_ARTICLE_FILE_BYTES if suffix in _PLAIN_ARTICLE else MAX_FILE_BYTES
         data = _read_bounded(path, limit)
@@ -86,7 +85,7 @@ def _checked_length(item: ParsedArticle | ImportProblem) -> ParsedArticle | Impo
     return item
 
 
-def _read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+def _read_bounded(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, refusing big, special and empty files before reading them whole."""
     if limit == MAX_FILE_BYTES:
         too_big = f"file is larger than the {MAX_FILE_BYTES // _MIB} MiB limit"

@@ -7,6 +7,7 @@ Reads begin DEFERRED; writes begin IMMEDIATE so that a writer takes the lock up 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import sqlite3
@@ -259,10 +260,16 @@ def backup_to(engine: Engine, target: Path) -> None:
         os.fsync(fh.fileno())
 
 
+#: Bound parameters per multi-row INSERT: well under every server's limit and SQLite's 32,766.
+_PARAMS_PER_STATEMENT = 600
+
+
 def bulk_insert(
     session: Any, table: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """executemany straight on the driver: 5-10x faster than Core's per-row parameter processing.
+    """Many rows in few statements: multi-row ``INSERT ... VALUES (...), (...)`` straight on the
+    driver, 5-10x faster than Core's per-row parameter processing and about twice as fast as one
+    driver call per row.
 
     Rows are tuples in ``columns`` order, already in database form (naive UTC datetimes, ...);
     used for large imports.
@@ -271,11 +278,21 @@ def bulk_insert(
         return
     conn = session.connection()
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
-    if compiled.positional:
-        order = list(compiled.positiontup)
-        if order != list(columns):
-            index = [list(columns).index(k) for k in order]
-            rows = [tuple(r[i] for i in index) for r in rows]
-        conn.exec_driver_sql(str(compiled), rows)
-    else:
+    if not compiled.positional:
         conn.exec_driver_sql(str(compiled), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    order = list(compiled.positiontup)
+    if order != list(columns):
+        index = [list(columns).index(k) for k in order]
+        rows = [tuple(r[i] for i in index) for r in rows]
+    single = str(compiled)
+    head, values = single.split(" VALUES ", 1)
+    per = max(1, _PARAMS_PER_STATEMENT // len(columns))
+    whole = len(rows) - len(rows) % per
+    if whole:
+        width = per * len(columns)
+        flat = list(itertools.chain.from_iterable(rows[:whole]))
+        batches = [tuple(flat[i : i + width]) for i in range(0, len(flat), width)]
+        conn.exec_driver_sql(f"{head} VALUES {', '.join([values] * per)}", batches)
+    if whole < len(rows):
+        conn.exec_driver_sql(single, rows[whole:])

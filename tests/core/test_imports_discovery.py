@@ -83,7 +83,7 @@ def test_find_files_gives_each_file_its_size(tmp_path: Path) -> None:
     touch(tmp_path / "a.txt", "12345")
     touch(tmp_path / "sub" / "b.md", "123")
     found, _ = find_files([tmp_path])
-    assert [(p.relative_to(tmp_path).as_posix(), size) for p, size in found] == [
+    assert [(Path(p).relative_to(tmp_path).as_posix(), size) for p, size in found] == [
         ("a.txt", 5),
         ("sub/b.md", 3),
     ]

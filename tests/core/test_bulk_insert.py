@@ -1,0 +1,44 @@
+"""Bulk inserts send many rows per statement; every row arrives exactly once, in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from annotator import Project
+from annotator.storage import engine as storage_engine
+from annotator.storage import tables as t
+from annotator.storage.engine import bulk_insert
+from annotator.storage.unit_of_work import read_session, write_session
+
+PER_STATEMENT = storage_engine._PARAMS_PER_STATEMENT // 2  # annotator_meta has two columns
+
+
+@pytest.mark.parametrize(
+    "n", [1, PER_STATEMENT - 1, PER_STATEMENT, PER_STATEMENT + 1, 3 * PER_STATEMENT + 7]
+)
+def test_every_row_is_inserted_once_whatever_the_count(tmp_path: Path, n: int) -> None:
+    rows = [(f"bulk-{i:05d}", str(i)) for i in range(n)]
+    with Project.create(tmp_path / "p.annotator") as project:
+        with write_session(project.engine) as session:
+            bulk_insert(session, t.meta, ("key", "value"), rows)
+        with read_session(project.engine) as session:
+            stored = session.execute(
+                select(t.meta.c.key, t.meta.c.value)
+                .where(t.meta.c.key.like("bulk-%"))
+                .order_by(t.meta.c.key)
+            ).all()
+    assert [tuple(row) for row in stored] == rows
+
+
+def test_columns_may_be_given_in_any_order(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.annotator") as project:
+        with write_session(project.engine) as session:
+            bulk_insert(session, t.meta, ("value", "key"), [("v", "bulk-k")])
+        with read_session(project.engine) as session:
+            value = session.execute(
+                select(t.meta.c.value).where(t.meta.c.key == "bulk-k")
+            ).scalar_one()
+    assert value == "v"
