@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
 from annotator.imports.discovery import find_files, suffix_of
@@ -33,6 +33,7 @@ from annotator.storage.article_writes import (
     remove_new_articles,
     uid_for,
 )
+from annotator.storage.engine import bulk_connection
 from annotator.storage.unit_of_work import write_session
 
 log = logging.getLogger(__name__)
@@ -101,8 +102,8 @@ def parse_files(files: Sequence[tuple[str, int]], options: TableOptions) -> list
 
 
 class _Batcher:
-    def __init__(self, engine: Engine, report: ImportReport) -> None:
-        self.engine = engine
+    def __init__(self, bind: Connection, report: ImportReport) -> None:
+        self.bind = bind
         self.report = report
         self.pending: list[NewArticle] = []
         self.pending_origins: list[str] = []
@@ -123,7 +124,7 @@ class _Batcher:
     def flush(self) -> None:
         if not self.pending:
             return
-        with write_session(self.engine) as session:
+        with write_session(self.bind) as session:
             existing = queries.content_hashes(session, [a.content_hash for a in self.pending])
             fresh = [a for a in self.pending if a.content_hash not in existing]
             for a, origin in zip(self.pending, self.pending_origins, strict=True):
@@ -267,8 +268,21 @@ def _store(
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> ImportReport:
+    with bulk_connection(engine) as bind:
+        return _store_on(bind, engine, results, total, report, progress, cancel)
+
+
+def _store_on(
+    bind: Connection,
+    engine: Engine,
+    results: Iterator[FileResult],
+    total: int,
+    report: ImportReport,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> ImportReport:
     done = 0
-    batcher = _Batcher(engine, report)
+    batcher = _Batcher(bind, report)
     try:
         for _origin, size, items in results:
             text_in_file = 0

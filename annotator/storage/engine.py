@@ -12,11 +12,11 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
@@ -232,9 +232,35 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     return engine
 
 
-def writer(engine: Engine) -> Engine:
-    """The same engine, whose transactions begin with the write lock taken."""
-    return engine.execution_options(**{WRITE_OPTION: True})
+Bind = TypeVar("Bind", Engine, Connection)
+
+
+def writer(bind: Bind) -> Bind:
+    """The same engine (or connection), whose transactions begin with the write lock taken."""
+    return bind.execution_options(**{WRITE_OPTION: True})
+
+
+#: Page cache of a bulk writer. The default 2 MiB cannot hold a large project's article indexes,
+#: so an import re-reads index pages for every batch; 32 MiB makes its writes a third faster.
+#: Only the bulk connection gets it: a bigger cache everywhere slowed opening a large project.
+BULK_CACHE_KIB = 32 * 1024
+
+
+@contextlib.contextmanager
+def bulk_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection for a long run of write batches (an import), with a large page cache
+    that stays warm from batch to batch; the connection goes back to the pool as it came."""
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        before = driver.execute("PRAGMA cache_size").fetchone()[0]
+        driver.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            driver.execute(f"PRAGMA cache_size={int(before)}")
 
 
 def integrity_check(engine: Engine) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from annotator.storage.engine import storage_error, writer
+from annotator.storage.engine import Bind, storage_error, writer
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,12 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """Commit on success, roll back on any exception: the change happens whole or not at all."""
-    with Session(writer(engine), expire_on_commit=False) as session:
+def write_session(bind: Bind) -> Iterator[Session]:
+    """Commit on success, roll back on any exception: the change happens whole or not at all.
+
+    `bind` is usually the project's engine; a long bulk job passes its own connection.
+    """
+    with Session(writer(bind), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

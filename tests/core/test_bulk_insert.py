@@ -42,3 +42,27 @@ def test_columns_may_be_given_in_any_order(tmp_path: Path) -> None:
                 select(t.meta.c.value).where(t.meta.c.key == "bulk-k")
             ).scalar_one()
     assert value == "v"
+
+
+def _cache_size(conn: object) -> int:
+    driver = conn.connection.driver_connection  # type: ignore[attr-defined]
+    return int(driver.execute("PRAGMA cache_size").fetchone()[0])
+
+
+def test_a_bulk_connection_has_a_large_page_cache_and_returns_to_the_pool_as_it_came(
+    tmp_path: Path,
+) -> None:
+    with Project.create(tmp_path / "p.annotator") as project:
+        with project.engine.connect() as conn:
+            default = _cache_size(conn)
+        with storage_engine.bulk_connection(project.engine) as conn:
+            assert _cache_size(conn) == -storage_engine.BULK_CACHE_KIB
+            with write_session(conn) as session:
+                bulk_insert(session, t.meta, ("key", "value"), [("bulk-x", "1")])
+        with project.engine.connect() as conn:
+            assert _cache_size(conn) == default
+        with read_session(project.engine) as session:
+            assert (
+                session.execute(select(t.meta.c.value).where(t.meta.c.key == "bulk-x")).scalar_one()
+                == "1"
+            )
