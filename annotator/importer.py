@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, cast
@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine
 
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
-from annotator.imports.discovery import find_files, suffix_of
+from annotator.imports.discovery import iter_files, suffix_of
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ImportReport
 from annotator.segmentation import segment
@@ -148,20 +148,50 @@ def import_paths(
     workers: int | None = None,
 ) -> ImportReport:
     options = options or TableOptions()
-    found, problems = find_files([Path(p) for p in paths])
-    report = ImportReport(problems=[(p.origin, p.message) for p in problems])
-    files = [path for path, _size in found]
-    sizes = [size for _path, size in found]
-    total = sum(sizes)
+    walk_problems: list[ImportProblem] = []
+    walk = _Walk(iter_files([Path(p) for p in paths], walk_problems))
+    # Walk only as far as it takes to choose: a large import starts work on the first files
+    # while the walk goes on (it costs about a tenth of the import on 100,000 small files).
+    head = walk.take(PARALLEL_MIN_BYTES)
     if workers is None:
-        workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_MIN_BYTES else 1
+        large = not walk.finished or walk.total >= PARALLEL_MIN_BYTES
+        workers = min(2, os.cpu_count() or 1) if large else 1
+    files = itertools.chain(head, walk)
     if workers > 1:
-        results: Iterator[FileResult] = _parallel(files, sizes, options, workers, cancel)
+        results: Iterator[FileResult] = _parallel(files, options, workers, cancel)
     else:
-        results = (
-            (f, size, _parse(read_path(f, options))) for f, size in zip(files, sizes, strict=True)
-        )
-    return _store(engine, results, total, report, progress, cancel)
+        results = ((f, size, _parse(read_path(f, options))) for f, size in files)
+    report = _store(engine, results, walk.known_total, ImportReport(), progress, cancel)
+    report.problems[:0] = [(p.origin, p.message) for p in walk_problems]
+    return report
+
+
+class _Walk:
+    """The files of an import as the walk finds them, with their total size once it is done."""
+
+    def __init__(self, files: Iterator[tuple[str, int]]) -> None:
+        self._files = files
+        self.total = 0
+        self.finished = False
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        for path, size in self._files:
+            self.total += size
+            yield path, size
+        self.finished = True
+
+    def take(self, size: int) -> list[tuple[str, int]]:
+        """Files from the start of the walk until they reach `size` bytes (or the walk ends)."""
+        head: list[tuple[str, int]] = []
+        for found in self:
+            head.append(found)
+            if self.total >= size:
+                return head
+        return head
+
+    def known_total(self) -> int:
+        """Bytes to import, for progress; 0 (unknown) while the walk goes on."""
+        return self.total if self.finished else 0
 
 
 def import_parsed(
@@ -172,7 +202,7 @@ def import_parsed(
 ) -> ImportReport:
     """Import articles a script has already built (the Python API's import_articles)."""
     results = iter([("<api>", 0, _parse(articles))])
-    return _store(engine, results, 0, ImportReport(), progress, cancel)
+    return _store(engine, results, lambda: 0, ImportReport(), progress, cancel)
 
 
 _TABLES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson"})
@@ -184,10 +214,10 @@ Task = (
 )
 
 
-def _tasks(files: Sequence[str], sizes: Sequence[int], options: TableOptions) -> Iterator[Task]:
+def _tasks(files: Iterable[tuple[str, int]], options: TableOptions) -> Iterator[Task]:
     chunk: list[tuple[str, int]] = []
     acc = 0
-    for f, size in zip(files, sizes, strict=True):
+    for f, size in files:
         if suffix_of(f) not in _TABLES:
             chunk.append((f, size))
             acc += size
@@ -199,15 +229,19 @@ def _tasks(files: Sequence[str], sizes: Sequence[int], options: TableOptions) ->
             yield chunk, None
             chunk, acc = [], 0
         # One big table is many articles: its rows are spread over the workers too.
+        # Each chunk is credited its share of the file's bytes (its characters, about), so the
+        # progress bar moves through one big table too.
         rows: list[ParsedArticle | ImportProblem] = []
-        chars = 0
+        chars = credited = 0
         for item in read_path(f, options):
             rows.append(item)
             chars += len(item.text) if isinstance(item, ParsedArticle) else 0
             if chars >= CHUNK_BYTES:
-                yield rows, (f, 0)
+                share = min(chars, size - credited)
+                credited += share
+                yield rows, (f, share)
                 rows, chars = [], 0
-        yield rows, (f, size)
+        yield rows, (f, size - credited)
     if chunk:
         yield chunk, None
 
@@ -226,8 +260,7 @@ def _start_method() -> str:
 
 
 def _parallel(
-    files: Sequence[str],
-    sizes: Sequence[int],
+    files: Iterable[tuple[str, int]],
     options: TableOptions,
     workers: int,
     cancel: CancelToken | None,
@@ -241,7 +274,7 @@ def _parallel(
                 return pool.submit(parse_files, cast(list[tuple[str, int]], work), options), None
             return pool.submit(parse_rows, cast(list[ParsedArticle | ImportProblem], work)), table
 
-        tasks = _tasks(files, sizes, options)
+        tasks = _tasks(files, options)
         pending = [submit(task) for task in itertools.islice(tasks, workers * IN_FLIGHT_PER_WORKER)]
         try:
             while pending:
@@ -263,11 +296,12 @@ def _parallel(
 def _store(
     engine: Engine,
     results: Iterator[FileResult],
-    total: int,
+    total: Callable[[], int],
     report: ImportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
 ) -> ImportReport:
+    """Write what `results` give in batches; `total()` is the bytes to import, 0 if unknown."""
     with bulk_connection(engine) as bind:
         return _store_on(bind, engine, results, total, report, progress, cancel)
 
@@ -276,7 +310,7 @@ def _store_on(
     bind: Connection,
     engine: Engine,
     results: Iterator[FileResult],
-    total: int,
+    total: Callable[[], int],
     report: ImportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
@@ -294,11 +328,11 @@ def _store_on(
                     continue
                 batcher.add(item, origin)
                 text_in_file += len(item.text)
-                if total:
-                    progress(done + min(size, text_in_file), total)
+                if size > CHUNK_BYTES:  # a big table: progress within it
+                    progress(done + min(size, text_in_file), total())
             done += size
             report.bytes_read = done
-            progress(done, total)
+            progress(done, total())
         if cancel is not None:
             cancel.check()
         batcher.flush()

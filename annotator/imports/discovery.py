@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from annotator.imports.base import ImportProblem
@@ -43,21 +43,16 @@ def find_files(paths: Sequence[Path]) -> tuple[list[tuple[str, int]], list[Impor
     """As expand_paths, with each file's size in bytes: the walk has stat()ed every file anyway,
     and an import of 100,000 small files should not stat them all again for its progress bar.
     Paths are strings: the import sends them to worker processes by the ten thousand."""
-    files: list[tuple[str, int]] = []
     problems: list[ImportProblem] = []
+    return list(iter_files(paths, problems)), problems
+
+
+def iter_files(paths: Sequence[Path], problems: list[ImportProblem]) -> Iterator[tuple[str, int]]:
+    """find_files as it walks: a large import starts on the first files while the walk goes on.
+    Paths that cannot be imported are appended to `problems`."""
     seen: set[str] = set()
-
-    def add(path: str, size: int, key: str) -> None:
-        if key in seen:
-            return
-        seen.add(key)
-        problem = unsupported_problem(path)
-        if problem is None:
-            files.append((path, size))
-        else:
-            problems.append(problem)
-
     for path in paths:
+        found: Iterator[tuple[str, int, str]]
         try:
             info = path.stat()
         except FileNotFoundError:
@@ -71,13 +66,21 @@ def find_files(paths: Sequence[Path]) -> tuple[list[tuple[str, int]], list[Impor
             # path is the real folder plus its relative path (resolving 100,000 files costs).
             real = str(path.resolve())
             prefix = len(str(path))
-            for found, size in _walk(path, problems):
-                add(found, size, real + found[prefix:])
+            found = ((name, size, real + name[prefix:]) for name, size in _walk(path, problems))
         elif stat.S_ISREG(info.st_mode):
-            add(str(path), info.st_size, str(path.resolve()))
+            found = iter([(str(path), info.st_size, str(path.resolve()))])
         else:
             problems.append(ImportProblem(str(path), "not a regular file"))
-    return files, problems
+            continue
+        for name, size, key in found:
+            if key in seen:
+                continue
+            seen.add(key)
+            problem = unsupported_problem(name)
+            if problem is None:
+                yield name, size
+            else:
+                problems.append(problem)
 
 
 def suffix_of(path: str | os.PathLike[str]) -> str:
@@ -104,10 +107,9 @@ def _is_hidden(name: str) -> bool:
     return name.startswith((".", "~$"))
 
 
-def _walk(folder: Path, problems: list[ImportProblem]) -> list[tuple[str, int]]:
+def _walk(folder: Path, problems: list[ImportProblem]) -> Iterator[tuple[str, int]]:
     """Regular files under `folder` with their sizes, depth first in name order (the order of
     their relative paths' parts); symlinked folders are not followed (no loops)."""
-    found: list[tuple[str, int]] = []
     # A stack of folder listings, each sorted in reverse so pop() gives the next name.
     stack: list[list[os.DirEntry[str]]] = [_listing(str(folder), problems)]
     while stack:
@@ -126,8 +128,7 @@ def _walk(folder: Path, problems: list[ImportProblem]) -> list[tuple[str, int]]:
             problems.append(ImportProblem(entry.path, f"cannot open: {error.strerror or error}"))
             continue
         if stat.S_ISREG(info.st_mode):
-            found.append((entry.path, info.st_size))
-    return found
+            yield entry.path, info.st_size
 
 
 def _listing(directory: str, problems: list[ImportProblem]) -> list[os.DirEntry[str]]:

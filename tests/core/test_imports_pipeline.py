@@ -11,12 +11,12 @@ from annotator.errors import Cancelled
 from annotator.progress import CancelToken
 
 
-def _files(folder: Path, n: int) -> list[Path]:
-    folder.mkdir()
+def _files(folder: Path, n: int, tag: str = "") -> list[Path]:
+    folder.mkdir(parents=True)
     paths = []
     for i in range(n):
         path = folder / f"a{i:03d}.txt"
-        path.write_text(f"Report {i}.\n\nTroops moved near town {i}. Officials denied it.")
+        path.write_text(f"Report {tag}{i}.\n\nTroops moved near town {i}. Officials denied it.")
         paths.append(path)
     return paths
 
@@ -135,3 +135,77 @@ def test_worker_processes_import_exactly_what_one_process_does(
     assert [len(two.sentences(a)) for a in two.articles()] == [
         len(one.sentences(a)) for a in one.articles()
     ]
+
+
+def _progress_recorder() -> tuple[list[tuple[int, int]], object]:
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+
+    return calls, progress
+
+
+def test_a_large_import_reports_monotonic_progress_that_ends_at_the_total(
+    make_project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 500)  # walk on while workers start
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 400)
+    folder = tmp_path / "in"
+    _files(folder / "a", 20, tag="a")
+    _files(folder / "b", 20, tag="b")
+    total = sum(f.stat().st_size for f in folder.rglob("*.txt"))
+    calls, progress = _progress_recorder()
+    p: Project = make_project()
+    report = importer.import_paths(p.engine, [folder], progress=progress, workers=2)  # type: ignore[arg-type]
+    assert report.imported == 40
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    assert calls[-1] == (total, total)
+    assert {t for _, t in calls} <= {0, total}  # unknown while walking, then the true total
+
+
+def test_progress_moves_through_one_big_table(
+    make_project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 500)
+    table = tmp_path / "big.jsonl"
+    table.write_text(
+        "\n".join(
+            f'{{"text": "Row {i} says troops moved. Officials denied it."}}' for i in range(60)
+        )
+        + "\n"
+    )
+    size = table.stat().st_size
+    calls, progress = _progress_recorder()
+    p: Project = make_project()
+    importer.import_paths(p.engine, [table], progress=progress, workers=2)  # type: ignore[arg-type]
+    steps = sorted({d for d, t in calls if t == size})
+    assert len(steps) > 3 and steps[-1] == size
+
+
+def test_problems_found_by_the_walk_come_first_in_the_report(
+    make_project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 200)
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 200)
+    folder = tmp_path / "in"
+    _files(folder / "a", 10)
+    (folder / "a" / "empty.txt").write_text("")
+    (folder / "z").mkdir()
+    (folder / "z" / "photo.jpg").write_bytes(b"\xff\xd8")
+    p: Project = make_project()
+    report = importer.import_paths(p.engine, [folder], workers=2)
+    assert [Path(origin).name for origin, _ in report.problems] == ["photo.jpg", "empty.txt"]
