@@ -16,12 +16,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
 from annotator.imports.discovery import iter_files, suffix_of
+from annotator.imports.reading import jsonl_parts, read_part
+from annotator.imports.tables import JsonlPart
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ImportReport
 from annotator.segmentation import segment
@@ -206,12 +208,14 @@ def import_parsed(
 
 
 _TABLES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson"})
+_JSON_LINES = frozenset({".jsonl", ".ndjson"})
 
-#: A unit of work for a worker: a chunk of whole files, or a chunk of one table's rows (read here,
-#: segmented there) with the table's origin and, on its last chunk, its size.
-Task = (
-    tuple[list[tuple[str, int]], None] | tuple[list[ParsedArticle | ImportProblem], tuple[str, int]]
-)
+#: A unit of work for a worker, and the table it belongs to with the bytes it is credited for
+#: progress (None for whole files, which carry their own sizes):
+#: ("files", [(path, size), ...]) -- read, segment and hash whole files;
+#: ("jsonl", JsonlPart) -- read a run of lines of a JSON Lines file there;
+#: ("rows", [ParsedArticle | ImportProblem, ...]) -- rows of a CSV read here, segmented there.
+Task = tuple[str, Any, tuple[str, int] | None]
 
 
 def _tasks(files: Iterable[tuple[str, int]], options: TableOptions) -> Iterator[Task]:
@@ -222,15 +226,22 @@ def _tasks(files: Iterable[tuple[str, int]], options: TableOptions) -> Iterator[
             chunk.append((f, size))
             acc += size
             if acc >= CHUNK_BYTES:
-                yield chunk, None
+                yield "files", chunk, None
                 chunk, acc = [], 0
             continue
         if chunk:
-            yield chunk, None
+            yield "files", chunk, None
             chunk, acc = [], 0
-        # One big table is many articles: its rows are spread over the workers too.
-        # Each chunk is credited its share of the file's bytes (its characters, about), so the
-        # progress bar moves through one big table too.
+        # One big table is many articles: its rows are spread over the workers too. Each part
+        # is credited its share of the file's bytes (its characters, about), so the progress
+        # bar moves through one big table too.
+        parts = jsonl_parts(f, options, CHUNK_BYTES) if suffix_of(f) in _JSON_LINES else None
+        if parts is not None:
+            for part, share in zip(
+                parts, _shares(size, [len(p.lines) for p in parts]), strict=True
+            ):
+                yield "jsonl", part, (f, share)
+            continue
         rows: list[ParsedArticle | ImportProblem] = []
         chars = credited = 0
         for item in read_path(f, options):
@@ -239,16 +250,28 @@ def _tasks(files: Iterable[tuple[str, int]], options: TableOptions) -> Iterator[
             if chars >= CHUNK_BYTES:
                 share = min(chars, size - credited)
                 credited += share
-                yield rows, (f, share)
+                yield "rows", rows, (f, share)
                 rows, chars = [], 0
-        yield rows, (f, size - credited)
+        yield "rows", rows, (f, size - credited)
     if chunk:
-        yield chunk, None
+        yield "files", chunk, None
+
+
+def _shares(size: int, weights: Sequence[int]) -> list[int]:
+    """`size` split in proportion to `weights`, in whole numbers that add up to it."""
+    total = sum(weights) or 1
+    cuts = [size * sum(weights[: i + 1]) // total for i in range(len(weights))]
+    return [b - a for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
 
 
 def parse_rows(rows: list[ParsedArticle | ImportProblem]) -> list[tuple[str, Parsed]]:
     """Worker task: segment rows a table gave (runs in a worker process)."""
     return list(_parse(rows))
+
+
+def parse_part(part: JsonlPart, options: TableOptions) -> list[tuple[str, Parsed]]:
+    """Worker task: read and segment a run of lines of a JSON Lines file."""
+    return list(_parse(read_part(part, options)))
 
 
 def _start_method() -> str:
@@ -269,10 +292,12 @@ def _parallel(
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
 
         def submit(task: Task) -> tuple[Future[Any], tuple[str, int] | None]:
-            work, table = task
-            if table is None:
-                return pool.submit(parse_files, cast(list[tuple[str, int]], work), options), None
-            return pool.submit(parse_rows, cast(list[ParsedArticle | ImportProblem], work)), table
+            kind, work, table = task
+            if kind == "files":
+                return pool.submit(parse_files, work, options), table
+            if kind == "jsonl":
+                return pool.submit(parse_part, work, options), table
+            return pool.submit(parse_rows, work), table
 
         tasks = _tasks(files, options)
         pending = [submit(task) for task in itertools.islice(tasks, workers * IN_FLIGHT_PER_WORKER)]

@@ -18,7 +18,13 @@ from annotator.imports.base import (
 )
 from annotator.imports.discovery import suffix_of, unsupported_problem
 from annotator.imports.pdf_documents import read_pdf
-from annotator.imports.tables import read_delimited, read_jsonl
+from annotator.imports.tables import (
+    JsonlPart,
+    read_delimited,
+    read_jsonl,
+    read_jsonl_part,
+    split_jsonl,
+)
 from annotator.imports.text_files import read_markdown, read_plain_text
 from annotator.imports.web_pages import read_html
 from annotator.imports.word_documents import read_docx
@@ -70,6 +76,25 @@ def read_path(
     except UnreadableFile as problem:
         logger.info("not imported: %s: %s", origin, problem.message)
         yield ImportProblem(origin, problem.message)
+
+
+def jsonl_parts(
+    path: str, options: TableOptions = _DEFAULT_OPTIONS, chars: int = 1_000_000
+) -> list[JsonlPart] | None:
+    """A JSON Lines file cut into parts of about `chars` characters that worker processes can
+    read on their own (read_part), so one big file is shared out; None when the file is bad as a
+    whole or its text key is wrong: read_path then reads and reports it."""
+    try:
+        return split_jsonl(_read_bounded(path, MAX_FILE_BYTES), path, options, chars)
+    except UnreadableFile:
+        return None
+
+
+def read_part(
+    part: JsonlPart, options: TableOptions = _DEFAULT_OPTIONS
+) -> Iterator[ParsedArticle | ImportProblem]:
+    """The articles and problems of one part of a JSON Lines file (see jsonl_parts)."""
+    return map(_checked_length, read_jsonl_part(part, options))
 
 
 _PLAIN_ARTICLE = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})

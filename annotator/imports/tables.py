@@ -107,8 +107,65 @@ def read_jsonl(
     text = decode_text(data).text
     if not text.strip():
         raise UnreadableFile("empty file")
-    text_key: str | None = None
-    for line_number, line in enumerate(text.split("\n"), start=1):
+    yield from _jsonl_records(text.split("\n"), origin, options, first_line=1, text_key=None)
+
+
+@dataclass(frozen=True)
+class JsonlPart:
+    """A run of whole lines of a JSON Lines file that can be read on its own (by a worker
+    process): it carries its first line's number and the text key the file's first object set."""
+
+    origin: str
+    lines: list[str]
+    first_line: int
+    text_key: str | None
+
+
+def split_jsonl(data: bytes, origin: str, options: TableOptions, chars: int) -> list[JsonlPart]:
+    """The file in parts of about `chars` characters; read one after another with
+    read_jsonl_part they give exactly what read_jsonl gives. Raises UnreadableFile when the
+    file is bad as a whole, or when its first object has no text key."""
+    text = decode_text(data).text
+    if not text.strip():
+        raise UnreadableFile("empty file")
+    lines = text.split("\n")
+    text_key = _first_text_key(lines, options)
+    parts: list[JsonlPart] = []
+    start = size = 0
+    for index, line in enumerate(lines):
+        size += len(line) + 1
+        if size >= chars or index == len(lines) - 1:
+            parts.append(JsonlPart(origin, lines[start : index + 1], start + 1, text_key))
+            start, size = index + 1, 0
+    return parts
+
+
+def read_jsonl_part(
+    part: JsonlPart, options: TableOptions
+) -> Iterator[ParsedArticle | ImportProblem]:
+    return _jsonl_records(part.lines, part.origin, options, part.first_line, part.text_key)
+
+
+def _first_text_key(lines: Sequence[str], options: TableOptions) -> str | None:
+    for line in lines:
+        try:
+            record = json.loads(line) if line.strip() else None
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(record, dict):
+            names = [str(key) for key in record]
+            return _resolve_columns(names, options, strict=False).text
+    return None
+
+
+def _jsonl_records(
+    lines: Sequence[str],
+    origin: str,
+    options: TableOptions,
+    first_line: int,
+    text_key: str | None,
+) -> Iterator[ParsedArticle | ImportProblem]:
+    for line_number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         line_origin = f"{origin} line {line_number}"

@@ -118,7 +118,7 @@ def test_worker_processes_import_exactly_what_one_process_does(
         f'{{"title": "Row {i}", "text": "Row {i} says troops moved. Officials denied it."}}'
         for i in range(40)
     )
-    (folder / "table.jsonl").write_text(rows + "\n")
+    (folder / "table.jsonl").write_text(rows + '\n{"title": "no text"}\n[1, 2]\n{broken\n')
     importer.CHUNK_BYTES, old = 300, importer.CHUNK_BYTES  # many small tasks
     try:
         one: Project = make_project("one")
