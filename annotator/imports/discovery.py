@@ -65,8 +65,10 @@ def iter_files(paths: Sequence[Path], problems: list[ImportProblem]) -> Iterator
             # Resolve the folder once: the walk follows no links below it, so each file's real
             # path is the real folder plus its relative path (resolving 100,000 files costs).
             real = str(path.resolve())
-            prefix = len(str(path))
-            found = ((name, size, real + name[prefix:]) for name, size in _walk(path, problems))
+            cut = _relative_from(str(path))
+            found = (
+                (name, size, os.path.join(real, name[cut:])) for name, size in _walk(path, problems)
+            )
         elif stat.S_ISREG(info.st_mode):
             found = iter([(str(path), info.st_size, str(path.resolve()))])
         else:
@@ -81,6 +83,13 @@ def iter_files(paths: Sequence[Path], problems: list[ImportProblem]) -> Iterator
                 yield name, size
             else:
                 problems.append(problem)
+
+
+def _relative_from(folder: str) -> int:
+    """Where the relative part of a name _walk gives under `folder` starts."""
+    if folder == os.curdir:
+        return 0
+    return len(folder) if folder.endswith(os.sep) else len(folder) + len(os.sep)
 
 
 def suffix_of(path: str | os.PathLike[str]) -> str:
@@ -110,6 +119,8 @@ def _is_hidden(name: str) -> bool:
 def _walk(folder: Path, problems: list[ImportProblem]) -> Iterator[tuple[str, int]]:
     """Regular files under `folder` with their sizes, depth first in name order (the order of
     their relative paths' parts); symlinked folders are not followed (no loops)."""
+    # Names as pathlib writes them: "a.txt", not scandir's "./a.txt", when the folder is ".".
+    strip = len(os.curdir + os.sep) if str(folder) == os.curdir else 0
     # A stack of folder listings, each sorted in reverse so pop() gives the next name.
     stack: list[list[os.DirEntry[str]]] = [_listing(str(folder), problems)]
     while stack:
@@ -128,7 +139,7 @@ def _walk(folder: Path, problems: list[ImportProblem]) -> Iterator[tuple[str, in
             problems.append(ImportProblem(entry.path, f"cannot open: {error.strerror or error}"))
             continue
         if stat.S_ISREG(info.st_mode):
-            yield entry.path, info.st_size
+            yield entry.path[strip:], info.st_size
 
 
 def _listing(directory: str, problems: list[ImportProblem]) -> list[os.DirEntry[str]]:

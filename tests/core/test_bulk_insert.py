@@ -34,14 +34,17 @@ def test_every_row_is_inserted_once_whatever_the_count(tmp_path: Path, n: int) -
 
 
 def test_columns_may_be_given_in_any_order(tmp_path: Path) -> None:
+    rows = [(str(i), f"bulk-{i:05d}") for i in range(PER_STATEMENT + 3)]  # multi-row and single
     with Project.create(tmp_path / "p.annotator") as project:
         with write_session(project.engine) as session:
-            bulk_insert(session, t.meta, ("value", "key"), [("v", "bulk-k")])
+            bulk_insert(session, t.meta, ("value", "key"), rows)
         with read_session(project.engine) as session:
-            value = session.execute(
-                select(t.meta.c.value).where(t.meta.c.key == "bulk-k")
-            ).scalar_one()
-    assert value == "v"
+            stored = session.execute(
+                select(t.meta.c.value, t.meta.c.key)
+                .where(t.meta.c.key.like("bulk-%"))
+                .order_by(t.meta.c.key)
+            ).all()
+    assert [tuple(row) for row in stored] == rows
 
 
 def _cache_size(conn: object) -> int:

@@ -89,8 +89,16 @@ def test_find_files_gives_each_file_its_size(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links need POSIX")
+def _can_link(tmp_path: Path) -> None:
+    try:
+        (tmp_path / "probe-link").symlink_to(tmp_path)
+    except (OSError, NotImplementedError):
+        pytest.skip("this system does not let us make symbolic links")
+    (tmp_path / "probe-link").unlink()
+
+
 def test_linked_folders_are_not_followed_but_linked_files_are(tmp_path: Path) -> None:
+    _can_link(tmp_path)
     outside = tmp_path / "outside"
     touch(outside / "far.txt")
     chosen = tmp_path / "chosen"
@@ -103,8 +111,8 @@ def test_linked_folders_are_not_followed_but_linked_files_are(tmp_path: Path) ->
     assert problems == []
 
 
-@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links need POSIX")
 def test_broken_link_is_a_problem(tmp_path: Path) -> None:
+    _can_link(tmp_path)
     (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
     files, problems = expand_paths([tmp_path])
     assert files == []
@@ -125,3 +133,16 @@ def test_deep_folders_do_not_exhaust_the_stack(tmp_path: Path) -> None:
         while deep != tmp_path:
             deep.rmdir()
             deep = deep.parent
+
+
+def test_the_current_folder_gives_plain_relative_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    touch(tmp_path / "a.txt")
+    touch(tmp_path / "sub" / "b.md")
+    monkeypatch.chdir(tmp_path)
+    assert expand_paths([Path("."), Path("a.txt")]) == ([Path("a.txt"), Path("sub/b.md")], [])
+    assert [name for name, _ in find_files([Path(".")])[0]] == [
+        "a.txt",
+        os.path.join("sub", "b.md"),
+    ]
