@@ -16,35 +16,33 @@ from annotator.storage.unit_of_work import read_session, write_session
 PER_STATEMENT = storage_engine._PARAMS_PER_STATEMENT // 2  # annotator_meta has two columns
 
 
+def _insert_and_read(
+    tmp_path: Path, columns: tuple[str, str], rows: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Bulk-insert `rows` into annotator_meta, then read them back in `columns` order."""
+    with Project.create(tmp_path / "p.annotator") as project:
+        with write_session(project.engine) as session:
+            bulk_insert(session, t.meta, columns, rows)
+        with read_session(project.engine) as session:
+            stored = session.execute(
+                select(*(t.meta.c[name] for name in columns))
+                .where(t.meta.c.key.like("bulk-%"))
+                .order_by(t.meta.c.key)
+            ).all()
+    return [(str(a), str(b)) for a, b in stored]
+
+
 @pytest.mark.parametrize(
     "n", [1, PER_STATEMENT - 1, PER_STATEMENT, PER_STATEMENT + 1, 3 * PER_STATEMENT + 7]
 )
 def test_every_row_is_inserted_once_whatever_the_count(tmp_path: Path, n: int) -> None:
     rows = [(f"bulk-{i:05d}", str(i)) for i in range(n)]
-    with Project.create(tmp_path / "p.annotator") as project:
-        with write_session(project.engine) as session:
-            bulk_insert(session, t.meta, ("key", "value"), rows)
-        with read_session(project.engine) as session:
-            stored = session.execute(
-                select(t.meta.c.key, t.meta.c.value)
-                .where(t.meta.c.key.like("bulk-%"))
-                .order_by(t.meta.c.key)
-            ).all()
-    assert [tuple(row) for row in stored] == rows
+    assert _insert_and_read(tmp_path, ("key", "value"), rows) == rows
 
 
 def test_columns_may_be_given_in_any_order(tmp_path: Path) -> None:
     rows = [(str(i), f"bulk-{i:05d}") for i in range(PER_STATEMENT + 3)]  # multi-row and single
-    with Project.create(tmp_path / "p.annotator") as project:
-        with write_session(project.engine) as session:
-            bulk_insert(session, t.meta, ("value", "key"), rows)
-        with read_session(project.engine) as session:
-            stored = session.execute(
-                select(t.meta.c.value, t.meta.c.key)
-                .where(t.meta.c.key.like("bulk-%"))
-                .order_by(t.meta.c.key)
-            ).all()
-    assert [tuple(row) for row in stored] == rows
+    assert _insert_and_read(tmp_path, ("value", "key"), rows) == rows
 
 
 def _cache_size(conn: object) -> int:
