@@ -324,11 +324,10 @@ def _parallel(
             return pool.submit(parse_rows, work), table
 
         tasks = _tasks(files, options)
+        window = workers * IN_FLIGHT_PER_WORKER
         pending = [submit(task) for task in itertools.islice(tasks, workers)]
         started()  # e.g. finish the walk while the workers read the first chunks
-        pending += [
-            submit(task) for task in itertools.islice(tasks, workers * IN_FLIGHT_PER_WORKER)
-        ]
+        pending += [submit(task) for task in itertools.islice(tasks, window - workers)]
         try:
             while pending:
                 future, table = pending.pop(0)
