@@ -211,3 +211,22 @@ def test_problems_found_by_the_walk_come_first_in_the_report(
     p: Project = make_project()
     report = importer.import_paths(p.engine, [folder], workers=2)
     assert [Path(origin).name for origin, _ in report.problems] == ["photo.jpg", "empty.txt"]
+
+
+def test_spawned_workers_as_in_the_app_import_files_and_table_parts(
+    make_project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    # The app cannot fork (Qt's threads): its workers start fresh and get every task pickled.
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "_start_method", lambda: "spawn")
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 300)
+    folder = tmp_path / "in"
+    _files(folder, 8)
+    rows = (f'{{"text": "Row {i} says troops moved. Officials denied it."}}' for i in range(20))
+    (folder / "table.jsonl").write_text("\n".join(rows) + "\n")
+    p: Project = make_project()
+    report = importer.import_paths(p.engine, [folder], workers=2)
+    assert report.imported == 28 and report.problems == []
