@@ -355,54 +355,43 @@ def _store(
 ) -> ImportReport:
     """Write what `results` give in batches; `total()` is the bytes to import, 0 if unknown."""
     with bulk_connection(engine) as bind:
-        return _store_on(bind, results, total, report, progress, cancel)
-
-
-def _store_on(
-    bind: Connection,
-    results: Iterator[FileResult],
-    total: Callable[[], int],
-    report: ImportReport,
-    progress: ProgressCallback,
-    cancel: CancelToken | None,
-) -> ImportReport:
-    done = 0
-    batcher = _Batcher(bind, report)
-    try:
-        for _origin, size, items in results:
-            text_in_file = 0
-            for origin, item in items:
-                if cancel is not None:
-                    cancel.check()
-                if isinstance(item, ImportProblem):
-                    report.problems.append((item.origin, item.message))
-                    continue
-                batcher.add(item, origin)
-                text_in_file += len(item.text)
-                if size > CHUNK_BYTES:  # a big table: progress within it
-                    progress(done + min(size, text_in_file), total())
-            done += size
-            report.bytes_read = done
-            progress(done, total())
-        if cancel is not None:
-            cancel.check()
-        batcher.flush()
-    except BaseException:
-        # Cancelled, or failed part-way (a worker died, the disk filled): take back what this
-        # import added, so it changed nothing -- except articles a coder labelled meanwhile.
-        # On the import's own connection: were its failed batch still open, it would hold the
-        # write lock against any other.
-        if bind.in_transaction():
-            bind.rollback()
-        with write_session(bind) as session:
-            kept = remove_new_articles(session, report.article_ids)
-        log.info(
-            "import stopped; removed %d articles it had added, kept %d with labels",
-            len(report.article_ids) - len(kept),
-            len(kept),
-        )
-        raise
-    return report
+        done = 0
+        batcher = _Batcher(bind, report)
+        try:
+            for _origin, size, items in results:
+                text_in_file = 0
+                for origin, item in items:
+                    if cancel is not None:
+                        cancel.check()
+                    if isinstance(item, ImportProblem):
+                        report.problems.append((item.origin, item.message))
+                        continue
+                    batcher.add(item, origin)
+                    text_in_file += len(item.text)
+                    if size > CHUNK_BYTES:  # a big table: progress within it
+                        progress(done + min(size, text_in_file), total())
+                done += size
+                report.bytes_read = done
+                progress(done, total())
+            if cancel is not None:
+                cancel.check()
+            batcher.flush()
+        except BaseException:
+            # Cancelled, or failed part-way (a worker died, the disk filled): take back what this
+            # import added, so it changed nothing -- except articles a coder labelled meanwhile.
+            # On the import's own connection: were its failed batch still open, it would hold the
+            # write lock against any other.
+            if bind.in_transaction():
+                bind.rollback()
+            with write_session(bind) as session:
+                kept = remove_new_articles(session, report.article_ids)
+            log.info(
+                "import stopped; removed %d articles it had added, kept %d with labels",
+                len(report.article_ids) - len(kept),
+                len(kept),
+            )
+            raise
+        return report
 
 
 __all__ = ["import_parsed", "import_paths", "parse_files", "to_new_article"]

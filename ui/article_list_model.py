@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 
 from annotator.records import ArticleSummary, Status
 from ui import icons
+from ui.table_model import LEAF_FLAGS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -109,11 +110,7 @@ class ArticleListModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return LEAF_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

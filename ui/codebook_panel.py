@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.records import CodeRecord, GroupRecord, ProjectCodebook
+from ui.table_model import LEAF_FLAGS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -146,11 +147,7 @@ class CodebookModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         if index.internalId() == _GROUP:
             return Qt.ItemFlag.ItemIsEnabled
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return LEAF_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

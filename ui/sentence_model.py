@@ -26,6 +26,7 @@ from annotator.records import (
     ProjectCodebook,
     SentenceRecord,
 )
+from ui.table_model import LEAF_FLAGS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -213,11 +214,7 @@ class SentenceModel(QAbstractListModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return LEAF_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
