@@ -34,6 +34,7 @@ from annotator.storage.article_writes import (
     NewArticle,
     content_hash,
     insert_articles,
+    meta_json,
     remove_new_articles,
     uid_for,
 )
@@ -59,34 +60,42 @@ _ONE_ARTICLE_FILES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".d
 
 def to_new_article(parsed: ParsedArticle) -> NewArticle:
     """Segment and hash; an article keeps the file it came from (meta "file"), and a file with
-    no headline takes its file name as title, so the article list never shows "(untitled)"."""
+    no headline takes its file name as title, so the article list never shows "(untitled)".
+
+    Everything the writer would otherwise work out per article (uid, meta as JSON) is made here,
+    in a worker: the one writer is the part of an import that does not run in parallel.
+    """
     title = parsed.title
     meta = dict(parsed.meta)
-    name = os.path.basename(parsed.origin)
+    origin = parsed.origin
+    name = os.path.basename(origin)
     stem, suffix = os.path.splitext(name)
     if suffix.lower() in _ONE_ARTICLE_FILES:
         meta.setdefault("file", name)
         if not title:
             title = stem.replace("_", " ").replace("-", " ").strip()
-    elif parsed.origin and parsed.origin != "<api>":
-        meta.setdefault("file", parsed.origin)
-    digest = content_hash(parsed.text)
+    elif origin and origin != "<api>":
+        meta.setdefault("file", origin)
+    text = parsed.text
+    digest = content_hash(text)
     return NewArticle(
-        text=parsed.text,
-        spans=segment(parsed.text, language=_language(parsed.language)),
+        text=text,
+        spans=segment(text, language=_language(parsed.language)),
         content_hash=digest,
-        uid=uid_for(digest),  # here, in the worker, not in the one writer
+        uid=uid_for(digest),
         title=title,
         source=parsed.source,
         date=parsed.date,
         url=parsed.url,
         language=parsed.language,
-        meta=meta,
+        meta_json=meta_json(meta),
     )
 
 
 def _language(tag: str) -> str:
     """'en-GB' -> 'en'; sentencex knows ~300 languages by their ISO 639 code; default English."""
+    if not tag:
+        return "en"
     code = tag.strip().lower().replace("_", "-").split("-")[0]
     return code if code.isalpha() and 2 <= len(code) <= 3 else "en"
 
@@ -95,7 +104,7 @@ def _parse(items: Iterable[ParsedArticle | ImportProblem]) -> Iterator[tuple[str
     for item in items:
         if isinstance(item, ImportProblem):
             yield item.origin, item
-        elif not item.text.strip():
+        elif not item.text or item.text.isspace():
             yield item.origin, ImportProblem(item.origin, "no text")
         else:
             yield item.origin, to_new_article(item)

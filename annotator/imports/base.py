@@ -80,10 +80,17 @@ def _clean(match: re.Match[str]) -> str:
     return "\n" if match.group() in _LINE_BREAKS else ""
 
 
-def normalise_text(text: str) -> str:
-    """Give every format the same line endings and no invisible junk, so offsets mean the same."""
-    if not _is_clean_ascii(text):  # the fast path skips work most articles don't need
+def normalise_text(text: str, *, plain_ascii: bool = False) -> str:
+    """Give every format the same line endings and no invisible junk, so offsets mean the same.
+
+    ``plain_ascii``: the caller has checked that the text is printable ASCII, tab, line feed,
+    carriage return and form feed only (``DecodedText.plain_ascii``), so it is not scanned again.
+    """
+    clean = ("\r" not in text and "\x0c" not in text) if plain_ascii else _is_clean_ascii(text)
+    if not clean:
         text = _clean_up(text)
+    elif " \n" not in text and "\t\n" not in text and not text.endswith((" ", "\t")):
+        return text.strip("\n")  # the fast path: most articles have no line to strip
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
@@ -103,7 +110,10 @@ def normalise_field(value: object) -> str:
     """Metadata is one line of text: collapse whitespace, drop control characters."""
     if value is None:
         return ""
-    text = _CONTROL_CHARS.sub("", str(value))
+    text = str(value)
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip(" ")  # the fast path: a plain one-line title needs nothing else
+    text = _CONTROL_CHARS.sub("", text)
     return unicodedata.normalize("NFC", _SPACE_RUNS.sub(" ", text)).strip()
 
 
@@ -112,7 +122,7 @@ def guess_title(text: str) -> str:
     stripped = text.lstrip()
     first, _, rest = stripped.partition("\n")
     first = first.strip()
-    if not first or not rest.strip() or len(first) > TITLE_MAX_CHARS:
+    if not first or not rest or rest.isspace() or len(first) > TITLE_MAX_CHARS:
         return ""
     if first.endswith((".", ",", ";", ":")) and not first.endswith("..."):
         return ""

@@ -42,6 +42,7 @@ class DecodedText:
     text: str
     encoding: str
     replaced: int = 0
+    plain_ascii: bool = False  # printable ASCII, tab, LF, CR and FF only (see normalise_text)
 
 
 def decode_text(data: bytes, declared: str | None = None) -> DecodedText:
@@ -51,7 +52,7 @@ def decode_text(data: bytes, declared: str | None = None) -> DecodedText:
     """
     if data.isascii() and not data.translate(None, _PLAIN_ASCII):
         # Most files: plain ASCII with no control characters (and so no byte-order mark).
-        return DecodedText(data.decode("ascii"), "utf-8")
+        return DecodedText(data.decode("ascii"), "utf-8", plain_ascii=True)
     for bom, codec in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),

@@ -16,7 +16,7 @@ from annotator.imports.base import (
     TableOptions,
     UnreadableFile,
 )
-from annotator.imports.discovery import suffix_of, unsupported_problem
+from annotator.imports.discovery import SUPPORTED_SUFFIXES, suffix_of, unsupported_problem
 from annotator.imports.pdf_documents import read_pdf
 from annotator.imports.tables import (
     JsonlPart,
@@ -55,12 +55,12 @@ def read_path(
     yield articles and problems for single rows. `options` only matter for tables.
     """
     origin = os.fspath(path)
-    unsupported = unsupported_problem(path)
+    suffix = suffix_of(origin)
+    unsupported = None if suffix in SUPPORTED_SUFFIXES else unsupported_problem(path)
     if unsupported is not None:
         yield unsupported
         return
     try:
-        suffix = suffix_of(origin)
         single = _SINGLE_ARTICLE.get(suffix)
         limit = MAX_ARTICLE_FILE_BYTES if suffix in _PLAIN_ARTICLE else MAX_FILE_BYTES
         data = _read_bounded(path, limit)
@@ -147,6 +147,8 @@ def _read_all(fd: int, expected: int, most: int) -> bytes:
     """Up to `most` bytes: one read for a file whose size we know, more if it grew meanwhile."""
     chunks = [os.read(fd, min(most, expected + 1))]
     got = len(chunks[0])
+    if got <= expected:  # a short read of a regular file is its end: no second call to see it
+        return chunks[0]
     while chunks[-1] and got < most:
         chunks.append(os.read(fd, min(most - got, 1 << 20)))
         got += len(chunks[-1])

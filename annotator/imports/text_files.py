@@ -18,8 +18,9 @@ EMPTY = "empty file"
 
 def read_plain_text(data: bytes, origin: str) -> ParsedArticle:
     """The whole file is the text; a headline-like first line is also the title."""
-    text = normalise_text(decode_text(data).text)
-    if not text.strip():
+    decoded = decode_text(data)
+    text = normalise_text(decoded.text, plain_ascii=decoded.plain_ascii)
+    if not text or text.isspace():
         raise UnreadableFile(EMPTY)
     return ParsedArticle(text=text, origin=origin, title=guess_title(text))
 

@@ -7,12 +7,13 @@ Reads begin DEFERRED; writes begin IMMEDIATE so that a writer takes the lock up 
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -322,3 +323,49 @@ def bulk_insert(
         conn.exec_driver_sql(f"{head} VALUES {', '.join([values] * per)}", batches)
     if whole < len(rows):
         conn.exec_driver_sql(single, rows[whole:])
+
+
+#: Rows per statement of a run insert; a longer run is cut into pieces of this many rows.
+_RUN_PIECE = 64
+
+
+def bulk_insert_pair_runs(
+    session: Any,
+    table: Any,
+    columns: tuple[str, str, str, str, str],
+    runs: Iterable[tuple[int, int, Sequence[tuple[int, int]]]],
+) -> None:
+    """Runs of rows that share a parent and differ by a pair of values (an article's sentences).
+
+    ``columns`` are (key, parent, ordinal, first, second); a run ``(first_key, parent, pairs)``
+    gives, for each ``j``, the row ``(first_key + j, parent, j, *pairs[j])``. One statement per
+    run, whose numbered parameters name the key and parent once: no Python work per row, which
+    made an import's sentence rows about a third faster than row tuples and ``bulk_insert``.
+    Runs are written in the order given, so keys grow as rows go in.
+    """
+    conn = session.connection()
+    cursor = conn.connection.driver_connection.cursor()
+    quote = conn.dialect.identifier_preparer.quote
+    target = f"{quote(table.name)} ({', '.join(quote(c) for c in columns)})"
+    flatten = itertools.chain.from_iterable
+    try:
+        for key, parent, pairs in runs:
+            flat = tuple(flatten(pairs))
+            n = len(flat) // 2
+            if n <= _RUN_PIECE:
+                if n:
+                    cursor.execute(_run_sql(target, n), (key, parent, 0, *flat))
+                continue
+            for first in range(0, n, _RUN_PIECE):
+                piece = flat[2 * first : 2 * (first + _RUN_PIECE)]
+                params = (key + first, parent, first, *piece)
+                cursor.execute(_run_sql(target, len(piece) // 2), params)
+    finally:
+        cursor.close()
+
+
+@functools.lru_cache(maxsize=4 * _RUN_PIECE)
+def _run_sql(target: str, rows: int) -> str:
+    """``INSERT ... VALUES (?1 + 0, ?2, ?3 + 0, ?4, ?5), (?1 + 1, ?2, ?3 + 1, ?6, ?7), ...``"""
+    values = ", ".join(f"(?1 + {j}, ?2, ?3 + {j}, ?{4 + 2 * j}, ?{5 + 2 * j})" for j in range(rows))
+    return f"INSERT INTO {target} VALUES {values}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from annotator.storage.article_writes import content_hash, uid_for
@@ -28,3 +29,20 @@ def test_white_space_does_not_change_the_content_hash() -> None:
     assert content_hash("Troops moved.\n\nOfficials denied it.") == content_hash(
         "  Troops   moved. Officials\tdenied it.\n"
     )
+
+
+def _general_content_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+# Mostly what decides the fast path: spaces and newlines in runs, other white space, non-ASCII.
+_HASHED = st.lists(
+    st.sampled_from([*"ab. \n", "  ", "\n\n", "   \n ", "\t", "\r", "\x0b", "\x1c", "\xa0", "é"]),
+    max_size=40,
+).map("".join)
+
+
+@given(_HASHED)
+@example(" \n Troops  moved.\n\n\n   Officials denied it. \n")
+def test_the_plain_ascii_hash_is_the_general_hash(text: str) -> None:
+    assert content_hash(text) == _general_content_hash(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,56 @@ def test_a_bulk_connection_has_a_large_page_cache_and_returns_to_the_pool_as_it_
                 session.execute(select(t.meta.c.value).where(t.meta.c.key == "bulk-x")).scalar_one()
                 == "1"
             )
+
+
+RUN_PIECE = storage_engine._RUN_PIECE
+
+
+def _insert_runs_and_read(
+    tmp_path: Path, runs: list[tuple[int, int, list[tuple[int, int]]]]
+) -> list[tuple[int, int, int, int, int]]:
+    """Articles 1..n, then their sentences as runs; the sentence rows read back by id."""
+    with Project.create(tmp_path / "p.annotator") as project:
+        with write_session(project.engine) as session:
+            for _first, parent, _pairs in runs:
+                session.execute(
+                    t.article.insert().values(
+                        id=parent,
+                        uid=f"u{parent}",
+                        text="x",
+                        content_hash=f"h{parent}",
+                        imported_at=datetime.now(UTC),
+                    )
+                )
+            storage_engine.bulk_insert_pair_runs(
+                session, t.sentence, ("id", "article_id", "index", "start", "end"), runs
+            )
+        with read_session(project.engine) as session:
+            stored = session.execute(
+                select(
+                    t.sentence.c.id,
+                    t.sentence.c.article_id,
+                    t.sentence.c.index,
+                    t.sentence.c.start,
+                    t.sentence.c.end,
+                ).order_by(t.sentence.c.id)
+            ).all()
+    return [tuple(row) for row in stored]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("n", [1, RUN_PIECE - 1, RUN_PIECE, RUN_PIECE + 1, 3 * RUN_PIECE + 5])
+def test_a_run_gives_one_row_per_pair_numbered_from_its_first_key(tmp_path: Path, n: int) -> None:
+    pairs = [(10 * j, 10 * j + 7) for j in range(n)]
+    rows = _insert_runs_and_read(tmp_path, [(100, 1, pairs)])
+    assert rows == [(100 + j, 1, j, 10 * j, 10 * j + 7) for j in range(n)]
+
+
+def test_runs_keep_their_own_parents_and_keys_and_an_empty_run_adds_nothing(
+    tmp_path: Path,
+) -> None:
+    runs = [(1, 1, [(0, 3), (4, 9)]), (3, 2, []), (3, 3, [(0, 5)])]
+    assert _insert_runs_and_read(tmp_path, runs) == [
+        (1, 1, 0, 0, 3),
+        (2, 1, 1, 4, 9),
+        (3, 3, 0, 0, 5),
+    ]

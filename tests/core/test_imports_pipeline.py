@@ -88,6 +88,29 @@ def test_an_article_keeps_its_file_name_and_takes_it_as_title_when_it_has_none(
     assert meta["file"] == "kovar_shelling-report.txt"
 
 
+def test_an_imported_article_records_when_it_was_imported_in_utc(
+    make_project,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import Session
+
+    from annotator.models import Article
+
+    p: Project = make_project()
+    path = tmp_path / "a.txt"
+    path.write_text("Artillery fire struck Kovar on Tuesday. Officials denied it.")
+    before = datetime.now(UTC)
+    p.import_paths([path])
+    (summary,) = p.articles()
+    with Session(p.engine) as session:
+        article = session.get(Article, summary.id)
+        assert article is not None
+        assert article.imported_at.tzinfo is not None
+        assert before - timedelta(seconds=1) <= article.imported_at <= datetime.now(UTC)
+
+
 def test_the_shared_war_report_imports_with_spans_that_reproduce_its_text(
     make_project,  # type: ignore[no-untyped-def]
 ) -> None:
