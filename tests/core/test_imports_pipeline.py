@@ -253,3 +253,50 @@ def test_spawned_workers_as_in_the_app_import_files_and_table_parts(
     p: Project = make_project()
     report = importer.import_paths(p.engine, [folder], workers=2)
     assert report.imported == 28 and report.problems == []
+
+
+def test_the_collector_runs_at_the_import_pace_while_an_import_runs_and_as_before_after(
+    make_project,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    import gc
+
+    import annotator.importer as importer
+
+    p: Project = make_project()
+    files = _files(tmp_path / "in", 3)
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    p.import_paths(files, progress=lambda done, total: seen.append(gc.get_threshold()))
+    assert seen and set(seen) == {importer.IMPORT_GC_THRESHOLDS}
+    assert gc.get_threshold() == before
+
+
+def test_a_cancelled_import_also_gives_the_collector_its_pace_back(
+    make_project,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    import gc
+
+    p: Project = make_project()
+    token = CancelToken()
+    token.cancel()
+    before = gc.get_threshold()
+    with pytest.raises(Cancelled):
+        p.import_paths(_files(tmp_path / "in", 3), cancel=token)
+    assert gc.get_threshold() == before
+
+
+def test_overlapping_imports_put_the_pace_back_when_the_last_one_ends() -> None:
+    import gc
+
+    from annotator.importer import IMPORT_GC_THRESHOLDS, paced_gc
+
+    before = gc.get_threshold()
+    first, second = paced_gc(), paced_gc()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == IMPORT_GC_THRESHOLDS  # the second import still runs
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
