@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine
 
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
 from annotator.imports.discovery import iter_files, suffix_of
-from annotator.imports.reading import jsonl_parts, read_part
+from annotator.imports.reading import jsonl_parts, load, read_loaded, read_part
 from annotator.imports.tables import JsonlPart
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ImportReport
@@ -116,8 +116,14 @@ def _parse(items: Iterable[ParsedArticle | ImportProblem]) -> Iterator[tuple[str
 
 
 def parse_files(files: Sequence[tuple[str, int]], options: TableOptions) -> list[FileResult]:
-    """Worker task: read and segment a chunk of (file, size) (runs in a worker process)."""
-    return [(path, size, list(_parse(read_path(path, options)))) for path, size in files]
+    """Worker task: read and segment a chunk of (file, size) (runs in a worker process).
+
+    All the chunk's files are read first, in one loop (see imports.reading.load)."""
+    loaded = [load(path) for path, _size in files]
+    return [
+        (path, size, list(_parse(read_loaded(path, data, options))))
+        for (path, size), data in zip(files, loaded, strict=True)
+    ]
 
 
 class _Batcher:
