@@ -165,6 +165,7 @@ def _jsonl_records(
     first_line: int,
     text_key: str | None,
 ) -> Iterator[ParsedArticle | ImportProblem]:
+    resolved: dict[tuple[str, ...], _Columns] = {}
     for line_number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
@@ -188,7 +189,12 @@ def _jsonl_records(
         elif text_key not in values:
             yield ImportProblem(line_origin, f"no {text_key!r} key (keys: {_listed(names)})")
             continue
-        columns = _resolve_columns(names, replace(options, text_column=text_key), strict=False)
+        # Lines nearly always share their keys: each set of keys is resolved once.
+        key = (text_key, *names)
+        columns = resolved.get(key)
+        if columns is None:
+            with_text = replace(options, text_column=text_key)
+            columns = resolved[key] = _resolve_columns(names, with_text, strict=False)
         yield _article(values, columns, line_origin)
 
 
