@@ -398,10 +398,10 @@ def _store(
     cancel: CancelToken | None,
 ) -> ImportReport:
     """Write what `results` give in batches; `total()` is the bytes to import, 0 if unknown."""
-    with bulk_connection(engine) as bind, paced_gc():
-        done = 0
-        batcher = _Batcher(bind, report)
-        try:
+    done = 0
+    try:
+        with bulk_connection(engine) as bind, paced_gc():
+            batcher = _Batcher(bind, report)
             for _origin, size, items in results:
                 text_in_file = 0
                 for origin, item in items:
@@ -420,22 +420,20 @@ def _store(
             if cancel is not None:
                 cancel.check()
             batcher.flush()
-        except BaseException:
-            # Cancelled, or failed part-way (a worker died, the disk filled): take back what this
-            # import added, so it changed nothing -- except articles a coder labelled meanwhile.
-            # On the import's own connection: were its failed batch still open, it would hold the
-            # write lock against any other.
-            if bind.in_transaction():
-                bind.rollback()
-            with write_session(bind) as session:
-                kept = remove_new_articles(session, report.article_ids)
-            log.info(
-                "import stopped; removed %d articles it had added, kept %d with labels",
-                len(report.article_ids) - len(kept),
-                len(kept),
-            )
-            raise
-        return report
+    except BaseException:
+        # Cancelled, or failed part-way (a worker died, the disk filled): take back what this
+        # import added, so it changed nothing -- except articles a coder labelled meanwhile.
+        # The bulk connection has rolled back its open batch by now (so it holds no write lock)
+        # and checks no foreign keys, so this runs on an ordinary connection.
+        with write_session(engine) as session:
+            kept = remove_new_articles(session, report.article_ids)
+        log.info(
+            "import stopped; removed %d articles it had added, kept %d with labels",
+            len(report.article_ids) - len(kept),
+            len(kept),
+        )
+        raise
+    return report
 
 
 __all__ = ["import_parsed", "import_paths", "parse_files", "to_new_article"]

@@ -121,3 +121,16 @@ def test_runs_keep_their_own_parents_and_keys_and_an_empty_run_adds_nothing(
         (2, 1, 1, 4, 9),
         (3, 3, 0, 0, 5),
     ]
+
+
+def test_a_bulk_connection_checks_no_foreign_keys_and_goes_back_checking_them(
+    tmp_path: Path,
+) -> None:
+    def foreign_keys(driver: object) -> int:
+        return int(driver.execute("PRAGMA foreign_keys").fetchone()[0])  # type: ignore[attr-defined]
+
+    with Project.create(tmp_path / "p.annotator") as project:
+        with storage_engine.bulk_connection(project.engine) as conn:
+            driver = conn.connection.driver_connection
+            assert foreign_keys(driver) == 0
+        assert foreign_keys(driver) == 1  # the same connection, back in the pool
