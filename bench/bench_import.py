@@ -5,12 +5,15 @@ Size: BENCH_IMPORT_MB (default 50). Each measure is the median of BENCH_IMPORT_R
 (default 3), the segmenter and the imports taking turns: on a shared 2-core machine one run of
 either swings by a quarter from minute to minute.
 
-Where the time goes (2 cores, 50 MB of 1.3 KB files, each cost measured alone): reading,
-decoding and cleaning a file about 15 ms/MB, segmenting 60-80, hashing 10, the one writer (this
-process: SQLite rows, indexes, commits) about 40, the folder walk 8. Two worker processes read,
-segment and hash while this process writes, so the import costs about three times the
-segmenter's CPU, spread over two cores, and each process runs 30-60% slower while the others
-run (measured: the sum of their CPU times against the same work done alone).
+Where the time goes (2 cores, 50 MB of 1.3 KB files, CPU per MB of text): segmenting 55-100
+(the machine's speed swings that much); the rest of a worker's work (reading, decoding,
+clean-up, hashing, sending results) about half of that again; this process, the one writer,
+about 50 (SQLite rows and indexes are most of it, then the folder walk and receiving results).
+Two workers read, segment and hash while this process writes, so the import spends a little
+over twice the segmenter's CPU, spread over two cores. Costs measured in a tight loop understate
+them: interleaved with other work, each part runs slower (reads cost 3x until the workers read
+a chunk's files in one loop). Instruction counts (valgrind --tool=callgrind) were the only
+repeatable measure of small changes here.
 """
 
 from __future__ import annotations
