@@ -175,8 +175,6 @@ def _read_all(fd: int, expected: int, most: int) -> bytes:
     """Up to `most` bytes: one read for a file whose size we know, more if it grew meanwhile."""
     chunks = [os.read(fd, min(most, expected + 1))]
     got = len(chunks[0])
-    if got <= expected:  # a short read of a regular file is its end: no second call to see it
-        return chunks[0]
     while chunks[-1] and got < most:
         chunks.append(os.read(fd, min(most - got, 1 << 20)))
         got += len(chunks[-1])

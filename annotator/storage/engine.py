@@ -266,10 +266,23 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
         try:
             yield conn
         finally:
-            if conn.in_transaction():
-                conn.rollback()
-            driver.execute("PRAGMA foreign_keys=ON")
-            driver.execute(f"PRAGMA cache_size={int(before)}")
+            _restore(conn, driver, int(before))
+
+
+def _restore(conn: Connection, driver: sqlite3.Connection, cache_size: int) -> None:
+    """The connection as the pool had it; one that cannot be put back (a rollback or a pragma
+    failed) is discarded rather than returned with foreign keys off. Not raised: what the bulk
+    job committed stands, and a job that failed raises its own error."""
+    try:
+        if conn.in_transaction():
+            conn.rollback()
+        if driver.in_transaction:  # e.g. a COMMIT that failed but left SQLite's transaction open
+            driver.execute("ROLLBACK")
+        driver.execute("PRAGMA foreign_keys=ON")
+        driver.execute(f"PRAGMA cache_size={cache_size}")
+    except Exception as exc:
+        log.warning("discarded a bulk connection that could not be restored: %s", exc)
+        conn.invalidate()
 
 
 def integrity_check(engine: Engine) -> str:
@@ -356,18 +369,22 @@ def bulk_insert_pair_runs(
     quote = conn.dialect.identifier_preparer.quote
     target = f"{quote(table.name)} ({', '.join(quote(c) for c in columns)})"
     flatten = itertools.chain.from_iterable
+    sql: str = ""
+    params: tuple[int, ...] = ()
     try:
         for key, parent, pairs in runs:
             flat = tuple(flatten(pairs))
             n = len(flat) // 2
-            if n <= _RUN_PIECE:
-                if n:
-                    cursor.execute(_run_sql(target, n), (key, parent, 0, *flat))
-                continue
             for first in range(0, n, _RUN_PIECE):
                 piece = flat[2 * first : 2 * (first + _RUN_PIECE)]
-                params = (key + first, parent, first, *piece)
-                cursor.execute(_run_sql(target, len(piece) // 2), params)
+                sql, params = (
+                    _run_sql(target, len(piece) // 2),
+                    (key + first, parent, first, *piece),
+                )
+                cursor.execute(sql, params)
+    except sqlite3.Error as exc:
+        # As SQLAlchemy would raise it, so the storage layer names it (disk full, read-only, ...).
+        raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
     finally:
         cursor.close()
 

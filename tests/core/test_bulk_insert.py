@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -134,3 +135,36 @@ def test_a_bulk_connection_checks_no_foreign_keys_and_goes_back_checking_them(
             driver = conn.connection.driver_connection
             assert foreign_keys(driver) == 0
         assert foreign_keys(driver) == 1  # the same connection, back in the pool
+
+
+def test_a_full_disk_while_writing_sentence_runs_is_reported_as_a_full_disk(
+    tmp_path: Path,
+) -> None:
+    from annotator.errors import DiskFullError
+    from annotator.storage.article_writes import NewArticle, insert_articles
+
+    # A small article with very many sentence rows: the disk fills while they are written.
+    article = NewArticle(text="Troops moved.", spans=[(0, 13)] * 200_000, content_hash="h", uid="u")
+    with Project.create(tmp_path / "p.annotator") as project:
+        with storage_engine.bulk_connection(project.engine) as conn:
+            driver = conn.connection.driver_connection
+            pages = int(driver.execute("PRAGMA page_count").fetchone()[0])
+            driver.execute(f"PRAGMA max_page_count={pages + 60}")
+            with pytest.raises(DiskFullError), write_session(conn) as session:
+                insert_articles(session, [article])
+        assert project.info()["sentences"] == 0
+
+
+def test_a_bulk_connection_left_in_a_transaction_goes_back_with_foreign_keys_checked(
+    tmp_path: Path,
+) -> None:
+    with Project.create(tmp_path / "p.annotator") as project:
+        with storage_engine.bulk_connection(project.engine) as conn:
+            driver = conn.connection.driver_connection
+            driver.execute("BEGIN IMMEDIATE")  # as a failed COMMIT can leave it
+        try:
+            checked = driver.execute("PRAGMA foreign_keys").fetchone()[0]
+        except sqlite3.ProgrammingError:
+            return  # discarded instead of put back: fine too
+        assert not driver.in_transaction
+        assert checked == 1
