@@ -25,7 +25,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
-from annotator.imports.discovery import iter_files, suffix_of
+from annotator.imports.discovery import (
+    ARTICLE_SUFFIXES,
+    JSON_LINES_SUFFIXES,
+    TABLE_SUFFIXES,
+    iter_files,
+    suffix_of,
+)
 from annotator.imports.reading import jsonl_parts, load, read_loaded, read_part
 from annotator.imports.tables import JsonlPart
 from annotator.progress import CancelToken, ProgressCallback, no_progress
@@ -60,9 +66,6 @@ Parsed = NewArticle | ImportProblem
 FileResult = tuple[str, int, Iterable[tuple[str, Parsed]]]
 
 
-_ONE_ARTICLE_FILES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
-
-
 def to_new_article(parsed: ParsedArticle) -> NewArticle:
     """Segment and hash; an article keeps the file it came from (meta "file"), and a file with
     no headline takes its file name as title, so the article list never shows "(untitled)".
@@ -75,7 +78,7 @@ def to_new_article(parsed: ParsedArticle) -> NewArticle:
     origin = parsed.origin
     name = os.path.basename(origin)
     stem, suffix = os.path.splitext(name)
-    if suffix.lower() in _ONE_ARTICLE_FILES:
+    if suffix.lower() in ARTICLE_SUFFIXES:
         meta.setdefault("file", name)
         if not title:
             title = stem.replace("_", " ").replace("-", " ").strip()
@@ -263,9 +266,6 @@ def import_parsed(
     return _store(engine, results, lambda: 0, ImportReport(), progress, cancel)
 
 
-_TABLES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson"})
-_JSON_LINES = frozenset({".jsonl", ".ndjson"})
-
 #: A unit of work for a worker, and the table it belongs to with the bytes it is credited for
 #: progress (None for whole files, which carry their own sizes):
 #: ("files", [(path, size), ...]) -- read, segment and hash whole files;
@@ -278,7 +278,8 @@ def _tasks(files: Iterable[tuple[str, int]], options: TableOptions) -> Iterator[
     chunk: list[tuple[str, int]] = []
     acc = 0
     for f, size in files:
-        if suffix_of(f) not in _TABLES:
+        suffix = suffix_of(f)
+        if suffix not in TABLE_SUFFIXES:
             chunk.append((f, size))
             acc += size
             if acc >= CHUNK_BYTES:
@@ -291,7 +292,7 @@ def _tasks(files: Iterable[tuple[str, int]], options: TableOptions) -> Iterator[
         # One big table is many articles: its rows are spread over the workers too. Each part
         # is credited its share of the file's bytes (its characters, about), so the progress
         # bar moves through one big table too.
-        parts = jsonl_parts(f, options, CHUNK_BYTES) if suffix_of(f) in _JSON_LINES else None
+        parts = jsonl_parts(f, options, CHUNK_BYTES) if suffix in JSON_LINES_SUFFIXES else None
         if parts is not None:
             for part, share in zip(
                 parts, _shares(size, [len(p.lines) for p in parts]), strict=True
@@ -316,7 +317,7 @@ def _tasks(files: Iterable[tuple[str, int]], options: TableOptions) -> Iterator[
 def _shares(size: int, weights: Sequence[int]) -> list[int]:
     """`size` split in proportion to `weights`, in whole numbers that add up to it."""
     total = sum(weights) or 1
-    cuts = [size * sum(weights[: i + 1]) // total for i in range(len(weights))]
+    cuts = [size * running // total for running in itertools.accumulate(weights)]
     return [b - a for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
 
 

@@ -504,7 +504,6 @@ def _merge_batch(
         .order_by(t.sentence.c.article_id, t.sentence.c.index)
     ):
         o_sents.setdefault(aid, []).append((sid, start, end))
-    import json
 
     new = [a for a in arts if a.content_hash not in lead_by_hash]
     if new:
@@ -518,7 +517,7 @@ def _merge_batch(
                 date=a.date,
                 url=a.url,
                 language=a.language,
-                meta=json.loads(a.meta_json or "{}"),
+                meta_json=a.meta_json or "{}",
                 uid=new_uid() if a.uid in lead_uids else a.uid,
             )
             for a in new

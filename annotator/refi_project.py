@@ -53,7 +53,7 @@ from annotator.refi_codebook import codebook_from_refi_element, normalize_guid
 from annotator.segmentation import segment
 from annotator.storage import queries
 from annotator.storage import tables as t
-from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
+from annotator.storage.article_writes import NewArticle, content_hash, insert_articles, meta_json
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding_state import ensure_coder
 from annotator.storage.unit_of_work import write_session
@@ -451,7 +451,7 @@ def _import_source(
                     content_hash=chash,
                     title=(src.get("name") or "").strip(),
                     uid=uid,
-                    meta={"refi_source": src.get("guid") or ""},
+                    meta_json=meta_json({"refi_source": src.get("guid") or ""}),
                 )
             ],
         )[0]

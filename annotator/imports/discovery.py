@@ -9,12 +9,12 @@ from pathlib import Path
 
 from annotator.imports.base import ImportProblem
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {
-        ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf",
-        ".csv", ".tsv", ".jsonl", ".ndjson",
-    }
-)  # fmt: skip
+#: One file, one article.
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
+JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+#: One row (or line), one article.
+TABLE_SUFFIXES = frozenset({".csv", ".tsv"}) | JSON_LINES_SUFFIXES
+SUPPORTED_SUFFIXES: frozenset[str] = ARTICLE_SUFFIXES | TABLE_SUFFIXES
 
 # What to do with formats researchers often have but we do not read.
 _CONVERT_HINTS = {

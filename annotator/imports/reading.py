@@ -16,7 +16,12 @@ from annotator.imports.base import (
     TableOptions,
     UnreadableFile,
 )
-from annotator.imports.discovery import SUPPORTED_SUFFIXES, suffix_of, unsupported_problem
+from annotator.imports.discovery import (
+    JSON_LINES_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    suffix_of,
+    unsupported_problem,
+)
 from annotator.imports.pdf_documents import read_pdf
 from annotator.imports.tables import (
     JsonlPart,
@@ -92,7 +97,7 @@ def read_loaded(
         if single is not None:
             # The whole article is built before it is yielded: never half a file.
             yield _checked_length(single(loaded, origin))
-        elif suffix in (".jsonl", ".ndjson"):
+        elif suffix in JSON_LINES_SUFFIXES:
             yield from map(_checked_length, read_jsonl(loaded, origin, options))
         else:
             rows = read_delimited(loaded, origin, options, "\t" if suffix == ".tsv" else None)

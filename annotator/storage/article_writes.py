@@ -67,9 +67,8 @@ class NewArticle(NamedTuple):
     date: str = ""
     url: str = ""
     language: str = ""
-    meta: Mapping[str, str] | None = None
     uid: str | None = None
-    meta_json: str = ""  # `meta` as JSON, made where the article is made (a worker); else here
+    meta_json: str = "{}"  # metadata as stored (see meta_json), made where the article is made
 
 
 _encode_json_string = json.encoder.encode_basestring_ascii
@@ -128,7 +127,7 @@ def insert_articles(session: Session, batch: Sequence[NewArticle]) -> list[int]:
                 a.language,
                 a.text,
                 a.content_hash,
-                a.meta_json or meta_json(a.meta),
+                a.meta_json,
                 len(a.spans),
                 now,
             )
