@@ -33,7 +33,7 @@ from annotator.records import CodeRecord, LabelChange
 from annotator.storage import adjudication_store as store
 from annotator.storage import label_writes
 from annotator.storage.adjudication_store import Decision
-from annotator.storage.label_writes import articles_of
+from annotator.storage.label_writes import articles_of, current_codes
 from annotator.storage.reliability_queries import (
     ADJUDICATED,
     NONE_VALUE,
@@ -117,7 +117,7 @@ def decide(
     with write_session(project.engine) as s:
         grp = _resolve(s, group, AdjudicationError)
         wanted = _code_ids(grp, codes)
-        have = store.group_labels(s, coder, (c.id for c in grp.codes), [sentence_id])
+        have = current_codes(s, [sentence_id], coder, (c.id for c in grp.codes))
         changes = _changes(sentence_id, have[sentence_id], wanted, coder)
         label_writes.apply_changes(s, changes, batch=f"adjudicate:{sentence_id}")
         store.record_decisions(s, grp.id, [sentence_id], decided_by, datetime.now(UTC), note)
@@ -164,7 +164,7 @@ def accept_agreements(
             wanted = _agreements(data, grp)
             decided = store.decided_sentences(s, grp.id, list(wanted))
             todo = [sid for sid in wanted if sid not in decided]
-            have = store.group_labels(s, coder, (c.id for c in grp.codes), todo)
+            have = current_codes(s, todo, coder, (c.id for c in grp.codes))
             changes = [ch for sid in todo for ch in _changes(sid, have[sid], wanted[sid], coder)]
             label_writes.apply_changes(s, changes, batch=f"accept-agreements:{grp.uid}")
             store.record_decisions(s, grp.id, todo, decided_by, datetime.now(UTC), AGREEMENT_NOTE)
@@ -199,12 +199,17 @@ def _agreements(data: ReliabilityData, grp: StoredGroup) -> dict[int, set[int]]:
     """sentence id -> the code ids every coder gave it, for the sentences all coders agree on."""
     codes = data.codes
     agree = (codes >= 0).all(axis=1) & (codes == codes[:, :1]).all(axis=1)
+    by_name: dict[str, int] = {}  # as grp.code_named finds them (active codes first), once
+    for code in sorted(grp.codes, key=lambda c: c.id in grp.removed):
+        by_name.setdefault(code.name, code.id)
     out: dict[int, set[int]] = {}
     for r in np.flatnonzero(agree).tolist():
         value = data.domain[int(codes[r, 0])]
         names = sorted(value) if isinstance(value, frozenset) else [value]
         sid = int(data.units[r])  # type: ignore[call-overload]  # project units are sentence ids
-        out[sid] = {_code_of(grp, n).id for n in names if n != NONE_VALUE}
+        out[sid] = {
+            by_name[n] if n in by_name else _code_of(grp, n).id for n in names if n != NONE_VALUE
+        }
     return out
 
 

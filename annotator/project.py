@@ -389,9 +389,7 @@ class Project:
 
     def apply_changes(self, changes: Sequence[LabelChange], batch: str = "") -> set[int]:
         """Write label changes as one transaction; returns the ids of the sentences affected."""
-        self._writable()
-        with write_session(self.engine) as s:
-            return label_writes.apply_changes(s, changes, batch)
+        return {ch.sentence_id for ch in self.write_changes(changes, batch)}
 
     def labels(
         self, article: ArticleRef, coders: Sequence[str] | None = None

@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from annotator.models import Adjudication
 from annotator.records import Status
-from annotator.storage import coding_state
+from annotator.storage import coding_state, queries
 from annotator.storage import tables as t
+from annotator.storage.label_writes import current_codes
 from annotator.storage.reliability_queries import ADJUDICATED, StoredGroup
 
-decision_table: Table = Adjudication.__table__  # type: ignore[attr-defined]
 _CHUNK = 900
 
 
@@ -32,15 +31,9 @@ class Decision:
     note: str
 
 
-def adjudicated_coder(session: Session) -> int | None:
-    """The id of the coder holding the decisions, None before the first decision."""
-    found = session.execute(select(t.coder.c.id).where(t.coder.c.name == ADJUDICATED)).scalar()
-    return None if found is None else int(found)
-
-
 def decided_sentences(session: Session, group_id: int, sentence_ids: Sequence[int]) -> set[int]:
     """Which of the sentences already have a decision in the group."""
-    a = decision_table.c
+    a = t.adjudication.c
     out: set[int] = set()
     for i in range(0, len(sentence_ids), _CHUNK):
         chunk = list(sentence_ids[i : i + _CHUNK])
@@ -53,24 +46,6 @@ def decided_sentences(session: Session, group_id: int, sentence_ids: Sequence[in
     return out
 
 
-def group_labels(
-    session: Session, coder: int, code_ids: Iterable[int], sentence_ids: Sequence[int]
-) -> dict[int, set[int]]:
-    """The coder's codes among ``code_ids`` on each of the sentences (empty sets included)."""
-    codes = list(code_ids)
-    lab = t.label.c
-    out: dict[int, set[int]] = {int(s): set() for s in sentence_ids}
-    for i in range(0, len(sentence_ids), _CHUNK):
-        chunk = list(sentence_ids[i : i + _CHUNK])
-        for sid, code_id in session.execute(
-            select(lab.sentence_id, lab.code_id).where(
-                lab.coder_id == coder, lab.sentence_id.in_(chunk), lab.code_id.in_(codes)
-            )
-        ):
-            out[int(sid)].add(int(code_id))
-    return out
-
-
 def decisions(
     session: Session, group: StoredGroup, sentence_ids: Sequence[int]
 ) -> dict[int, Decision]:
@@ -80,9 +55,9 @@ def decisions(
         return out
     names = {c.id: c.name for c in group.codes}
     order = {c.id: i for i, c in enumerate(group.codes)}
-    coder = adjudicated_coder(session)
-    labels = group_labels(session, coder, names, sentence_ids) if coder is not None else {}
-    a = decision_table.c
+    coder = queries.coder_id(session, ADJUDICATED)
+    labels = current_codes(session, sentence_ids, coder, names) if coder is not None else {}
+    a = t.adjudication.c
     for i in range(0, len(sentence_ids), _CHUNK):
         chunk = list(sentence_ids[i : i + _CHUNK])
         for sid, by, at, note in session.execute(
@@ -106,14 +81,14 @@ def record_decisions(
     """One decision row per sentence, replacing any earlier decision in the group."""
     if not sentence_ids:
         return
-    a = decision_table.c
+    a = t.adjudication.c
     for i in range(0, len(sentence_ids), _CHUNK):
         chunk = list(sentence_ids[i : i + _CHUNK])
         session.execute(
-            delete(decision_table).where(a.group_id == group_id, a.sentence_id.in_(chunk))
+            delete(t.adjudication).where(a.group_id == group_id, a.sentence_id.in_(chunk))
         )
     session.execute(
-        decision_table.insert(),
+        t.adjudication.insert(),
         [
             {"sentence_id": sid, "group_id": group_id, "decided_by": decided_by,
              "decided_at": decided_at, "note": note}
@@ -130,7 +105,7 @@ def mark_done_articles(session: Session, coder: int, articles: Iterable[int]) ->
     g = t.code_group.c
     active_groups = select(func.count()).select_from(t.code_group).where(g.active.is_(True))
     n_groups = int(session.execute(active_groups).scalar() or 0)
-    s, a = t.sentence.c, decision_table.c
+    s, a = t.sentence.c, t.adjudication.c
     decided: dict[int, int] = {}
     n_sentences: dict[int, int] = {}
     for i in range(0, len(ids), _CHUNK):
@@ -138,7 +113,7 @@ def mark_done_articles(session: Session, coder: int, articles: Iterable[int]) ->
         stmt: Any = (
             select(s.article_id, func.count())
             .select_from(
-                decision_table.join(t.sentence, s.id == a.sentence_id).join(
+                t.adjudication.join(t.sentence, s.id == a.sentence_id).join(
                     t.code_group, g.id == a.group_id
                 )
             )
@@ -161,11 +136,8 @@ def mark_done_articles(session: Session, coder: int, articles: Iterable[int]) ->
 
 __all__ = [
     "Decision",
-    "adjudicated_coder",
     "decided_sentences",
-    "decision_table",
     "decisions",
-    "group_labels",
     "mark_done_articles",
     "record_decisions",
 ]

@@ -14,16 +14,23 @@ from annotator.storage import tables as t
 from annotator.storage.coding_state import touch_status
 
 
-def current_codes(session: Session, sentence_ids: Sequence[int], coder: int) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = {s: set() for s in sentence_ids}
+def current_codes(
+    session: Session,
+    sentence_ids: Sequence[int],
+    coder: int,
+    code_ids: Iterable[int] | None = None,
+) -> dict[int, set[int]]:
+    """The coder's codes (only those among ``code_ids``, if given) on each of the sentences,
+    empty sets included."""
+    codes = None if code_ids is None else list(code_ids)
+    lab = t.label.c
+    out: dict[int, set[int]] = {int(s): set() for s in sentence_ids}
     for i in range(0, len(sentence_ids), 900):
-        chunk = list(sentence_ids[i : i + 900])
-        for sid, code in session.execute(
-            select(t.label.c.sentence_id, t.label.c.code_id).where(
-                t.label.c.coder_id == coder, t.label.c.sentence_id.in_(chunk)
-            )
-        ):
-            out[sid].add(code)
+        where = [lab.coder_id == coder, lab.sentence_id.in_(list(sentence_ids[i : i + 900]))]
+        if codes is not None:
+            where.append(lab.code_id.in_(codes))
+        for sid, code in session.execute(select(lab.sentence_id, lab.code_id).where(*where)):
+            out[int(sid)].add(int(code))
     return out
 
 

@@ -13,11 +13,11 @@ from sqlmodel import SQLModel
 
 from annotator import __version__
 from annotator.errors import NotAProjectError, SchemaTooNewError
-from annotator.models import SCHEMA_VERSION, Meta
+from annotator.models import SCHEMA_VERSION
+from annotator.storage import tables as t
 from annotator.storage.engine import writer
 
 log = logging.getLogger(__name__)
-_META = Meta.__table__  # type: ignore[attr-defined]
 
 
 def _v1_to_v2(conn: Connection) -> None:
@@ -43,7 +43,7 @@ def create_schema(engine: Engine) -> None:
             ("created_by", f"annotator {__version__}"),
             ("created_at", now),
         ):
-            conn.execute(Meta.__table__.insert().values(key=key, value=value))  # type: ignore[attr-defined]
+            conn.execute(t.meta.insert().values(key=key, value=value))
 
 
 def read_schema_version(engine: Engine, path: Path) -> int:
@@ -52,7 +52,7 @@ def read_schema_version(engine: Engine, path: Path) -> int:
             if not inspect(conn).has_table("annotator_meta"):
                 raise NotAProjectError(f"{path.name} is a SQLite file but not an annotator project")
             raw = conn.execute(
-                select(_META.c.value).where(_META.c.key == "schema_version")
+                select(t.meta.c.value).where(t.meta.c.key == "schema_version")
             ).scalar_one_or_none()
     except DatabaseError as exc:
         raise NotAProjectError(
@@ -78,8 +78,8 @@ def upgrade(engine: Engine, path: Path, backup: Callable[[], Path]) -> int:
             for version in range(found, SCHEMA_VERSION):
                 MIGRATIONS[version](conn)
             conn.execute(
-                Meta.__table__.update()  # type: ignore[attr-defined]
-                .where(Meta.__table__.c.key == "schema_version")  # type: ignore[attr-defined]
+                t.meta.update()
+                .where(t.meta.c.key == "schema_version")
                 .values(value=str(SCHEMA_VERSION))
             )
     return found

@@ -71,7 +71,6 @@ class StoredGroup:
     uid: str
     name: str
     multiple: bool
-    active: bool
     codes: tuple[CodeRecord, ...]
     removed: frozenset[int] = frozenset()
 
@@ -376,9 +375,9 @@ def resolve_group(
         if len(hits) > 1:
             raise error(f"{len(hits)} code groups are named {name!r}: pass its uid")
         r = hits[0]
-    gid, gname, multiple, guid, is_active = int(r[0]), str(r[1]), bool(r[2]), str(r[3]), r[4]
+    gid, gname, multiple, guid = int(r[0]), str(r[1]), bool(r[2]), str(r[3])
     codes, removed = _group_codes(conn, gid, gname, guid, multiple)
-    return StoredGroup(gid, guid, gname, multiple, bool(is_active), codes, removed)
+    return StoredGroup(gid, guid, gname, multiple, codes, removed)
 
 
 def _has_labels(conn: Connection, group_ids: Sequence[int]) -> bool:

@@ -26,6 +26,7 @@ label_event = _t(models.LabelEvent)
 article_status = _t(models.ArticleStatus)
 memo = _t(models.Memo)
 meta = _t(models.Meta)
+adjudication = _t(models.Adjudication)
 
 
 def inserted_id(result: Result[Any]) -> int:

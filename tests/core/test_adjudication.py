@@ -140,7 +140,7 @@ def test_accept_agreements_is_noted_as_agreement(demo: Project) -> None:
     accept_agreements(demo, decided_by="lead")
     from sqlalchemy import select
 
-    from annotator.storage.adjudication_store import decision_table
+    from annotator.storage.tables import adjudication as decision_table
 
     with demo.engine.connect() as conn:
         notes = set(conn.execute(select(decision_table.c.note)).scalars())
@@ -283,7 +283,7 @@ def test_cancelled_accept_keeps_whole_chunks_and_a_rerun_finishes(demo: Project)
         )
     from sqlalchemy import func, select
 
-    from annotator.storage.adjudication_store import decision_table
+    from annotator.storage.tables import adjudication as decision_table
 
     with demo.engine.connect() as conn:
         kept = int(conn.execute(select(func.count()).select_from(decision_table)).scalar_one())
