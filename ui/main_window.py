@@ -44,15 +44,11 @@ from annotator.records import LabelChange, Status
 from ui import icons
 from ui import settings as keys
 from ui.actions import ActionRegistry, code_key_conflicts, lazy_call
-from ui.adjudication_window import open_adjudication
 from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.article_list_panel import ArticleListPanel
 from ui.article_panel import ArticlePanel
 from ui.codebook_panel import CodebookPanel, swatch
-from ui.export_dialog import open_export
 from ui.import_dialog import accept_file_drag, dropped_paths, run_import
-from ui.merge_dialog import open_merge
-from ui.report_window import open_report
 from ui.settings import Settings
 from ui.undo import LabelUndoCommand
 from ui.workers import cancel_and_wait, start_job
@@ -746,8 +742,7 @@ class MainWindow(QMainWindow):
             return
         assert self.project is not None and self.coder is not None and self._article_id is not None
         aid = self._article_id
-        summary = self.article_list_model.summary_of(aid)
-        before = summary.status if summary is not None else self.project.status(aid, self.coder)
+        before = self._status_of(aid)
         total = self.sentence_model.rowCount()
         uncoded = total - self.sentence_model.n_coded()
         target = self._next_not_done(aid)  # before the list may re-filter
@@ -774,8 +769,7 @@ class MainWindow(QMainWindow):
             return
         assert self.project is not None and self.coder is not None and self._article_id is not None
         aid = self._article_id
-        summary = self.article_list_model.summary_of(aid)
-        before = summary.status if summary is not None else self.project.status(aid, self.coder)
+        before = self._status_of(aid)
         if before != Status.DONE:
             self.statusBar().showMessage("This article is not marked done", 3000)
             return
@@ -787,6 +781,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             "Marked not done: its uncoded sentences no longer count as 'none'", 5000
         )
+
+    def _status_of(self, article_id: int) -> Status:
+        """This coder's status of an article: from the list's summary, else from the project."""
+        assert self.project is not None and self.coder is not None
+        summary = self.article_list_model.summary_of(article_id)
+        if summary is not None:
+            return summary.status
+        return self.project.status(article_id, self.coder)
 
     def set_article_status(self, article_id: int, status: Status, show: bool = False) -> None:
         """Store this coder's status of an article and show it (show: open that article)."""
@@ -859,10 +861,10 @@ class MainWindow(QMainWindow):
         if not self._can_label():
             return
         assert self.project is not None
-        sid = self.article_panel.current_sentence_id()
-        row = None if sid is None else self.sentence_model.row_of(sid)
-        if sid is None or row is None:
+        current = self._current_sentence_row()
+        if current is None:
             return
+        sid, row = current
         sentence = self.sentence_model.sentence(row)
         from ui.split_dialog import choose_split
 
@@ -884,11 +886,11 @@ class MainWindow(QMainWindow):
         if not self._can_label():
             return
         assert self.project is not None
-        sid = self.article_panel.current_sentence_id()
-        row = None if sid is None else self.sentence_model.row_of(sid)
-        if sid is None or row is None or row + 1 >= self.sentence_model.rowCount():
+        current = self._current_sentence_row()
+        if current is None or current[1] + 1 >= self.sentence_model.rowCount():
             self.statusBar().showMessage("There is no next sentence to merge with", 4000)
             return
+        sid, row = current
         following = self.sentence_model.sentence(row + 1)
         try:
             self.project.merge_sentences(sid, following.id)
@@ -896,6 +898,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Not merged: {exc}", 8000)
             return
         self._segmentation_changed(sid, "Sentences merged")
+
+    def _current_sentence_row(self) -> tuple[int, int] | None:
+        """(sentence id, row) of the current sentence, None when there is none."""
+        sid = self.article_panel.current_sentence_id()
+        row = None if sid is None else self.sentence_model.row_of(sid)
+        return None if sid is None or row is None else (sid, row)
 
     def _segmentation_changed(self, sentence_id: int, message: str) -> None:
         # Undo entries name sentences by id; one may be gone now, so the history starts afresh.
@@ -985,10 +993,7 @@ class MainWindow(QMainWindow):
     def set_show_others(self, show: bool) -> None:
         """Show or hide the other coders' labels; showing them asks first (blind coding)."""
         if show and not self.confirm_unblind():
-            action = self.registry["show_others"]
-            blocked = action.blockSignals(True)
-            action.setChecked(False)
-            action.blockSignals(blocked)
+            self._uncheck_show_others()
             return
         self.sentence_model.set_show_others(show)
         self.settings.set(keys.SHOW_OTHER_CODERS, show)
@@ -999,7 +1004,7 @@ class MainWindow(QMainWindow):
         project with no other coder has nothing to reveal."""
         if self.project is None:
             return True
-        key = (self.project.path.resolve(), self.coder or "")
+        key = self._blind_key()
         if key in self._unblinded:
             return True
         if not [c for c in self.project.coders() if c != self.coder]:
@@ -1010,17 +1015,25 @@ class MainWindow(QMainWindow):
         self._unblinded.add(key)
         return True
 
+    def _blind_key(self) -> tuple[Path, str]:
+        """Unblinding holds for one project and coder."""
+        assert self.project is not None
+        return self.project.path.resolve(), self.coder or ""
+
+    def _uncheck_show_others(self) -> None:
+        action = self.registry["show_others"]
+        blocked = action.blockSignals(True)
+        action.setChecked(False)
+        action.blockSignals(blocked)
+
     def _enforce_blind(self) -> None:
         """On opening a project or switching coder: other coders' labels stay hidden until the
         coder agrees again (the setting alone does not unblind a new session)."""
         if not self.sentence_model.show_others or self.project is None:
             return
-        if (self.project.path.resolve(), self.coder or "") in self._unblinded:
+        if self._blind_key() in self._unblinded:
             return
-        action = self.registry["show_others"]
-        blocked = action.blockSignals(True)
-        action.setChecked(False)
-        action.blockSignals(blocked)
+        self._uncheck_show_others()
         self.sentence_model.set_show_others(False)
         self._update_blind_indicator()
         self.statusBar().showMessage(
@@ -1156,11 +1169,15 @@ class MainWindow(QMainWindow):
     def open_export(self) -> None:
         project = self.project
         if project is not None:
+            from ui.export_dialog import open_export  # pandas: loaded when first used
+
             self._open_child("Export", lambda: open_export(self, project))
 
     def open_merge(self) -> None:
         project = self.project
         if project is not None and self._writable_or_say():
+            from ui.merge_dialog import open_merge
+
             self._open_child("Merge", lambda: open_merge(self, project, self._merged))
 
     def restore_backup(self) -> None:
@@ -1210,12 +1227,16 @@ class MainWindow(QMainWindow):
     def open_report(self) -> None:
         project = self.project
         if project is not None and self.confirm_unblind():
+            from ui.report_window import open_report  # numpy and the agreement code: when used
+
             jump = self._jump_for(project)
             self._open_child("Agreement report", lambda: open_report(self, project, jump))
 
     def open_adjudication(self) -> None:
         project = self.project
         if project is not None and self.confirm_unblind():
+            from ui.adjudication_window import open_adjudication
+
             jump = self._jump_for(project)
             self._open_child("Adjudication", lambda: open_adjudication(self, project, jump))
 

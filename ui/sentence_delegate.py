@@ -135,11 +135,8 @@ class SentenceDelegate(QStyledItemDelegate):
         return QFontMetrics(chip_font(self._view.font()))
 
     def _ensure_measured(self) -> None:
-        key = self._view.font().key()
-        if self._chip_key != key:
-            self._chip_key = key
-            self._advance.clear()
-            self.measure_chips(None)
+        if self._chip_key != self._view.font().key():
+            self.measure_chips(None)  # which takes the new font's measures
 
     def _chip_width(self, text: str, fm: QFontMetrics) -> int:
         w = self._advance.get(text)
@@ -322,9 +319,6 @@ class SentenceDelegate(QStyledItemDelegate):
         self._needle = needle
         self._pattern = re.compile(re.escape(needle), re.IGNORECASE) if needle else None
         self._view.viewport().update()
-
-    def highlight(self) -> str:
-        return self._needle
 
     def matches(self, text: str) -> list[tuple[int, int]]:
         """(start, length) of each highlighted occurrence in text."""

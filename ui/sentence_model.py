@@ -180,10 +180,6 @@ class SentenceModel(QAbstractListModel):
         """Rows with any label (own or others'): the only rows that can have chips."""
         return sorted(self._row_of[sid] for sid in self._labels if sid in self._row_of)
 
-    def coder_names(self) -> dict[str, str]:
-        """Short name on a chip -> the coder's full name."""
-        return dict(self._full)
-
     def is_coded(self, row: int) -> bool:
         sid = self._rows[row].id
         return any(c == self._own for c, _k in self._labels.get(sid, ()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,11 +39,6 @@ class SplitDialog(QDialog):
     def offset(self) -> int:
         """Characters from the start of the sentence to the cursor."""
         return self.editor.textCursor().position()
-
-    def set_offset(self, offset: int) -> None:
-        cursor = self.editor.textCursor()
-        cursor.setPosition(offset, QTextCursor.MoveMode.MoveAnchor)
-        self.editor.setTextCursor(cursor)
 
 
 def choose_split(parent: QWidget | None, text: str) -> int | None:
