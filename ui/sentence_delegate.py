@@ -166,8 +166,8 @@ class SentenceDelegate(QStyledItemDelegate):
         model = self._source
         if model is None:
             return False
-        width = self._view.viewport().width()
-        before = self._clamp(width)
+        view_width = self._view.viewport().width()
+        before = self._clamp(view_width)
         fm = self._chip_metrics()
         if self._chip_key != self._view.font().key():
             self._chip_key = self._view.font().key()
@@ -180,13 +180,13 @@ class SentenceDelegate(QStyledItemDelegate):
             ]
         for row in rows:
             sid = model.sentence(row).id
-            width = self._row_natural(row, fm)
-            if width:
-                self._natural[sid] = width
+            natural = self._row_natural(row, fm)
+            if natural:
+                self._natural[sid] = natural
             else:
                 self._natural.pop(sid, None)
         self._widest = max(self._natural.values(), default=0)
-        return self._clamp(width) != before
+        return self._clamp(view_width) != before
 
     def _clamp(self, width: int) -> int:
         cap = max(CHIP_MIN, int(width * CHIP_MAX_SHARE))

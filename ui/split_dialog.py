@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,7 +24,11 @@ class SplitDialog(QDialog):
         )
         self.editor = QPlainTextEdit(text, self)
         self.editor.setReadOnly(True)
-        self.editor.setTextInteractionFlags(self.editor.textInteractionFlags())
+        # Read-only, yet the cursor moves with the arrow keys, as the label above says.
+        self.editor.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         cursor = self.editor.textCursor()
         cursor.setPosition(len(text) // 2)
         self.editor.setTextCursor(cursor)

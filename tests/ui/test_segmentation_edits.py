@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from annotator import Project
@@ -64,3 +65,17 @@ def test_a_labelled_sentence_is_not_merged_and_the_status_bar_says_why(
     window.registry["merge_next"].trigger()
     assert len(texts(window)) == 2
     assert "have labels" in window.statusBar().currentMessage()
+
+
+def test_the_split_point_moves_with_the_arrow_keys_as_the_dialog_says(qtbot: QtBot) -> None:
+    from ui.split_dialog import SplitDialog
+
+    dialog = SplitDialog(None, "Troops moved. Officials denied it.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    start = dialog.offset()
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Right)
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Right)
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Left)
+    assert dialog.offset() == start + 1

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from ui.main_window import MainWindow
+from ui.sentence_delegate import CHIP_MIN
 from ui.sentence_model import SENTENCE_ID_ROLE
 
 MakeWindow = Callable[..., MainWindow]
@@ -369,3 +370,20 @@ def test_import_dialog_passes_the_id_column(qtbot: QtBot) -> None:
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.option_edits["id_column"], "story_id")
     assert dialog.options().id_column == "story_id"
+
+
+def test_re_measuring_chips_that_did_not_change_reports_no_change_of_the_column(
+    make_window: MakeWindow, demo_path: Path, qtbot: QtBot
+) -> None:
+    window = open_window(make_window, demo_path, "anna", qtbot)
+    window.resize(1200, 700)
+    qtbot.wait(50)
+    delegate = window.article_panel.view.delegate
+    window.sentence_model.set_show_others(True)  # ben's chips too: a column wider than its least
+    rows = window.sentence_model.labelled_rows()
+    delegate.measure_chips(None)
+    assert max(delegate.natural_width(window.sentence_model.sentence(r).id) for r in rows) > (
+        CHIP_MIN
+    )
+    for row in rows:
+        assert delegate.measure_chips([row]) is False
