@@ -41,6 +41,7 @@ class CoderSelector(QWidget):
             item.setEditable(False)
             item.setCheckState(Qt.CheckState.Checked if name in chosen else Qt.CheckState.Unchecked)
             self.items.appendRow(item)
+        self._setting = False  # set_selected checks several coders as one change
         self.items.itemChanged.connect(self._item_changed)
         self.view = QListView()
         self.view.setObjectName("coderList")
@@ -81,12 +82,22 @@ class CoderSelector(QWidget):
         return out
 
     def set_selected(self, names: Sequence[str]) -> None:
-        """Check exactly these coders (``changed`` fires once per item that changes)."""
-        for row in range(self.items.rowCount()):
-            item = self.items.item(row)
-            want = Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked
-            if item.checkState() != want:
-                item.setCheckState(want)
+        """Check exactly these coders; the count is queried and ``changed`` fires once, if any
+        check changed (not once per coder: each count is a query on the GUI thread)."""
+        self._setting = True
+        changed = False
+        try:
+            for row in range(self.items.rowCount()):
+                item = self.items.item(row)
+                want = Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked
+                if item.checkState() != want:
+                    item.setCheckState(want)
+                    changed = True
+        finally:
+            self._setting = False
+        if changed:
+            self._update_count()
+            self.changed.emit()
 
     def done_count(self) -> int:
         """Articles every checked coder marked done (0 with fewer than two checked)."""
@@ -104,5 +115,7 @@ class CoderSelector(QWidget):
         self.count_label.setText(f"{n:,} article{'' if n == 1 else 's'} done by all of them")
 
     def _item_changed(self, _item: QStandardItem) -> None:
+        if self._setting:
+            return
         self._update_count()
         self.changed.emit()

@@ -336,3 +336,19 @@ def test_escape_and_ctrl_w_close_the_report(qtbot: object, demo: Project, key: s
     seq = QKeySequence(key)[0]
     qtbot.keyClick(window, seq.key(), seq.keyboardModifiers())  # type: ignore[attr-defined]
     assert window.closed and not window.isVisible()
+
+
+def test_choosing_several_coders_at_once_is_one_change(qtbot: object, demo: Project) -> None:
+    from ui.coder_selector import CoderSelector
+
+    add_copy_coder(demo, "anna", "carl")
+    selector = CoderSelector(demo)
+    qtbot.addWidget(selector)  # type: ignore[attr-defined]
+    fired: list[None] = []
+    selector.changed.connect(lambda: fired.append(None))
+    selector.set_selected(["ben", "carl"])  # anna unchecked, carl checked
+    assert selector.selected() == ["ben", "carl"]
+    assert len(fired) == 1
+    assert "done by all of them" in selector.count_label.text()
+    selector.set_selected(["ben", "carl"])  # nothing changes, nothing fires
+    assert len(fired) == 1
