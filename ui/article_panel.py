@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
-    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QSize,
     Qt,
@@ -116,7 +114,6 @@ class ArticlePanel(QWidget):
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self._refiltering = False
         self._restore_row: int | None = None
-        self._watched: list[QObject] = []
 
         header = QVBoxLayout()
         header.setContentsMargins(14, 10, 14, 4)
@@ -314,9 +311,8 @@ class ArticlePanel(QWidget):
     def find_text(self, text: str, forward: bool = True) -> tuple[int, int]:
         """Select the next (or previous) sentence containing text: (match number, matches).
 
-        Every occurrence in the shown sentences is highlighted until the find bar closes.
+        Every occurrence in the shown sentences is highlighted until clear_highlight().
         """
-        self._watch_find_bar()
         self.view.delegate.set_highlight(text)
         needle = text.casefold().strip()
         n = self.proxy.rowCount()
@@ -342,17 +338,9 @@ class ArticlePanel(QWidget):
         self.select_row(target)
         return matches.index(target) + 1, len(matches)
 
-    def _watch_find_bar(self) -> None:
-        """Clear the find highlight when the find bar (a child of this panel) is hidden."""
-        for child in self.findChildren(QWidget):
-            if type(child).__name__ == "FindBar" and child not in self._watched:
-                child.installEventFilter(self)
-                self._watched.append(child)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Hide and watched in self._watched:
-            self.view.delegate.set_highlight("")
-        return super().eventFilter(watched, event)
+    def clear_highlight(self) -> None:
+        """The find bar closed: no word is highlighted any more."""
+        self.view.delegate.set_highlight("")
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._restore_row is not None:

@@ -318,11 +318,11 @@ def run_import(
     project: Project,
     paths: list[Path] | None,
     on_done: Callable[[ImportReport], None],
-) -> None:
+) -> ImportDialog | None:
     """Ask for paths if none are given, then import them in the background with progress.
 
     on_done(report) is called when the import finishes (not when it is cancelled or fails:
-    then nothing changed).
+    then nothing changed). Returns the dialog that asks for paths, if one was opened.
     """
     if project.read_only:
         show_error(
@@ -330,7 +330,7 @@ def run_import(
             "Import articles",
             ReadOnlyProjectError(f"{project.path.name} is open read-only: nothing can be imported"),
         )
-        return
+        return None
     if paths is None:
         dialog = ImportDialog(parent)
 
@@ -344,8 +344,9 @@ def run_import(
             _alive.add(dialog)
             dialog.destroyed.connect(lambda *_: _alive.discard(dialog))
         dialog.open()
-        return
+        return dialog
     _start(parent, project, list(paths), TableOptions(), on_done)
+    return None
 
 
 def _start(

@@ -964,6 +964,7 @@ class MainWindow(QMainWindow):
     def _find_closed(self) -> None:
         if self.find_bar is not None:
             self.find_bar.hide()
+        self.article_panel.clear_highlight()
         self.sentence_view.setFocus()
 
     def open_corpus_find(self) -> None:
@@ -1127,12 +1128,9 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: list[Path] | None) -> None:
         if self.project is None or not self._writable_or_say():
             return
-        run_import(self, self.project, paths, self._import_done)
-        from ui.import_dialog import ImportDialog
-
-        for dialog in self.findChildren(ImportDialog):
-            if dialog.isVisible():
-                dialog.finished.connect(lambda _result: self._refocus())
+        dialog = run_import(self, self.project, paths, self._import_done)
+        if dialog is not None:
+            dialog.finished.connect(lambda _result: self._refocus())
 
     def _import_done(self, report: object) -> None:
         self.reload()
