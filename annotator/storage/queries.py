@@ -179,6 +179,25 @@ def article_status(session: Session, article_id: int, coder: int) -> Status:
     return Status(value or 0)
 
 
+def code_columns() -> tuple[Any, ...]:
+    """The code columns code_record reads, in its order (a query may select more after them)."""
+    c = t.code.c
+    return (
+        c.id, c.uid, c.name, c.key, c.color, c.definition, c.include, c.exclude,
+        c.examples_json, c.position,
+    )  # fmt: skip
+
+
+def code_record(row: Any, group_id: int, group_uid: str, group: str, multiple: bool) -> CodeRecord:
+    """A CodeRecord from a row that starts with code_columns(), and its group's facts."""
+    return CodeRecord(
+        id=int(row[0]), uid=str(row[1]), name=str(row[2]), key=str(row[3]), color=str(row[4]),
+        group=group, group_id=group_id, group_uid=group_uid, multiple=multiple,
+        definition=str(row[5]), include=str(row[6]), exclude=str(row[7]),
+        examples=tuple(json.loads(row[8] or "[]")), position=int(row[9]),
+    )  # fmt: skip
+
+
 def project_codebook(session: Session) -> ProjectCodebook:
     cb = session.execute(
         select(
@@ -199,43 +218,14 @@ def project_codebook(session: Session) -> ProjectCodebook:
         .order_by(t.code_group.c.position, t.code_group.c.id)
     ).all()
     codes = session.execute(
-        select(
-            t.code.c.id,
-            t.code.c.uid,
-            t.code.c.name,
-            t.code.c.key,
-            t.code.c.color,
-            t.code.c.group_id,
-            t.code.c.definition,
-            t.code.c.include,
-            t.code.c.exclude,
-            t.code.c.examples_json,
-            t.code.c.position,
-        )
+        select(*code_columns(), t.code.c.group_id)
         .where(t.code.c.active.is_(True))
         .order_by(t.code.c.position, t.code.c.id)
     ).all()
     out = []
     for gid, guid, gname, multiple, gdesc in groups:
         members = tuple(
-            CodeRecord(
-                id=c[0],
-                uid=c[1],
-                name=c[2],
-                key=c[3],
-                color=c[4],
-                group=gname,
-                group_id=gid,
-                group_uid=guid,
-                multiple=bool(multiple),
-                definition=c[6],
-                include=c[7],
-                exclude=c[8],
-                examples=tuple(json.loads(c[9] or "[]")),
-                position=c[10],
-            )
-            for c in codes
-            if c[5] == gid
+            code_record(c, gid, guid, gname, bool(multiple)) for c in codes if c[10] == gid
         )
         out.append(GroupRecord(gid, guid, gname, bool(multiple), gdesc, members))
     return ProjectCodebook(name=cb[1], version=cb[2], description=cb[3], groups=tuple(out))

@@ -11,7 +11,6 @@ placed with numpy.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from annotator.agreement.errors import AgreementError
 from annotator.errors import AnnotatorError
 from annotator.records import CodeRecord
 from annotator.storage import tables
+from annotator.storage.queries import code_columns, code_record
 
 log = logging.getLogger(__name__)
 
@@ -390,13 +390,8 @@ def _group_codes(
 ) -> tuple[tuple[CodeRecord, ...], frozenset[int]]:
     c = _code.c
     rows = conn.execute(
-        select(
-            c.id, c.uid, c.name, c.key, c.color, c.definition, c.include, c.exclude,
-            c.examples_json, c.position, c.active,
-        )
-        .where(c.group_id == gid)
-        .order_by(c.position, c.id)
-    ).all()  # fmt: skip
+        select(*code_columns(), c.active).where(c.group_id == gid).order_by(c.position, c.id)
+    ).all()
     inactive = [int(r[0]) for r in rows if not r[10]]
     in_use: set[int] = set()
     if inactive:  # rare: only after a codebook reload dropped codes
@@ -406,15 +401,8 @@ def _group_codes(
             .all()
         )
     codes = tuple(
-        CodeRecord(
-            id=int(r[0]), uid=str(r[1]), name=str(r[2]), key=str(r[3]), color=str(r[4]),
-            group=gname, group_id=gid, group_uid=guid, multiple=multiple,
-            definition=str(r[5]), include=str(r[6]), exclude=str(r[7]),
-            examples=tuple(json.loads(r[8] or "[]")), position=int(r[9]),
-        )
-        for r in rows
-        if r[10] or int(r[0]) in in_use
-    )  # fmt: skip
+        code_record(r, gid, guid, gname, multiple) for r in rows if r[10] or int(r[0]) in in_use
+    )
     return codes, frozenset(in_use)
 
 
