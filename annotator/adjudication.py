@@ -83,7 +83,7 @@ def adjudication_items(
     _check_coders(coders)
     with read_session(project.engine) as s:
         grp = _resolve(s, group, AdjudicationError)
-        rows = disagreement_rows(s, coders=coders, group=grp.uid)
+        rows = disagreement_rows(s, coders=coders, group=grp)
         decided = store.decisions(s, grp, [r.sentence_id for r in rows])
     return [
         AdjudicationItem(
@@ -160,7 +160,7 @@ def accept_agreements(
             cancel.check()
         with write_session(project.engine) as s:
             grp = _resolve(s, grp.uid, AdjudicationError)
-            data = reliability_from_project(s, coders=names, group=grp.uid, article_ids=batch)
+            data = reliability_from_project(s, coders=names, group=grp, article_ids=batch)
             wanted = _agreements(data, grp)
             decided = store.decided_sentences(s, grp.id, list(wanted))
             todo = [sid for sid in wanted if sid not in decided]

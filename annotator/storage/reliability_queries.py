@@ -85,12 +85,13 @@ def reliability_from_project(
     session: Session,
     *,
     coders: Sequence[str] | None = None,
-    group: str | None = None,
+    group: str | StoredGroup | None = None,
     article_ids: Sequence[int] | None = None,
 ) -> ReliabilityData:
     """Units = sentences of articles all ``coders`` marked done; values = codes of ``group``.
 
-    Defaults: the first active code group by position; the coders of ``default_coders``.
+    Defaults: the first active code group by position; the coders of ``default_coders``. A
+    ``group`` already resolved (resolve_group, same session) is not looked up again.
     Single-choice groups give nominal data (code name or "none"); multiple-choice
     groups give sets of code names (``level="multiple"``).
     """
@@ -101,7 +102,7 @@ def disagreement_rows(
     session: Session,
     *,
     coders: Sequence[str] | None = None,
-    group: str | None = None,
+    group: str | StoredGroup | None = None,
     article_ids: Sequence[int] | None = None,
     data: ReliabilityData | None = None,
 ) -> list[DisagreementRow]:
@@ -228,10 +229,10 @@ def _as_codes(value: Any, categories: Sequence[Any]) -> tuple[str, ...]:
 def _extract(
     conn: Connection,
     coders: Sequence[str] | None,
-    group: str | None,
+    group: str | StoredGroup | None,
     article_ids: Sequence[int] | None,
 ) -> ReliabilityData:
-    grp = resolve_group(conn, group)
+    grp = group if isinstance(group, StoredGroup) else resolve_group(conn, group)
     coder_ids, coder_names = _resolve_coders(conn, coders)
     done = _done_articles(coder_ids, article_ids)
 
