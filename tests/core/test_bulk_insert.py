@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from annotator import Project
 from annotator.storage import engine as storage_engine
@@ -168,3 +169,48 @@ def test_a_bulk_connection_left_in_a_transaction_goes_back_with_foreign_keys_che
             return  # discarded instead of put back: fine too
         assert not driver.in_transaction
         assert checked == 1
+
+
+def _ended_by(insert: object, session: object) -> bool:
+    """Whether `insert` failed on a constraint and took the open transaction with it, rather
+    than undoing only its own statement (which needs a statement journal)."""
+    from sqlalchemy.exc import IntegrityError
+
+    driver = session.connection().connection.driver_connection  # type: ignore[attr-defined]
+    assert driver.in_transaction
+    with pytest.raises(IntegrityError):
+        insert()  # type: ignore[operator]
+    return not driver.in_transaction
+
+
+def test_a_bulk_row_that_breaks_a_constraint_ends_the_transaction(tmp_path: Path) -> None:
+    rows = [(f"bulk-{i:05d}", str(i)) for i in range(PER_STATEMENT + 3)]
+    with Project.create(tmp_path / "p.annotator") as project:
+        with pytest.raises(IntegrityError), write_session(project.engine) as session:
+            session.execute(t.meta.insert().values(key="earlier", value="1"))
+            repeated = [*rows, rows[0]]
+            assert _ended_by(
+                lambda: bulk_insert(session, t.meta, ("key", "value"), repeated), session
+            )
+            raise IntegrityError("", None, Exception())  # as the caller would go on to
+        with read_session(project.engine) as session:
+            keys = set(session.execute(select(t.meta.c.key)).scalars())
+        assert "earlier" not in keys and not any(k.startswith("bulk-") for k in keys)
+
+
+def test_a_sentence_run_that_breaks_a_constraint_ends_the_transaction(tmp_path: Path) -> None:
+    columns = ("id", "article_id", "index", "start", "end")
+    runs = [(1, 1, [(0, 1)]), (2, 1, [(0, 1)])]  # index 0 of article 1 twice
+    with Project.create(tmp_path / "p.annotator") as project:
+        with write_session(project.engine) as session:
+            session.execute(
+                t.article.insert().values(
+                    id=1, uid="u1", text="x", content_hash="h1", imported_at=datetime.now(UTC)
+                )
+            )
+            assert _ended_by(
+                lambda: storage_engine.bulk_insert_pair_runs(session, t.sentence, columns, runs),
+                session,
+            )
+        info = project.info()
+        assert (info["articles"], info["sentences"]) == (0, 0)
