@@ -60,6 +60,8 @@ IN_FLIGHT_PER_WORKER = 8
 #: defaults (700, 10, 10) rescan the tens of thousands of articles in flight so often that, in this
 #: process, receiving the workers' results cost three times what it does at this pace.
 IMPORT_GC_THRESHOLDS = (100_000, 50, 50)
+#: How much lower the workers' priority is than the writer's (see _start_worker).
+WORKER_NICENESS = 5
 
 Parsed = NewArticle | ImportProblem
 #: (origin, file size, what the file gave)
@@ -133,6 +135,7 @@ class _Batcher:
     def __init__(self, bind: Connection, report: ImportReport) -> None:
         self.bind = bind
         self.report = report
+        self.limit = BATCH_CHARS  # characters that make a batch (see _batch_chars)
         self.pending: list[NewArticle] = []
         self.pending_origins: list[str] = []
         self.pending_chars = 0
@@ -146,7 +149,7 @@ class _Batcher:
         self.pending_origins.append(origin)
         self.pending_hashes.add(article.content_hash)
         self.pending_chars += len(article.text)
-        if self.pending_chars >= BATCH_CHARS:
+        if self.pending_chars >= self.limit:
             self.flush()
 
     def flush(self) -> None:
@@ -185,7 +188,14 @@ def import_paths(
         large = not walk.finished or walk.total >= PARALLEL_MIN_BYTES
         workers = min(2, os.cpu_count() or 1) if large else 1
     if workers > 1:
-        results: Iterator[FileResult] = _parallel(iter(walk), options, workers, cancel, walk.finish)
+        results: Iterator[FileResult] = _parallel(
+            iter(walk),
+            options,
+            workers,
+            cancel,
+            started=walk.finish,
+            chunk_bytes=lambda: _chunk_bytes(walk.left(), workers),
+        )
     else:
         walk.finish()
         results = ((f, size, _parse(read_path(f, options))) for f, size in walk)
@@ -226,6 +236,7 @@ class _Walk:
         self._files = files
         self._found: collections.deque[tuple[str, int]] = collections.deque()
         self.total = 0
+        self.handed = 0  # bytes of the files iterated over so far
         self.finished = False
 
     def _find_one(self) -> bool:
@@ -239,7 +250,9 @@ class _Walk:
 
     def __iter__(self) -> Iterator[tuple[str, int]]:
         while self._found or self._find_one():
-            yield self._found.popleft()
+            found = self._found.popleft()
+            self.handed += found[1]
+            yield found
 
     def prefetch(self, size: int) -> None:
         """Walk until the files found reach `size` bytes, or the walk ends."""
@@ -253,6 +266,26 @@ class _Walk:
     def known_total(self) -> int:
         """Bytes to import, for progress; 0 (unknown) while the walk goes on."""
         return self.total if self.finished else 0
+
+    def left(self) -> int | None:
+        """Bytes not yet iterated over; None (unknown) while the walk goes on."""
+        return self.total - self.handed if self.finished else None
+
+
+def _chunk_bytes(left: int | None, workers: int) -> int:
+    """Chunks shrink towards the end of the files, so that the workers finish together: with
+    whole chunks to the end, one worker sat idle while the other read the last megabyte."""
+    if left is None:
+        return CHUNK_BYTES
+    return max(CHUNK_BYTES // 8, min(CHUNK_BYTES, left // (2 * workers)))
+
+
+def _batch_chars(total: int, done: int) -> int:
+    """Batches shrink towards the end too: what is still pending when the last result comes in
+    is written while the workers have nothing left to do."""
+    if not total:
+        return BATCH_CHARS
+    return max(BATCH_CHARS // 16, min(BATCH_CHARS, (total - done) // 2))
 
 
 def import_parsed(
@@ -274,17 +307,24 @@ def import_parsed(
 Task = tuple[str, Any, tuple[str, int] | None]
 
 
-def _tasks(files: Iterable[tuple[str, int]], options: TableOptions) -> Iterator[Task]:
+def _tasks(
+    files: Iterable[tuple[str, int]],
+    options: TableOptions,
+    chunk_bytes: Callable[[], int] = lambda: CHUNK_BYTES,
+) -> Iterator[Task]:
+    """The work for the workers; a chunk of files is `chunk_bytes()` long, asked as it starts."""
     chunk: list[tuple[str, int]] = []
     acc = 0
+    target = chunk_bytes()
     for f, size in files:
         suffix = suffix_of(f)
         if suffix not in TABLE_SUFFIXES:
             chunk.append((f, size))
             acc += size
-            if acc >= CHUNK_BYTES:
+            if acc >= target:
                 yield "files", chunk, None
                 chunk, acc = [], 0
+                target = chunk_bytes()
             continue
         if chunk:
             yield "files", chunk, None
@@ -334,9 +374,17 @@ def parse_part(part: JsonlPart, options: TableOptions) -> list[tuple[str, Parsed
 def _start_worker() -> None:
     """A worker turns files into articles and sends them on, making millions of short-lived
     objects and few reference cycles; the collector at its default pace cost it about a tenth of
-    its time. It still runs, rarely, and never rescans the modules loaded before the work."""
+    its time. It still runs, rarely, and never rescans the modules loaded before the work.
+
+    Workers also run at a lower priority than the process that writes (and, in the app, draws
+    the window): at equal priority the writer fell behind, and the import ended with a backlog
+    written on one core while the other sat idle (0.3-0.6 s of a 6 s import).
+    """
     gc.freeze()
     gc.set_threshold(*IMPORT_GC_THRESHOLDS)
+    if hasattr(os, "nice"):  # POSIX
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
 
 
 def _start_method() -> str:
@@ -353,6 +401,7 @@ def _parallel(
     workers: int,
     cancel: CancelToken | None,
     started: Callable[[], None] = lambda: None,
+    chunk_bytes: Callable[[], int] = lambda: CHUNK_BYTES,
 ) -> Iterator[FileResult]:
     """Results in file order; `started` runs once the first chunks are with the workers."""
     ctx = multiprocessing.get_context(_start_method())
@@ -368,11 +417,10 @@ def _parallel(
                 return pool.submit(parse_part, work, options), table
             return pool.submit(parse_rows, work), table
 
-        tasks = _tasks(files, options)
-        window = workers * IN_FLIGHT_PER_WORKER
-        pending = [submit(task) for task in itertools.islice(tasks, workers)]
+        tasks = _tasks(files, options, chunk_bytes)
+        # The whole window first: a worker left with one chunk while the walk goes on idles.
+        pending = [submit(task) for task in itertools.islice(tasks, workers * IN_FLIGHT_PER_WORKER)]
         started()  # e.g. finish the walk while the workers read the first chunks
-        pending += [submit(task) for task in itertools.islice(tasks, window - workers)]
         try:
             while pending:
                 future, table = pending.pop(0)
@@ -418,6 +466,7 @@ def _store(
                 done += size
                 report.bytes_read = done
                 progress(done, total())
+                batcher.limit = _batch_chars(total(), done)
             if cancel is not None:
                 cancel.check()
             batcher.flush()

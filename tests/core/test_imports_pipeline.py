@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from annotator import Project
 from annotator.errors import Cancelled
+from annotator.imports import TableOptions
 from annotator.progress import CancelToken
 
 
@@ -300,3 +302,79 @@ def test_overlapping_imports_put_the_pace_back_when_the_last_one_ends() -> None:
     assert gc.get_threshold() == IMPORT_GC_THRESHOLDS  # the second import still runs
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before
+
+
+def test_the_workers_get_their_whole_window_of_chunks_before_the_walk_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 100)
+    taken: list[int] = []
+    files = ((f"missing{i}.txt", 100) for i in range(200))  # one chunk each; unreadable is fine
+
+    def walked() -> Iterator[tuple[str, int]]:
+        for n, found in enumerate(files):
+            taken.append(n)
+            yield found
+
+    at_start: list[int] = []
+    results = importer._parallel(
+        walked(), TableOptions(), 2, None, started=lambda: at_start.append(len(taken))
+    )
+    assert len(list(results)) == 200
+    assert at_start == [2 * importer.IN_FLIGHT_PER_WORKER]
+
+
+def test_chunks_and_batches_shrink_towards_the_end_of_an_import() -> None:
+    from annotator.importer import BATCH_CHARS, CHUNK_BYTES, _batch_chars, _chunk_bytes
+
+    assert _chunk_bytes(None, 2) == CHUNK_BYTES  # the walk goes on: the end is not in sight
+    assert _chunk_bytes(100 * CHUNK_BYTES, 2) == CHUNK_BYTES
+    sizes = [_chunk_bytes(left, 2) for left in (4 * CHUNK_BYTES, 2 * CHUNK_BYTES, CHUNK_BYTES, 0)]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1] == CHUNK_BYTES // 8
+    assert _batch_chars(0, 0) == BATCH_CHARS  # total unknown
+    assert _batch_chars(100 * BATCH_CHARS, 0) == BATCH_CHARS
+    total = 10 * BATCH_CHARS
+    limits = [_batch_chars(total, total - left) for left in (2 * BATCH_CHARS, BATCH_CHARS, 0)]
+    assert limits == sorted(limits, reverse=True) and limits[-1] == BATCH_CHARS // 16
+
+
+def test_a_large_import_splits_its_last_files_into_smaller_chunks(
+    make_project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 500)
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 800)
+    chunks: list[int] = []
+    real = importer._tasks
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for task in real(*args, **kwargs):
+            chunks.append(sum(size for _path, size in task[1]))
+            yield task
+
+    monkeypatch.setattr(importer, "_tasks", recorded)
+    _files(tmp_path / "in", 300)
+    p: Project = make_project()
+    report = importer.import_paths(p.engine, [tmp_path / "in"], workers=2)
+    assert report.imported == 300
+    assert chunks[0] >= 800 and chunks[-2] < 800  # (the very last one is what is left)
+
+
+def test_workers_run_at_a_lower_priority_than_the_writer() -> None:
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    import annotator.importer as importer
+
+    if not hasattr(os, "nice"):
+        pytest.skip("no process priorities on this system")
+    ctx = multiprocessing.get_context(importer._start_method())
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=importer._start_worker) as pool:
+        theirs = pool.submit(os.nice, 0).result()
+    assert theirs == min(19, os.nice(0) + importer.WORKER_NICENESS)
