@@ -108,3 +108,23 @@ def test_a_file_is_read_whole_whatever_its_size_did_since_it_was_seen(
         assert reading._read_all(fd, size_seen, 1000) == b"x" * size_now
     finally:
         os.close(fd)
+
+
+_PATH_PARTS = st.sampled_from(["a", "B", ".", "..", "/", "txt", "TxT", "x.y", " ", "é", "~$"])
+
+
+def _splitext_suffix(path: str) -> str:
+    suffix = os.path.splitext(path)[1].lower()
+    return "" if suffix == "." else suffix
+
+
+@given(st.lists(_PATH_PARTS, max_size=8).map("".join))
+@example("dir.v2/name")
+@example("archive/.bashrc")
+@example("notes.")
+@example("a..txt")
+@example("folder/A.TXT")
+def test_the_suffix_of_a_path_is_what_splitext_gives_in_lower_case(path: str) -> None:
+    from annotator.imports.discovery import suffix_of
+
+    assert suffix_of(path) == _splitext_suffix(path)
