@@ -335,7 +335,7 @@ def _tasks(
         parts = jsonl_parts(f, options, CHUNK_BYTES) if suffix in JSON_LINES_SUFFIXES else None
         if parts is not None:
             for part, share in zip(
-                parts, _shares(size, [len(p.lines) for p in parts]), strict=True
+                parts, _shares(size, [len(p.text) for p in parts]), strict=True
             ):
                 yield "jsonl", part, (f, share)
             continue
