@@ -214,3 +214,19 @@ def test_a_sentence_run_that_breaks_a_constraint_ends_the_transaction(tmp_path: 
             )
         info = project.info()
         assert (info["articles"], info["sentences"]) == (0, 0)
+
+
+def test_the_duplicate_check_finds_exactly_the_stored_hashes_among_many(tmp_path: Path) -> None:
+    from annotator.storage import queries
+    from annotator.storage.article_writes import NewArticle, insert_articles
+
+    stored = [f"{i:064x}" for i in range(0, 2000, 3)]
+    with Project.create(tmp_path / "p.annotator") as project:
+        with write_session(project.engine) as session:
+            insert_articles(
+                session, [NewArticle(text="x", spans=[(0, 1)], content_hash=h) for h in stored]
+            )
+        asked = [f"{i:064x}" for i in range(1901)]  # two whole lookups and a part of one
+        with read_session(project.engine) as session:
+            assert queries.content_hashes(session, asked) == {h for h in stored if h in asked}
+            assert queries.content_hashes(session, []) == set()
