@@ -194,7 +194,7 @@ def import_paths(
             workers,
             cancel,
             started=walk.finish,
-            chunk_bytes=lambda: _chunk_bytes(walk.left(), workers),
+            left=walk.left,
         )
     else:
         walk.finish()
@@ -310,9 +310,16 @@ Task = tuple[str, Any, tuple[str, int] | None]
 def _tasks(
     files: Iterable[tuple[str, int]],
     options: TableOptions,
-    chunk_bytes: Callable[[], int] = lambda: CHUNK_BYTES,
+    workers: int = 1,
+    left: Callable[[], int | None] = lambda: None,
 ) -> Iterator[Task]:
-    """The work for the workers; a chunk of files is `chunk_bytes()` long, asked as it starts."""
+    """The work for the workers, in chunks that shrink towards the end (see _chunk_bytes);
+    `left()` is the bytes of the files not yet iterated over, None until the walk is done."""
+
+    def chunk_bytes(more: int = 0) -> int:  # `more`: what is left of a big table being cut
+        rest = left()
+        return _chunk_bytes(None if rest is None else rest + more, workers)
+
     chunk: list[tuple[str, int]] = []
     acc = 0
     target = chunk_bytes()
@@ -332,11 +339,9 @@ def _tasks(
         # One big table is many articles: its rows are spread over the workers too. Each part
         # is credited its share of the file's bytes (its characters, about), so the progress
         # bar moves through one big table too.
-        parts = jsonl_parts(f, options, CHUNK_BYTES) if suffix in JSON_LINES_SUFFIXES else None
+        parts = jsonl_parts(f, options, chunk_bytes) if suffix in JSON_LINES_SUFFIXES else None
         if parts is not None:
-            for part, share in zip(
-                parts, _shares(size, [len(p.text) for p in parts]), strict=True
-            ):
+            for part, share in zip(parts, _shares(size, [len(p.text) for p in parts]), strict=True):
                 yield "jsonl", part, (f, share)
             continue
         rows: list[ParsedArticle | ImportProblem] = []
@@ -401,9 +406,10 @@ def _parallel(
     workers: int,
     cancel: CancelToken | None,
     started: Callable[[], None] = lambda: None,
-    chunk_bytes: Callable[[], int] = lambda: CHUNK_BYTES,
+    left: Callable[[], int | None] = lambda: None,
 ) -> Iterator[FileResult]:
-    """Results in file order; `started` runs once the first chunks are with the workers."""
+    """Results in file order; `started` runs once the first chunks are with the workers, `left`
+    says how many bytes the walk has still to give (see _tasks)."""
     ctx = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_start_worker
@@ -417,7 +423,7 @@ def _parallel(
                 return pool.submit(parse_part, work, options), table
             return pool.submit(parse_rows, work), table
 
-        tasks = _tasks(files, options, chunk_bytes)
+        tasks = _tasks(files, options, workers, left)
         # The whole window first: a worker left with one chunk while the walk goes on idles.
         pending = [submit(task) for task in itertools.islice(tasks, workers * IN_FLIGHT_PER_WORKER)]
         started()  # e.g. finish the walk while the workers read the first chunks

@@ -112,9 +112,12 @@ def _unreadable(origin: str, problem: UnreadableFile) -> ImportProblem:
 
 
 def jsonl_parts(
-    path: str, options: TableOptions = _DEFAULT_OPTIONS, chars: int = 1_000_000
+    path: str,
+    options: TableOptions = _DEFAULT_OPTIONS,
+    chars: int | Callable[[int], int] = 1_000_000,
 ) -> list[JsonlPart] | None:
-    """A JSON Lines file cut into parts of about `chars` characters that worker processes can
+    """A JSON Lines file cut into parts of about `chars` characters (see split_jsonl) that
+    worker processes can
     read on their own (read_part), so one big file is shared out; None when the file is bad as a
     whole or its text key is wrong: read_path then reads and reports it."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from annotator.imports.base import (
@@ -125,10 +125,13 @@ class JsonlPart:
     text_key: str | None
 
 
-def split_jsonl(data: bytes, origin: str, options: TableOptions, chars: int) -> list[JsonlPart]:
-    """The file in parts of about `chars` characters; read one after another with
-    read_jsonl_part they give exactly what read_jsonl gives. Raises UnreadableFile when the
-    file is bad as a whole, or when its first object has no text key."""
+def split_jsonl(
+    data: bytes, origin: str, options: TableOptions, chars: int | Callable[[int], int]
+) -> list[JsonlPart]:
+    """The file in parts of about `chars` characters (or of `chars(characters left)`); read one
+    after another with read_jsonl_part they give exactly what read_jsonl gives. Raises
+    UnreadableFile when the file is bad as a whole, or when its first object has no text key."""
+    size = chars if callable(chars) else lambda _left: chars
     text = decode_text(data).text
     if not text or text.isspace():
         raise UnreadableFile("empty file")
@@ -136,7 +139,7 @@ def split_jsonl(data: bytes, origin: str, options: TableOptions, chars: int) -> 
     parts: list[JsonlPart] = []
     start, line = 0, 1
     while start < len(text):
-        end = text.find("\n", start + max(chars, 1) - 1)
+        end = text.find("\n", start + max(size(len(text) - start), 1) - 1)
         if end == -1:
             end = len(text)
         parts.append(JsonlPart(origin, text[start:end], line, text_key))

@@ -378,3 +378,21 @@ def test_workers_run_at_a_lower_priority_than_the_writer() -> None:
     with ProcessPoolExecutor(1, mp_context=ctx, initializer=importer._start_worker) as pool:
         theirs = pool.submit(os.nice, 0).result()
     assert theirs == min(19, os.nice(0) + importer.WORKER_NICENESS)
+
+
+def test_a_big_table_is_cut_into_parts_that_shrink_towards_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 800)
+    table = tmp_path / "big.jsonl"
+    lines = [f'{{"text": "Row {i} says troops moved. Officials denied it."}}' for i in range(300)]
+    table.write_text("\n".join(lines) + "\n")
+    size = table.stat().st_size
+    # The walk is done (nothing left after this table), as when one table is imported.
+    tasks = list(importer._tasks(iter([(str(table), size)]), TableOptions(), 2, lambda: 0))
+    texts = [part.text for kind, part, _credit in tasks if kind == "jsonl"]
+    assert len(texts) == len(tasks) and "\n".join(texts).split("\n") == lines
+    assert len(texts[0]) >= 800 > len(texts[-2])
+    assert sum(credit[1] for _kind, _part, credit in tasks) == size
