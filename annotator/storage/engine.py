@@ -23,6 +23,7 @@ from sqlalchemy.pool import QueuePool
 
 from annotator.errors import (
     AnnotatorError,
+    ChangeNotSavedError,
     DamagedProjectError,
     DiskFullError,
     DiskIOError,
@@ -230,6 +231,13 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         else:
             conn.exec_driver_sql("BEGIN")
 
+    @event.listens_for(engine, "before_cursor_execute")
+    def _within_its_transaction(conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        # Once SQLite has ended a transaction on an error (a failed bulk insert, a full disk),
+        # a statement run before the rollback would be committed on its own: refuse it.
+        if not statement.startswith("BEGIN") and conn.in_transaction() and transaction_ended(conn):
+            raise ChangeNotSavedError("an earlier step of this change failed; nothing was saved")
+
     return engine
 
 
@@ -285,6 +293,13 @@ def _restore(conn: Connection, driver: sqlite3.Connection, cache_size: int) -> N
         conn.invalidate()
 
 
+def transaction_ended(conn: Connection) -> bool:
+    """Whether SQLite has ended the transaction SQLAlchemy still holds open on `conn` (it does
+    so for a failed bulk insert, and may for a full disk or an I/O error)."""
+    driver = conn.connection.driver_connection
+    return isinstance(driver, sqlite3.Connection) and not driver.in_transaction
+
+
 def integrity_check(engine: Engine) -> str:
     with engine.connect() as conn:
         row = conn.exec_driver_sql("PRAGMA integrity_check").fetchone()
@@ -316,6 +331,9 @@ _PARAMS_PER_STATEMENT = 600
 #: one to a temporary file for nearly every bulk statement: 780 MB for an import of 50 MB of text,
 #: a tenth of the writer's time. Their callers never go on after a failed insert (their checks
 #: make one a bug), so nothing is lost: the error is raised either way and the batch rolled back.
+#: Other failures (a full disk) end the transaction too, where SQLite's default undid only the
+#: statement. A caller that caught the error and went on would commit only what followed it:
+#: write_session refuses to (see transaction_ended).
 _ALL_OR_NOTHING = "OR ROLLBACK"
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from annotator.storage.engine import Bind, storage_error, writer
+from annotator.errors import ChangeNotSavedError
+from annotator.storage.engine import Bind, storage_error, transaction_ended, writer
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ def write_session(bind: Bind) -> Iterator[Session]:
     with Session(writer(bind), expire_on_commit=False) as session:
         try:
             yield session
+            if session.in_transaction() and transaction_ended(session.connection()):
+                # A bulk insert failed and took the transaction with it (see engine's
+                # _ALL_OR_NOTHING), and the error was caught: committing would save only what
+                # came after it.
+                raise ChangeNotSavedError("the change failed part-way and was not saved")
             session.commit()
         except DBAPIError as exc:
             _rollback(session)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from annotator import Project
+from annotator.errors import ChangeNotSavedError
 from annotator.storage import engine as storage_engine
 from annotator.storage import tables as t
 from annotator.storage.engine import bulk_insert
@@ -202,7 +203,7 @@ def test_a_sentence_run_that_breaks_a_constraint_ends_the_transaction(tmp_path: 
     columns = ("id", "article_id", "index", "start", "end")
     runs = [(1, 1, [(0, 1)]), (2, 1, [(0, 1)])]  # index 0 of article 1 twice
     with Project.create(tmp_path / "p.annotator") as project:
-        with write_session(project.engine) as session:
+        with pytest.raises(ChangeNotSavedError), write_session(project.engine) as session:
             session.execute(
                 t.article.insert().values(
                     id=1, uid="u1", text="x", content_hash="h1", imported_at=datetime.now(UTC)
@@ -212,6 +213,8 @@ def test_a_sentence_run_that_breaks_a_constraint_ends_the_transaction(tmp_path: 
                 lambda: storage_engine.bulk_insert_pair_runs(session, t.sentence, columns, runs),
                 session,
             )
+            # The error was caught: the session must not commit what would follow it alone.
+            session.execute(t.meta.insert().values(key="after", value="1"))
         info = project.info()
         assert (info["articles"], info["sentences"]) == (0, 0)
 
@@ -230,3 +233,14 @@ def test_the_duplicate_check_finds_exactly_the_stored_hashes_among_many(tmp_path
         with read_session(project.engine) as session:
             assert queries.content_hashes(session, asked) == {h for h in stored if h in asked}
             assert queries.content_hashes(session, []) == set()
+
+
+def test_a_write_session_whose_transaction_sqlite_ended_refuses_to_commit(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.annotator") as project:
+        with pytest.raises(ChangeNotSavedError), write_session(project.engine) as session:
+            session.execute(t.meta.insert().values(key="before", value="1"))
+            session.connection().connection.driver_connection.execute("ROLLBACK")
+            session.execute(t.meta.insert().values(key="after", value="1"))
+        with read_session(project.engine) as session:
+            keys = set(session.execute(select(t.meta.c.key)).scalars())
+        assert not {"before", "after"} & keys
