@@ -199,7 +199,9 @@ def import_paths(
     else:
         walk.finish()
         results = ((f, size, _parse(read_path(f, options))) for f, size in walk)
-    report = _store(engine, results, walk.known_total, ImportReport(), progress, cancel)
+    report = _store(
+        engine, results, walk.known_total, ImportReport(), progress, cancel, workers > 1
+    )
     report.problems[:0] = [(p.origin, p.message) for p in walk_problems]
     return report
 
@@ -336,6 +338,7 @@ def _tasks(
         if chunk:
             yield "files", chunk, None
             chunk, acc = [], 0
+            target = chunk_bytes()
         # One big table is many articles: its rows are spread over the workers too. Each part
         # is credited its share of the file's bytes (its characters, about), so the progress
         # bar moves through one big table too.
@@ -451,8 +454,12 @@ def _store(
     report: ImportReport,
     progress: ProgressCallback,
     cancel: CancelToken | None,
+    parallel: bool = False,
 ) -> ImportReport:
-    """Write what `results` give in batches; `total()` is the bytes to import, 0 if unknown."""
+    """Write what `results` give in batches; `total()` is the bytes to import, 0 if unknown.
+
+    With workers (`parallel`), batches shrink towards the end (see _batch_chars); without, the
+    reading waits for the writing anyway, and smaller batches would only cost more commits."""
     done = 0
     try:
         with bulk_connection(engine) as bind, paced_gc():
@@ -472,7 +479,8 @@ def _store(
                 done += size
                 report.bytes_read = done
                 progress(done, total())
-                batcher.limit = _batch_chars(total(), done)
+                if parallel:
+                    batcher.limit = _batch_chars(total(), done)
             if cancel is not None:
                 cancel.check()
             batcher.flush()

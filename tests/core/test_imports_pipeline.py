@@ -396,3 +396,27 @@ def test_a_big_table_is_cut_into_parts_that_shrink_towards_its_end(
     assert len(texts) == len(tasks) and "\n".join(texts).split("\n") == lines
     assert len(texts[0]) >= 800 > len(texts[-2])
     assert sum(credit[1] for _kind, _part, credit in tasks) == size
+
+
+def test_an_import_without_workers_keeps_whole_batches_to_the_end(
+    make_project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "BATCH_CHARS", 1000)
+    flushes: list[int] = []
+    real = importer._Batcher.flush
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        if self.pending:
+            flushes.append(self.pending_chars)
+        real(self)
+
+    monkeypatch.setattr(importer._Batcher, "flush", counted)
+    files = _files(tmp_path / "in", 60)
+    p: Project = make_project()
+    report = importer.import_paths(p.engine, files, workers=1)
+    assert report.imported == 60
+    assert all(chars >= 1000 for chars in flushes[:-1])  # shrinking would only add commits
