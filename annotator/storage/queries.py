@@ -273,7 +273,10 @@ def counts(session: Session) -> dict[str, int]:
 
 
 def content_hashes(session: Session, hashes: Sequence[str]) -> set[str]:
-    """Which of `hashes` the project's articles have (an import's check for duplicates)."""
+    """Which of `hashes` the project's articles have (an import's check for duplicates).
+
+    Run on the session's connection as plain SQL, so without the ORM's autoflush: articles are
+    written with Core inserts, never as pending ORM objects."""
     found: set[str] = set()
     conn = session.connection()
     sql, positional = _hash_lookup(conn.dialect)

@@ -110,7 +110,9 @@ def test_a_file_is_read_whole_whatever_its_size_did_since_it_was_seen(
         os.close(fd)
 
 
-_PATH_PARTS = st.sampled_from(["a", "B", ".", "..", "/", "txt", "TxT", "x.y", " ", "é", "~$"])
+_PATH_PARTS = st.sampled_from(
+    ["a", "B", ".", "..", "/", "\\", ":", "C:", "txt", "TxT", "x.y", " ", "é", "~$"]
+)
 
 
 def _splitext_suffix(path: str) -> str:

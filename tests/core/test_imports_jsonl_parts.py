@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +23,7 @@ _LINES = st.sampled_from(
         "",
         "   ",
         '{"text": "Talks \\u00e9chou\\u00e8rent.", "date": "2026-01-05"}',
+        '{"text": "A line written on Windows."}\r',
     ]
 )
 
@@ -32,7 +35,9 @@ def _whole(data: bytes, options: TableOptions) -> list[object]:
         return [problem.message]
 
 
-def _in_parts(data: bytes, options: TableOptions, chars: int) -> list[object]:
+def _in_parts(
+    data: bytes, options: TableOptions, chars: int | Callable[[int], int]
+) -> list[object]:
     try:
         parts = split_jsonl(data, "t.jsonl", options, chars)
     except UnreadableFile as problem:
@@ -41,11 +46,19 @@ def _in_parts(data: bytes, options: TableOptions, chars: int) -> list[object]:
 
 
 @settings(max_examples=200)
-@given(st.lists(_LINES, min_size=1, max_size=30), st.integers(min_value=1, max_value=200))
-def test_parts_read_in_order_give_what_the_whole_file_gives(lines: list[str], chars: int) -> None:
+@given(
+    st.lists(_LINES, min_size=1, max_size=30),
+    st.integers(min_value=1, max_value=200),
+    st.booleans(),
+)
+def test_parts_read_in_order_give_what_the_whole_file_gives(
+    lines: list[str], chars: int, shrinking: bool
+) -> None:
     data = "\n".join(lines).encode("utf-8")
     whole = _whole(data, TableOptions())
-    parts = _in_parts(data, TableOptions(), chars)
+    # Parts of one size, or parts that shrink with what is left to cut (as an import cuts them).
+    size = (lambda left: min(chars, left // 3)) if shrinking else chars
+    parts = _in_parts(data, TableOptions(), size)
     if whole and isinstance(whole[-1], str):
         # Refused part-way (its first object has no text key): split_jsonl refuses it with the
         # same message, and the import then reads it whole as before.
