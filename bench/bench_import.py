@@ -2,18 +2,21 @@
 beside the segmenter alone on the same text. Target: >= 3 MB/s and <= 1.5x the segmenter's time.
 
 Size: BENCH_IMPORT_MB (default 50). Each measure is the median of BENCH_IMPORT_REPEATS runs
-(default 3), the segmenter and the imports taking turns: on a shared 2-core machine one run of
-either swings by a quarter from minute to minute.
+(default 5), the segmenter and the imports taking turns, each starting with no disk writes
+pending (see _settle): on a shared 2-core machine one run of either swings by a quarter from
+minute to minute.
 
-Where the time goes (2 cores, 50 MB of 1.3 KB files, CPU per MB of text): segmenting 55-100
+Where the time goes (2 cores, 50 MB of 1.3 KB files, CPU per MB of text): segmenting 60-100
 (the machine's speed swings that much); the rest of a worker's work (reading, decoding,
-clean-up, hashing, sending results) about half of that again; this process, the one writer,
-about 50 (SQLite rows and indexes are most of it, then the folder walk and receiving results).
-Two workers read, segment and hash while this process writes, so the import spends a little
-over twice the segmenter's CPU, spread over two cores. Costs measured in a tight loop understate
-them: interleaved with other work, each part runs slower (reads cost 3x until the workers read
-a chunk's files in one loop). Instruction counts (valgrind --tool=callgrind) were the only
-repeatable measure of small changes here.
+clean-up, hashing, sending results) about 50; this process, the one writer, about 50 (SQLite
+rows and indexes are most of it, then receiving results, the folder walk and the duplicate
+check). Two workers read, segment and hash while this process writes, so the import spends a
+little over twice the segmenter's CPU, spread over two cores; the workers run at a lower
+priority so that the writer keeps up and the import does not end with a backlog on one core.
+Costs measured in a tight loop understate them: interleaved with other work, each part runs
+slower. Instruction counts (valgrind --tool=callgrind) and CPU time read inside the workers were
+the only repeatable measures of small changes here; strace showed the largest single waste
+(SQLite's statement journals, written to a temporary file: see storage/engine.py).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from annotator.segmentation import segment
 
 def run() -> list[dict[str, object]]:
     mb = float(os.environ.get("BENCH_IMPORT_MB", "50"))
-    repeats = int(os.environ.get("BENCH_IMPORT_REPEATS", "3"))
+    repeats = int(os.environ.get("BENCH_IMPORT_REPEATS", "5"))
     texts = articles(int(mb * 1_000_000))
     total_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     seg: list[float] = []
