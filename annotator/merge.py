@@ -40,6 +40,7 @@ from annotator.storage import tables as t
 from annotator.storage.article_writes import NewArticle, insert_articles
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding_state import ensure_coder
+from annotator.storage.engine import refuse_if_ended
 from annotator.storage.unit_of_work import read_session, write_session
 
 log = logging.getLogger(__name__)
@@ -274,7 +275,9 @@ class LabelSink:
             codes.add(c)
             params.append((s, c, k, at))
         if params:
-            driver = self.session.connection().connection.driver_connection
+            conn = self.session.connection()
+            refuse_if_ended(conn)
+            driver = conn.connection.driver_connection
             assert driver is not None
             driver.executemany(self.insert_sql, params)
             driver.executemany(

@@ -232,11 +232,11 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _within_its_transaction(conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        # Once SQLite has ended a transaction on an error (a failed bulk insert, a full disk),
-        # a statement run before the rollback would be committed on its own: refuse it.
-        if not statement.startswith("BEGIN") and conn.in_transaction() and transaction_ended(conn):
-            raise ChangeNotSavedError("an earlier step of this change failed; nothing was saved")
+    def _within_its_transaction(conn: Any, *_rest: Any) -> None:
+        # Once SQLite has ended a write transaction on an error (a failed bulk insert, a full
+        # disk), a statement run before the rollback would be committed on its own: refuse it.
+        if conn.get_execution_options().get(WRITE_OPTION) and conn.in_transaction():
+            refuse_if_ended(conn)
 
     return engine
 
@@ -298,6 +298,14 @@ def transaction_ended(conn: Connection) -> bool:
     so for a failed bulk insert, and may for a full disk or an I/O error)."""
     driver = conn.connection.driver_connection
     return isinstance(driver, sqlite3.Connection) and not driver.in_transaction
+
+
+def refuse_if_ended(conn: Connection) -> None:
+    """Raise rather than write on `conn` once SQLite has ended its transaction: the write would
+    be committed on its own, apart from the change it belongs to. Writes sent straight to the
+    driver call this themselves (SQLAlchemy's events do not see them)."""
+    if transaction_ended(conn):
+        raise ChangeNotSavedError("an earlier step of this change failed; nothing was saved")
 
 
 def integrity_check(engine: Engine) -> str:
@@ -393,6 +401,7 @@ def bulk_insert_pair_runs(
     row that breaks a constraint rolls back the whole transaction.
     """
     conn = session.connection()
+    refuse_if_ended(conn)
     cursor = conn.connection.driver_connection.cursor()
     quote = conn.dialect.identifier_preparer.quote
     target = f"{quote(table.name)} ({', '.join(quote(c) for c in columns)})"

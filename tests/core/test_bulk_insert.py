@@ -244,3 +244,20 @@ def test_a_write_session_whose_transaction_sqlite_ended_refuses_to_commit(tmp_pa
         with read_session(project.engine) as session:
             keys = set(session.execute(select(t.meta.c.key)).scalars())
         assert not {"before", "after"} & keys
+
+
+def test_a_sentence_run_after_sqlite_ended_the_transaction_is_refused(tmp_path: Path) -> None:
+    columns = ("id", "article_id", "index", "start", "end")
+    with Project.create(tmp_path / "p.annotator") as project:
+        with pytest.raises(ChangeNotSavedError), write_session(project.engine) as session:
+            session.execute(t.meta.insert().values(key="before", value="1"))
+            session.connection().connection.driver_connection.execute("ROLLBACK")
+            storage_engine.bulk_insert_pair_runs(session, t.sentence, columns, [(1, 1, [(0, 1)])])
+        assert project.info()["sentences"] == 0
+
+
+def test_a_read_whose_transaction_sqlite_ended_reads_on(tmp_path: Path) -> None:
+    with Project.create(tmp_path / "p.annotator") as project, read_session(project.engine) as s:
+        s.execute(select(t.meta.c.key)).all()
+        s.connection().connection.driver_connection.execute("ROLLBACK")
+        assert s.execute(select(t.meta.c.key)).all()  # not refused as a write would be
