@@ -323,22 +323,21 @@ def _tasks(
         return _chunk_bytes(None if rest is None else rest + more, workers)
 
     chunk: list[tuple[str, int]] = []
-    acc = 0
-    target = chunk_bytes()
+    acc = target = 0
     for f, size in files:
         suffix = suffix_of(f)
         if suffix not in TABLE_SUFFIXES:
+            if not chunk:
+                target = chunk_bytes()  # asked as each chunk starts: the end may be in sight
             chunk.append((f, size))
             acc += size
             if acc >= target:
                 yield "files", chunk, None
                 chunk, acc = [], 0
-                target = chunk_bytes()
             continue
         if chunk:
             yield "files", chunk, None
             chunk, acc = [], 0
-            target = chunk_bytes()
         # One big table is many articles: its rows are spread over the workers too. Each part
         # is credited its share of the file's bytes (its characters, about), so the progress
         # bar moves through one big table too.

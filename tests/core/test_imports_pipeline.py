@@ -420,3 +420,19 @@ def test_an_import_without_workers_keeps_whole_batches_to_the_end(
     report = importer.import_paths(p.engine, files, workers=1)
     assert report.imported == 60
     assert all(chars >= 1000 for chars in flushes[:-1])  # shrinking would only add commits
+
+
+def test_files_after_a_table_get_the_chunk_size_of_the_end_of_the_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotator.importer as importer
+
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 800)
+    table = tmp_path / "a.jsonl"
+    table.write_text('{"text": "Troops moved."}\n')
+    files = [(str(f), f.stat().st_size) for f in _files(tmp_path / "in", 30)]
+    work = [(str(table), table.stat().st_size), *files]
+    walking = iter([None])  # the walk is still going when the import starts, done after that
+    tasks = list(importer._tasks(iter(work), TableOptions(), 2, lambda: next(walking, 0)))
+    chunks = [sum(size for _path, size in task[1]) for task in tasks if task[0] == "files"]
+    assert chunks and max(chunks) < 800
