@@ -117,9 +117,8 @@ def jsonl_parts(
     chars: int | Callable[[int], int] = 1_000_000,
 ) -> list[JsonlPart] | None:
     """A JSON Lines file cut into parts of about `chars` characters (see split_jsonl) that
-    worker processes can
-    read on their own (read_part), so one big file is shared out; None when the file is bad as a
-    whole or its text key is wrong: read_path then reads and reports it."""
+    worker processes can read on their own (read_part), so one big file is shared out; None when
+    the file is bad as a whole or its text key is wrong: read_path then reads and reports it."""
     try:
         return split_jsonl(_read_bounded(path, MAX_FILE_BYTES), path, options, chars)
     except UnreadableFile:

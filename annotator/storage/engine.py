@@ -238,6 +238,12 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         if conn.get_execution_options().get(WRITE_OPTION) and conn.in_transaction():
             refuse_if_ended(conn)
 
+    @event.listens_for(engine, "commit")
+    def _commit_within_its_transaction(conn: Any) -> None:
+        # ... and a commit would report as saved a change that was not (the error was caught).
+        if conn.get_execution_options().get(WRITE_OPTION):
+            refuse_if_ended(conn)
+
     return engine
 
 
@@ -341,7 +347,7 @@ _PARAMS_PER_STATEMENT = 600
 #: make one a bug), so nothing is lost: the error is raised either way and the batch rolled back.
 #: Other failures (a full disk) end the transaction too, where SQLite's default undid only the
 #: statement. A caller that caught the error and went on would commit only what followed it:
-#: write_session refuses to (see transaction_ended).
+#: the engine refuses to (see refuse_if_ended).
 _ALL_OR_NOTHING = "OR ROLLBACK"
 
 

@@ -10,12 +10,11 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from annotator.errors import ChangeNotSavedError
-from annotator.storage.engine import Bind, storage_error, transaction_ended, writer
+from annotator.storage.engine import Bind, storage_error, writer
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +38,8 @@ def write_session(bind: Bind) -> Iterator[Session]:
     `bind` is usually the project's engine; a long bulk job passes its own connection.
     """
     with Session(writer(bind), expire_on_commit=False) as session:
-        used: list[Connection] = []  # the connections the session began a transaction on
-        event.listen(session, "after_begin", lambda _s, _t, conn: used.append(conn))
         try:
             yield session
-            if any(transaction_ended(conn) for conn in used):
-                # A bulk insert failed and took the transaction with it (see engine's
-                # _ALL_OR_NOTHING), and the error was caught: committing would report a change
-                # as saved that was not.
-                raise ChangeNotSavedError("the change failed part-way and was not saved")
             session.commit()
         except DBAPIError as exc:
             _rollback(session)

@@ -261,3 +261,14 @@ def test_a_read_whose_transaction_sqlite_ended_reads_on(tmp_path: Path) -> None:
         s.execute(select(t.meta.c.key)).all()
         s.connection().connection.driver_connection.execute("ROLLBACK")
         assert s.execute(select(t.meta.c.key)).all()  # not refused as a write would be
+
+
+def test_a_write_session_whose_transaction_sqlite_ended_does_not_report_success(
+    tmp_path: Path,
+) -> None:
+    with Project.create(tmp_path / "p.annotator") as project:
+        with pytest.raises(ChangeNotSavedError), write_session(project.engine) as session:
+            session.execute(t.meta.insert().values(key="before", value="1"))
+            session.connection().connection.driver_connection.execute("ROLLBACK")  # as on error
+        with read_session(project.engine) as session:
+            assert "before" not in set(session.execute(select(t.meta.c.key)).scalars())
