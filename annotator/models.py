@@ -11,11 +11,23 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # 1 -> 2: code_group.active (groups dropped from a codebook are hidden); the adjudication table.
+# 2 -> 3: new tables only (none altered): selection and partial_label (REFI-QDA codings kept with
+#         their own character ranges), article_minhash and near_duplicate (near-duplicate articles).
 
 
 def utcnow() -> datetime:
@@ -191,3 +203,69 @@ class Adjudication(SQLModel, table=True):
     decided_by: str = ""
     decided_at: datetime = _ts()
     note: str = ""  # "agreement" for auto-accepted sentences, else free text
+
+
+class Selection(SQLModel, table=True):
+    """A coded character range as another QDA program stored it (REFI-QDA ``PlainTextSelection``).
+
+    Our labels live on sentences; other programs code any range. The range is kept here so
+    nothing of the original coding is lost and a .qdpx export can write it back as it came.
+    ``start``/``end`` index the stored article text; ``source_start``/``source_end`` are the
+    offsets as written in the file (they differ when the file had CRLF line ends).
+    """
+
+    __tablename__ = "selection"
+    __table_args__ = (
+        UniqueConstraint("article_id", "coder_id", "code_id", "start", "end", name="uq_selection"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE", index=True)
+    coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    code_id: int = Field(foreign_key="code.id", ondelete="CASCADE")
+    start: int
+    end: int
+    origin: str = ""  # the file it came from
+    source_guid: str = ""  # the REFI TextSource guid as written
+    source_start: int = 0
+    source_end: int = 0
+    guid: str = ""  # the REFI PlainTextSelection guid as written
+    created_at: str = ""  # the coding's creationDateTime as stored time text ("" unknown)
+
+
+class PartialLabel(SQLModel, table=True):
+    """A label whose imported selection covered only part of its sentence.
+
+    Keyed by the label row, so removing the label (or the user coding the sentence again by
+    hand) drops the flag with it; sentences with labels are never split or merged.
+    """
+
+    __tablename__ = "partial_label"
+    label_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("label.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+class ArticleMinhash(SQLModel, table=True):
+    """The MinHash signature of an article's text (uint32 values), for near-duplicate search."""
+
+    __tablename__ = "article_minhash"
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class NearDuplicate(SQLModel, table=True):
+    """Membership of an article in a group of near-duplicates, and the researcher's decision.
+
+    ``group_id`` is the id of the group's first article. ``mark``: "" undecided, "kept", or
+    "duplicate" (left out of agreement and exports).
+    """
+
+    __tablename__ = "near_duplicate"
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    group_id: int = Field(index=True)
+    similarity: float = 1.0  # estimated Jaccard similarity with the group's first article
+    mark: str = ""

@@ -40,6 +40,7 @@ from annotator.records import (
     LabelChange,
     Memo,
     ProjectCodebook,
+    SelectionRecord,
     SentenceRecord,
     Status,
 )
@@ -408,6 +409,34 @@ class Project:
         """sentence id -> [(coder id, code id)]: the fast form the UI paints from."""
         with read_session(self.engine) as s:
             return queries.labels_of_article(s, _article_id(article), coder_ids)
+
+    def partial_labels(self, article: ArticleRef) -> set[tuple[int, int, int]]:
+        """(sentence id, coder id, code id) of the article's labels whose imported selection
+        covered only part of the sentence (see annotator.selection_placing)."""
+        from annotator.storage.selection_store import partial_of_article
+
+        with read_session(self.engine) as s:
+            return partial_of_article(s, _article_id(article))
+
+    def selections(self, article: ArticleRef) -> list[SelectionRecord]:
+        """The coded character ranges imported from other QDA programs, as they came."""
+        from annotator.storage.selection_store import selections_of
+
+        with read_session(self.engine) as s:
+            names = queries.coder_names(s)
+            codes = queries.all_codes_by_id(s)
+            return [
+                SelectionRecord(
+                    start=r.start,
+                    end=r.end,
+                    coder=names[r.coder_id],
+                    code=codes[r.code_id][0],
+                    source_start=r.source_start,
+                    source_end=r.source_end,
+                    origin=r.origin,
+                )
+                for r in selections_of(s, [_article_id(article)])
+            ]
 
     def labels_frame(self) -> pd.DataFrame:
         """One row per label, with article, sentence, coder, group and code."""

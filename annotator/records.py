@@ -168,3 +168,17 @@ class Memo:
     sentence_id: int | None
     coder: str
     text: str
+
+
+@dataclass(frozen=True)
+class SelectionRecord:
+    """A coded character range kept from a REFI-QDA import: ``start``/``end`` index the stored
+    article text, ``source_start``/``source_end`` the file's text (they differ after CRLF)."""
+
+    start: int
+    end: int
+    coder: str
+    code: str
+    source_start: int
+    source_end: int
+    origin: str

@@ -6,10 +6,12 @@ by id, then name, as in ``annotator.merge``), users become coders (no ``<Users>`
 named ``imported``), codings become labels, notes referenced from a selection or a source
 become memos.
 
-The rule from selections to sentences: a sentence takes a coded selection's codes when the
-selection covers more than half of the sentence's non-whitespace characters. Offsets count
-characters of the source text; CRLF and CR line endings are turned into LF and the offsets
-mapped with them.
+Nothing of a coding is lost: a coded selection labels every sentence it touches (shares a
+non-whitespace character with), its character range is stored as it came (``selection`` table:
+our offsets, the file's offsets and guids), and a label whose sentence the selection covered only
+in part is flagged partial (``annotator.selection_placing`` holds the rules). The .qdpx export
+writes the stored ranges back. Offsets count characters of the source text; CRLF and CR line
+endings are turned into LF and the offsets mapped with them.
 
 Untrusted input: XML through defusedxml (no DTD entities, no external references), the zip is
 read in memory, never extracted, with limits on size, member count and compression ratio,
@@ -40,22 +42,21 @@ from annotator.errors import AnnotatorError
 from annotator.merge import (
     LabelSink,
     code_ids_by_uid,
-    covered,
     lead_codebook,
     merge_codebook,
-    nonspace_prefix,
     stored_time,
-    to_nonspace,
     upsert_memo,
 )
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.refi_codebook import codebook_from_refi_element, normalize_guid
 from annotator.segmentation import segment
-from annotator.storage import queries
+from annotator.selection_placing import Placer
+from annotator.storage import queries, selection_store
 from annotator.storage import tables as t
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles, meta_json
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding_state import ensure_coder
+from annotator.storage.selection_store import StoredSelection
 from annotator.storage.unit_of_work import write_session
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ class RefiImportReport:
     codings: int = 0
     labels_added: int = 0
     labels_present: int = 0
+    labels_partial: int = 0  # of labels_added: the selection covered only part of the sentence
+    ranges_kept: int = 0  # coded ranges stored as they came (one per selection and code)
     memos_added: int = 0
     coders_added: list[str] = field(default_factory=list)
     codes_added: list[str] = field(default_factory=list)
@@ -95,7 +98,8 @@ class RefiImportReport:
             f"{self.sources} sources: {self.articles_added} articles added, "
             f"{self.articles_reused} already in the project; {self.codings} codings in "
             f"{self.selections} selections gave {self.labels_added} labels "
-            f"({self.labels_present} already there); {self.memos_added} memos; "
+            f"({self.labels_present} already there, {self.labels_partial} on part of a sentence), "
+            f"{self.ranges_kept} coded ranges kept; {self.memos_added} memos; "
             f"{len(self.codes_added)} codes and {len(self.coders_added)} coders added"
             + (f"; {len(self.problems)} problems" if self.problems else "")
         )
@@ -298,7 +302,9 @@ def import_refi(
         for n, src in enumerate(sources):
             if cancel is not None:
                 cancel.check()
-            _import_source(session, package, src, code_map, group_ids, coders, notes, sink, report)
+            _import_source(
+                session, package, src, code_map, group_ids, coders, notes, sink, report, path.name
+            )
             progress(n + 1, len(sources))
     project._forget_caches()
     log.info("REFI import %s: %s", path.name, report.summary())
@@ -419,6 +425,7 @@ def _import_source(
     notes: dict[str, tuple[str | None, str]],
     sink: LabelSink,
     report: RefiImportReport,
+    origin: str,
 ) -> None:
     report.sources += 1
     label = f"'{src.get('name') or src.get('guid')}'"
@@ -466,12 +473,11 @@ def _import_source(
         .order_by(t.sentence.c.index)
     ).all()
     sids = [int(r[0]) for r in sentences]
-    spans_ns = to_nonspace(
-        nonspace_prefix(article_text), [(int(r[1]), int(r[2])) for r in sentences]
-    )
-    prefix = nonspace_prefix(text)
-    rows: list[tuple[int, int, int, str]] = []
-    unplaced = 0
+    placer = Placer(article_text, [(int(r[1]), int(r[2])) for r in sentences])
+    first_at: dict[tuple[int, int, int], str] = {}  # (sentence id, code, coder) -> labelled at
+    ranges: dict[tuple[int, int, int], list[tuple[int, int]]] = {}  # (sentence index, code, coder)
+    stored: list[StoredSelection] = []
+    untouched = 0
     skipped: dict[str, int] = {}
     for sel in _kids(src, "PlainTextSelection"):
         report.selections += 1
@@ -488,11 +494,9 @@ def _import_source(
             report.note(f"source {label}: selection {start}-{end} lies outside the text; skipped")
             continue
         a, b = map_offset(removed, start), map_offset(removed, end)
-        hit = covered(spans_ns, prefix[a], prefix[b])
-        if not hit:
-            if codings:
-                unplaced += 1
-            continue
+        hit = placer.touched(a, b)
+        if not hit and codings:
+            untouched += 1
         for coding in codings:
             ref = _kid(coding, "CodeRef")
             target = _guid(ref.get("targetGUID") if ref is not None else None)
@@ -507,26 +511,53 @@ def _import_source(
                 continue
             coder = coders.id_for(coding.get("creatingUser"), sel.get("creatingUser"))
             at = _time(coding.get("creationDateTime") or sel.get("creationDateTime"))
-            rows.extend((sids[i], code, coder, at) for i in hit)
+            stored.append(
+                StoredSelection(
+                    article_id=aid,
+                    coder_id=coder,
+                    code_id=code,
+                    start=a,
+                    end=b,
+                    origin=origin,
+                    source_guid=src.get("guid") or "",
+                    source_start=start,
+                    source_end=end,
+                    guid=sel.get("guid") or "",
+                    created_at=at,
+                )
+            )
+            for i in hit:
+                key = (sids[i], code, coder)
+                first_at[key] = min(at, first_at.get(key, at))
+                ranges.setdefault((i, code, coder), []).append((a, b))
         for ref in _kids(sel, "NoteRef"):
             _memo(session, ref, notes, coders, aid, sids[hit[0]] if len(hit) == 1 else None, report)
-    for ref in _kids(src, "NoteRef"):
-        _memo(session, ref, notes, coders, aid, None, report)
-    added, present, refused = sink.add(rows)
+    before = selection_store.label_keys(session, sids)
+    added, present, refused = sink.add([(*key, at) for key, at in first_at.items()])
+    new = selection_store.label_keys(session, sids) - before
+    partial = {
+        (sids[i], code, coder)
+        for (i, code, coder), spans in ranges.items()
+        if (sids[i], code, coder) in new and placer.partial(i, spans)
+    }
+    report.labels_partial += selection_store.mark_partial(session, partial)
+    report.ranges_kept += selection_store.add_selections(session, stored)
     report.labels_added += added
     report.labels_present += present
-    if unplaced:
+    if untouched:
         report.note(
-            f"source {label}: {unplaced} coded selections cover no sentence by more than half; "
-            "not imported"
+            f"source {label}: {untouched} coded selections hold only whitespace and touch no "
+            "sentence; their ranges are kept (and exported again), no label was made"
         )
     for why, n in skipped.items():
         report.note(f"source {label}: {n} codings skipped: {why}")
     if refused:
         report.note(
             f"source {label}: {len(refused)} codes contradict another code of a single-choice "
-            "group on the same sentence; the first was kept"
+            "group on the same sentence; the first was kept as a label, every range is kept"
         )
+    for ref in _kids(src, "NoteRef"):
+        _memo(session, ref, notes, coders, aid, None, report)
 
 
 def _memo(

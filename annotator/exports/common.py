@@ -24,14 +24,15 @@ from sqlmodel import Session
 from annotator.errors import AnnotatorError
 from annotator.records import Status
 from annotator.storage import tables as t
-from annotator.storage.frames import labels_select
+from annotator.storage.frames import labels_select, partial_column
 
 log = logging.getLogger(__name__)
 
 Layout = Literal["long", "wide"]
 
 #: Columns of the long layout, in file order. ``article_hash`` is last so the documented
-#: columns come first; import-labels uses it to find articles in another project.
+#: columns come first; import-labels uses it to find articles in another project. ``partial``
+#: is 1 for a label whose imported REFI-QDA selection covered only part of the sentence.
 LONG_COLUMNS = [
     "article_id",
     "article_title",
@@ -44,6 +45,7 @@ LONG_COLUMNS = [
     "code",
     "labelled_at",
     "memo",
+    "partial",
     "article_hash",
 ]
 WIDE_ARTICLE_COLUMNS = [
@@ -85,24 +87,30 @@ def label_query(session: Session, options: ExportOptions) -> Select[Any]:
     """
     base = labels_select()
     cols = base.selected_columns
-    stmt = base.with_only_columns(
-        cols.article_uid,
-        cols.article_title,
-        cols.sentence_index,
-        cols.sentence_start,
-        cols.sentence_end,
-        cols.sentence_text,
-        cols.coder,
-        cols.group,
-        cols.code,
-        type_coerce(t.label.c.created_at, String).label("labelled_at"),
-        t.memo.c.text.label("memo"),
-        t.article.c.content_hash.label("article_hash"),
-    ).outerjoin(
-        t.memo,
-        and_(
-            t.memo.c.coder_id == t.label.c.coder_id, t.memo.c.sentence_id == t.label.c.sentence_id
-        ),
+    stmt = (
+        base.with_only_columns(
+            cols.article_uid,
+            cols.article_title,
+            cols.sentence_index,
+            cols.sentence_start,
+            cols.sentence_end,
+            cols.sentence_text,
+            cols.coder,
+            cols.group,
+            cols.code,
+            type_coerce(t.label.c.created_at, String).label("labelled_at"),
+            t.memo.c.text.label("memo"),
+            partial_column(),
+            t.article.c.content_hash.label("article_hash"),
+        )
+        .outerjoin(
+            t.memo,
+            and_(
+                t.memo.c.coder_id == t.label.c.coder_id,
+                t.memo.c.sentence_id == t.label.c.sentence_id,
+            ),
+        )
+        .outerjoin(t.partial_label, t.partial_label.c.label_id == t.label.c.id)
     )
     return narrow(stmt, session, options)
 

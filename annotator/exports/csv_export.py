@@ -35,6 +35,7 @@ from annotator.exports.spreadsheet_safety import TRIGGERS, neutralise_frame
 from annotator.exports.spreadsheet_safety import neutralise as safe
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.storage import tables as t
+from annotator.storage.selection_store import has_partial_labels, partial_label_keys
 from annotator.storage.unit_of_work import read_session
 
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ def write_long_lines(
             for k, name in coders.items()
             for c, group, code in codes
         }
+        any_partial = has_partial_labels(session)
         for batch in article_batches(session, options):
             if cancel is not None:
                 cancel.check()
@@ -152,12 +154,15 @@ def write_long_lines(
                     .where(t.memo.c.article_id.in_(batch), t.memo.c.sentence_id.is_not(None))
                 )
             }
+            partial = partial_label_keys(session, list(head)) if any_partial else set()
             lines = []
             for sid, coder_id, code_id, at in ordered_label_ids(session, batch, options):
                 coder = coders[coder_id]
                 memo = memos.get((coder, sid), "") if memos else ""
+                part = "1" if partial and (sid, coder_id, code_id) in partial else "0"
                 lines.append(
-                    f"{head[sid]}{cells[coder_id, code_id]}{at[:10]}T{at[11:]}Z,{memo}{tail[sid]}"
+                    f"{head[sid]}{cells[coder_id, code_id]}{at[:10]}T{at[11:]}Z,{memo},{part}"
+                    f"{tail[sid]}"
                 )
             if limit is not None and written + len(lines) >= limit:
                 lines = lines[: limit - written]

@@ -2,8 +2,10 @@
 
 Mapping: coders -> ``<User>``; the codebook -> ``<CodeBook>`` as ``write_qdc`` writes it (groups
 are non-codable parent codes); each article -> ``<TextSource>`` whose plain text is the stored
-text; each coder's codes on a sentence -> one ``<PlainTextSelection>`` spanning the sentence
-(``startPosition``/``endPosition`` in characters) with one ``<Coding>`` per code
+text; a coded range imported from another program -> its ``<PlainTextSelection>`` as it came
+(while every sentence it touches still carries the code); each coder's other codes on a
+sentence -> one ``<PlainTextSelection>`` spanning the sentence (``startPosition``/
+``endPosition`` in characters) with one ``<Coding>`` per code
 (``creationDateTime`` = when it was labelled); memos -> ``<Note>`` referenced from the selection
 (sentence memos) or the source (article memos). Article status has no place in REFI and is not
 exported. GUIDs are derived from stable ids, so exporting twice gives the same XML.
@@ -25,8 +27,10 @@ from annotator.exports.common import ExportOptions, article_batches, atomic_targ
 from annotator.exports.common import label_rows as _label_rows
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.refi_codebook import CODEBOOK_NS, PROJECT_NS, normalize_guid, write_qdc
+from annotator.selection_placing import Placer
 from annotator.storage import queries
 from annotator.storage import tables as t
+from annotator.storage.selection_store import StoredSelection, selections_of
 from annotator.storage.unit_of_work import read_session
 
 
@@ -156,6 +160,18 @@ def _write_batch(
     ):
         if coder in coders:
             memos[(aid, sid, coder)] = text
+    code_info = {
+        int(cid): (str(uid), str(group))
+        for cid, uid, group in session.execute(
+            select(t.code.c.id, t.code.c.uid, t.code_group.c.name).join(
+                t.code_group, t.code_group.c.id == t.code.c.group_id
+            )
+        )
+    }
+    names = queries.coder_names(session)
+    stored: dict[int, list[StoredSelection]] = {}
+    for kept in selections_of(session, batch):
+        stored.setdefault(kept.article_id, []).append(kept)
     written = 0
     for aid, uid, title, text, imported in articles:
         guid = refi_guid(uid)
@@ -170,43 +186,120 @@ def _write_batch(
                 "creationDateTime": iso_utc(imported).split(".")[0] + "Z" if imported else "",
             },
         )
-        for sid, index, start, end in sentences.get(aid, []):
-            for coder in sorted(coders):
-                codes = labels.get((sid, coder), [])
-                memo = memos.get((aid, sid, coder))
-                if not codes and memo is None:
-                    continue
-                sel_guid = generated_id("refi-selection", uid, str(index), coder)
-                sel = ET.SubElement(
-                    src,
-                    _q("PlainTextSelection"),
+        spans = sentences.get(aid, [])
+        ranges = _ranges(
+            uid, text, spans, stored.get(aid, []), labels, memos, aid, coders, names, code_info,
+            options,
+        )  # fmt: skip
+        used: set[str] = set()
+        for (start, end, coder), (sel_guid, name, codes, memo) in sorted(ranges.items()):
+            if sel_guid in used:
+                sel_guid = generated_id("refi-selection", uid, str(start), str(end), coder)
+            used.add(sel_guid)
+            sel = ET.SubElement(
+                src,
+                _q("PlainTextSelection"),
+                {
+                    "guid": sel_guid,
+                    "name": name,
+                    "startPosition": str(start),
+                    "endPosition": str(end),
+                    "creatingUser": user_guid(coder),
+                },
+            )
+            for code_uid, at in codes:
+                coding = ET.SubElement(
+                    sel,
+                    _q("Coding"),
                     {
-                        "guid": sel_guid,
-                        "name": f"sentence {index + 1}",
-                        "startPosition": str(start),
-                        "endPosition": str(end),
+                        "guid": generated_id("refi-coding", sel_guid, code_uid),
                         "creatingUser": user_guid(coder),
+                        "creationDateTime": at,
                     },
                 )
-                for code_uid, at in codes:
-                    coding = ET.SubElement(
-                        sel,
-                        _q("Coding"),
-                        {
-                            "guid": generated_id("refi-coding", sel_guid, code_uid),
-                            "creatingUser": user_guid(coder),
-                            "creationDateTime": at,
-                        },
-                    )
-                    ET.SubElement(coding, _q("CodeRef"), {"targetGUID": refi_guid(code_uid)})
-                    written += 1
-                if memo is not None:
-                    _note(notes, sel, generated_id("refi-note", sel_guid), coder, memo)
+                ET.SubElement(coding, _q("CodeRef"), {"targetGUID": refi_guid(code_uid)})
+                written += 1
+            if memo is not None:
+                _note(notes, sel, generated_id("refi-note", sel_guid), coder, memo)
         for coder in sorted(coders):
             memo = memos.get((aid, None, coder))
             if memo is not None:
                 _note(notes, src, generated_id("refi-note", uid, coder), coder, memo)
     return written
+
+
+#: (start, end, coder) -> (selection guid, name, [(code uid, coded at)], memo)
+Ranges = dict[tuple[int, int, str], tuple[str, str, list[tuple[str, str]], str | None]]
+
+
+def _ranges(
+    uid: str,
+    text: str,
+    spans: list[tuple[int, int, int, int]],
+    stored: list[StoredSelection],
+    labels: dict[tuple[int, str], list[tuple[str, str]]],
+    memos: dict[tuple[int, int | None, str], str],
+    aid: int,
+    coders: set[str],
+    names: dict[int, str],
+    code_info: dict[int, tuple[str, str]],
+    options: ExportOptions,
+) -> Ranges:
+    """The selections to write for one article.
+
+    A range imported from another program is written back as it came while it still stands for
+    its labels: every sentence it touches still carries its code by its coder (a coder who took
+    one of those labels away changed the coding, and the labels left are written per sentence).
+    Labels no stored range stands for are written as selections spanning their sentence.
+    """
+    have = {(sid, coder, code) for (sid, coder), codes in labels.items() for code, _at in codes}
+    placer = Placer(text, [(start, end) for _sid, _i, start, end in spans])
+    explained: set[tuple[int, str, str]] = set()
+    out: Ranges = {}
+    for sel in stored:
+        coder = names.get(sel.coder_id, "")
+        code_uid, group = code_info.get(sel.code_id, ("", ""))
+        if coder not in coders or not code_uid:
+            continue
+        touched = [spans[i][0] for i in placer.touched(sel.start, sel.end)]
+        if touched:
+            if not all((sid, coder, code_uid) in have for sid in touched):
+                continue
+        elif options.group is not None and group.casefold() != options.group.casefold():
+            continue
+        explained.update((sid, coder, code_uid) for sid in touched)
+        key = (sel.start, sel.end, coder)
+        guid = _stored_guid(sel.guid) or generated_id(
+            "refi-selection", uid, str(sel.start), str(sel.end), coder
+        )
+        entry = out.setdefault(key, (guid, "selection", [], None))
+        at = iso_utc(sel.created_at) if sel.created_at else ""
+        if all(c != code_uid for c, _ in entry[2]):
+            entry[2].append((code_uid, at))
+    for sid, index, start, end in spans:
+        for coder in sorted(coders):
+            codes = [
+                (c, at)
+                for c, at in labels.get((sid, coder), [])
+                if (sid, coder, c) not in explained
+            ]
+            memo = memos.get((aid, sid, coder))
+            if not codes and memo is None:
+                continue
+            key = (start, end, coder)
+            guid = generated_id("refi-selection", uid, str(index), coder)
+            entry = out.setdefault(key, (guid, f"sentence {index + 1}", [], None))
+            entry[2].extend(c for c in codes if all(c[0] != x for x, _ in entry[2]))
+            if memo is not None:
+                out[key] = (entry[0], entry[1], entry[2], memo)
+    return out
+
+
+def _stored_guid(value: str) -> str | None:
+    try:
+        return normalize_guid(value) if value else None
+    except ValueError:
+        return None
 
 
 def _note(notes: ET.Element, owner: ET.Element, guid: str, coder: str, text: str) -> None:

@@ -26,6 +26,7 @@ LABEL_COLUMNS = [
     "code",
     "code_uid",
     "labelled_at",
+    "partial",
 ]
 
 
@@ -65,8 +66,21 @@ def labels_select() -> Select[Any]:
     )
 
 
+def partial_column() -> Any:
+    """1 when the label's imported selection covered only part of its sentence, else 0 (the
+    query must outer-join ``partial_label`` on the label)."""
+    from sqlalchemy import case
+
+    return case((t.partial_label.c.label_id.is_(None), 0), else_=1).label("partial")
+
+
 def labels_frame(session: Session) -> pd.DataFrame:
     import pandas as pd
 
-    rows = session.execute(labels_select()).all()
+    stmt = (
+        labels_select()
+        .add_columns(partial_column())
+        .outerjoin(t.partial_label, t.partial_label.c.label_id == t.label.c.id)
+    )
+    rows = session.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=LABEL_COLUMNS)

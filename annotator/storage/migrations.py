@@ -30,8 +30,15 @@ def _v1_to_v2(conn: Connection) -> None:
     Adjudication.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """New tables only (no existing table is altered): selections and partial labels from
+    REFI-QDA imports, MinHash signatures and near-duplicate groups of articles."""
+    for table in (t.selection, t.partial_label, t.article_minhash, t.near_duplicate):
+        table.create(conn, checkfirst=True)
+
+
 #: version n -> the function that upgrades a connection from n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def create_schema(engine: Engine) -> None:

@@ -27,6 +27,10 @@ article_status = _t(models.ArticleStatus)
 memo = _t(models.Memo)
 meta = _t(models.Meta)
 adjudication = _t(models.Adjudication)
+selection = _t(models.Selection)
+partial_label = _t(models.PartialLabel)
+article_minhash = _t(models.ArticleMinhash)
+near_duplicate = _t(models.NearDuplicate)
 
 
 def inserted_id(result: Result[Any]) -> int:

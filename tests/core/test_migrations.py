@@ -67,3 +67,33 @@ def test_an_upgraded_project_takes_adjudication_and_group_changes(
         item = adjudication_items(project)[0]
         decide(project, item.sentence_id, None, ["Denial"], decided_by="lead")
         assert project.agreement(coders=["anna", "ben"]).n_units == 50
+
+
+def test_schema_2_gains_the_v3_tables_and_keeps_every_old_table_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """2 -> 3 only adds tables (selections, partial labels, MinHash signatures, near-duplicate
+    groups): the definitions of the tables a v2 file had are unchanged."""
+    path = tmp_path / "study.annotator"
+    shutil.copy(SCHEMAS / "schema-2.annotator", path)
+
+    def tables() -> dict[str, str]:
+        conn = sqlite3.connect(path)
+        try:
+            rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            return {str(n): str(s) for n, s in rows}
+        finally:
+            conn.close()
+
+    before = tables()
+    with Project.open(path) as project:
+        aid = project.article_ids()[0]
+        assert project.selections(aid) == [] and project.partial_labels(aid) == set()
+    after = tables()
+    assert {k: after[k] for k in before} == before
+    assert set(after) - set(before) == {
+        "selection",
+        "partial_label",
+        "article_minhash",
+        "near_duplicate",
+    }

@@ -70,6 +70,7 @@ def test_qualitative_coding_demo_imports_sources_codebook_and_codings(empty: Any
     assert empty.coders() == ["cp"]
     assert report.labels_added == empty.info()["labels"] > 0
     assert len(report.codes_added) > 100
+    assert report.problems == []  # every coding placed: none dropped, none skipped
 
 
 def test_codings_on_codes_that_became_groups_are_reported(empty: Any, tmp_path: Path) -> None:
@@ -140,15 +141,17 @@ def test_offset_mapping_drops_one_position_per_crlf() -> None:
     assert [map_offset(removed, i) for i in (0, 3, 5, 8)] == [0, 2, 4, 6]
 
 
-def test_a_selection_covering_half_a_sentence_or_less_labels_nothing(
+def test_a_selection_labels_every_sentence_it_touches_and_flags_part_coverage(
     empty: Any, tmp_path: Path
 ) -> None:
-    text = "Alpha beta gamma delta. Epsilon zeta."
-    qde = _project_xml("doc.txt", _selection(0, 10) + _selection(24, 35))
+    text = "Alpha beta gamma delta. Epsilon zeta. Eta theta."
+    qde = _project_xml("doc.txt", _selection(0, 10) + _selection(24, 36))
     _qdpx(tmp_path / "half.qdpx", qde, {"sources/doc.txt": text.encode("utf-8")})
     report = import_refi(empty, tmp_path / "half.qdpx")
-    assert list(empty.labels_frame()["sentence_index"]) == [1]
-    assert any("cover no sentence" in p for p in report.problems)
+    labels = empty.labels_frame()
+    # "Alpha beta" is part of sentence 0; "Epsilon zeta" lacks only the full stop: whole.
+    assert list(zip(labels["sentence_index"], labels["partial"], strict=True)) == [(0, 1), (1, 0)]
+    assert (report.labels_added, report.labels_partial, report.problems) == (2, 1, [])
 
 
 def test_users_become_coders_and_braced_guids_match(empty: Any, tmp_path: Path) -> None:
