@@ -592,6 +592,7 @@ class MainWindow(QMainWindow):
             self.coder_id,
             p.codebook,
             self._coder_names,
+            partial=p.partial_labels(article_id),
         )
         summary = self.article_list_model.summary_of(article_id)
         self.article_panel.set_header(article, summary.status if summary else None)

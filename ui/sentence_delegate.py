@@ -51,6 +51,8 @@ from ui.sentence_model import (
     OTHER_CODES_ROLE,
     OWN_CODES_ROLE,
     PARAGRAPH_ROLE,
+    PARTIAL_NOTE,
+    PARTIAL_ROLE,
     SentenceModel,
 )
 
@@ -91,9 +93,15 @@ def chip_font(font: QFont) -> QFont:
     return f
 
 
-def chip_label(short: str, code: CodeRecord, own: bool) -> str:
-    """Own chips say the code; other coders' chips say who as well ("ben · Denial")."""
-    return code.name if own else f"{short} · {code.name}"
+#: leads the chip of a label whose imported selection covered only part of the sentence
+PARTIAL_MARK = "◐ "
+
+
+def chip_label(short: str, code: CodeRecord, own: bool, partial: bool = False) -> str:
+    """Own chips say the code; other coders' chips say who as well ("ben · Denial"); a label on
+    part of the sentence (from another program's selection) is marked "◐"."""
+    text = code.name if own else f"{short} · {code.name}"
+    return PARTIAL_MARK + text if partial else text
 
 
 def contrast_text(color: QColor) -> QColor:
@@ -147,9 +155,12 @@ class SentenceDelegate(QStyledItemDelegate):
     def _row_natural(self, row: int, fm: QFontMetrics) -> int:
         model = self._source
         assert model is not None
-        labels = [chip_label("", c, True) for c in model.own_codes(row)]
+        part = model.partial_keys(row)
+        labels = [chip_label("", c, True, ("", c.id) in part) for c in model.own_codes(row)]
         if model.show_others:
-            labels += [chip_label(s, c, False) for s, c in model.other_codes(row)]
+            labels += [
+                chip_label(s, c, False, (s, c.id) in part) for s, c in model.other_codes(row)
+            ]
         width = sum(self._chip_width(t, fm) for t in labels)
         width += CHIP_GAP * max(0, len(labels) - 1)
         if model.has_memo(model.sentence(row).id):
@@ -278,9 +289,28 @@ class SentenceDelegate(QStyledItemDelegate):
             right -= MEMO_W + 4
         fm = self._chip_metrics()
         chip_h = fm.height() + 4
-        items = [(chip_label("", c, True), f"Your code: {c.name}", c, True) for c in own]
+        part: set[tuple[str, int]] = index.data(PARTIAL_ROLE) or set()
+
+        def tip(head: str, key: tuple[str, int]) -> str:
+            return f"{head} ({PARTIAL_NOTE})" if key in part else head
+
+        items = [
+            (
+                chip_label("", c, True, ("", c.id) in part),
+                tip(f"Your code: {c.name}", ("", c.id)),
+                c,
+                True,
+            )
+            for c in own
+        ]
         items += [
-            (chip_label(s, c, False), f"{names.get(s, s)}: {c.name}", c, False) for s, c in others
+            (
+                chip_label(s, c, False, (s, c.id) in part),
+                tip(f"{names.get(s, s)}: {c.name}", (s, c.id)),
+                c,
+                False,
+            )
+            for s, c in others
         ]
         out: list[Chip] = []
         x, y = left, top

@@ -41,6 +41,10 @@ LAYOUT_ROLE = (
     Qt.ItemDataRole.UserRole + 8
 )  # (sentence id, text, paragraph start): one call for sizeHint
 CODER_NAMES_ROLE = Qt.ItemDataRole.UserRole + 9  # dict[str, str]: short name -> full coder name
+#: set[tuple[str, int]]: (coder short name, "" for one's own, code id) of the row's labels whose
+#: imported selection covered only part of the sentence
+PARTIAL_ROLE = Qt.ItemDataRole.UserRole + 10
+PARTIAL_NOTE = "the imported selection covered only part of this sentence"
 
 #: coder names up to this long are shown whole on chips; longer ones by their first 3 letters
 SHORT_NAME_MAX = 8
@@ -62,6 +66,7 @@ class SentenceModel(QAbstractListModel):
         self._codes: dict[int, CodeRecord] = {}
         self._short: dict[int, str] = {}  # coder id -> name as shown on a chip
         self._full: dict[str, str] = {}  # short name -> full name (tooltips)
+        self._partial: set[tuple[int, int, int]] = set()  # (sentence id, coder id, code id)
 
     # -- loading --------------------------------------------------------------------------
     def load(
@@ -73,8 +78,11 @@ class SentenceModel(QAbstractListModel):
         own_coder_id: int | None,
         codebook: ProjectCodebook,
         coder_names: dict[int, str],
+        partial: Iterable[tuple[int, int, int]] = (),
     ) -> None:
+        """``partial``: (sentence id, coder id, code id) of labels on part of a sentence."""
         self.beginResetModel()
+        self._partial = set(partial)
         self.article = article
         self._rows = list(sentences)
         self._row_of = {s.id: i for i, s in enumerate(self._rows)}
@@ -125,6 +133,7 @@ class SentenceModel(QAbstractListModel):
                 continue
             pairs = self._labels.setdefault(ch.sentence_id, [])
             pair = (ch.coder_id, ch.code_id)
+            self._partial.discard((ch.sentence_id, ch.coder_id, ch.code_id))  # a new label is whole
             if ch.add:
                 if pair not in pairs:
                     pairs.append(pair)
@@ -175,6 +184,17 @@ class SentenceModel(QAbstractListModel):
             if c != self._own and k in self._codes
         ]
         return sorted(found, key=lambda p: (p[0], _code_order(p[1])))
+
+    def partial_keys(self, row: int) -> set[tuple[str, int]]:
+        """(coder short name, "" for one's own, code id) of the row's partial labels."""
+        if not self._partial:
+            return set()
+        sid = self._rows[row].id
+        return {
+            ("" if c == self._own else self._short.get(c, "?"), k)
+            for c, k in self._labels.get(sid, ())
+            if (sid, c, k) in self._partial
+        }
 
     def labelled_rows(self) -> list[int]:
         """Rows with any label (own or others'): the only rows that can have chips."""
@@ -238,13 +258,21 @@ class SentenceModel(QAbstractListModel):
             return "|" + "|".join(f"c{c.id}" for c in codes) + "|" if codes else "|none|"
         if role == CODER_NAMES_ROLE:
             return self._full
+        if role == PARTIAL_ROLE:
+            return self.partial_keys(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            names = [c.name for c in self.own_codes(row)]
+            part = self.partial_keys(row)
+            names = [
+                f"{c.name} (part: {PARTIAL_NOTE})" if ("", c.id) in part else c.name
+                for c in self.own_codes(row)
+            ]
             head = f"Sentence {rec.index + 1}"
             tip = f"{head}: {', '.join(names)}" if names else f"{head}: not coded"
             if self._show_others:
                 for short, code in self.other_codes(row):
                     tip += f"\n{self._full.get(short, short)}: {code.name}"
+                    if (short, code.id) in part:
+                        tip += " (part)"
             return tip
         if role == Qt.ItemDataRole.AccessibleTextRole:
             joined = ", ".join(c.name for c in self.own_codes(row))
