@@ -32,6 +32,7 @@ from annotator.errors import (
 from annotator.imports import ParsedArticle, TableOptions
 from annotator.models import SCHEMA_VERSION
 from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.project_ranges import RangesAndDuplicates
 from annotator.records import (
     ArticleRecord,
     ArticleSummary,
@@ -40,7 +41,6 @@ from annotator.records import (
     LabelChange,
     Memo,
     ProjectCodebook,
-    SelectionRecord,
     SentenceRecord,
     Status,
 )
@@ -78,7 +78,7 @@ ArticleRef = int | ArticleRecord | ArticleSummary
 SUFFIX = ".annotator"
 
 
-class Project:
+class Project(RangesAndDuplicates):
     """One open project file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
@@ -284,23 +284,31 @@ class Project:
         options: TableOptions | None = None,
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
+        *,
+        near_duplicates: bool = True,
     ) -> ImportReport:
-        """Import files and folders (recursively). Bad files are reported, never half-imported."""
+        """Import files and folders (recursively). Bad files are reported, never half-imported.
+        ``near_duplicates``: look for near-duplicates of the new articles (report.near_duplicates).
+        """
         from annotator.importer import import_paths
 
         self._writable()
-        return import_paths(self.engine, [Path(p) for p in paths], options, progress, cancel)
+        report = import_paths(self.engine, [Path(p) for p in paths], options, progress, cancel)
+        return self._with_near_duplicates(report, near_duplicates, cancel)
 
     def import_articles(
         self,
         articles: Iterable[ParsedArticle],
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
+        *,
+        near_duplicates: bool = True,
     ) -> ImportReport:
         from annotator.importer import import_parsed
 
         self._writable()
-        return import_parsed(self.engine, articles, progress, cancel)
+        report = import_parsed(self.engine, articles, progress, cancel)
+        return self._with_near_duplicates(report, near_duplicates, cancel)
 
     def split_sentence(self, sentence: SentenceRef, at: int) -> tuple[int, int]:
         """Split a sentence (with no labels) at an absolute character offset of the article."""
@@ -409,34 +417,6 @@ class Project:
         """sentence id -> [(coder id, code id)]: the fast form the UI paints from."""
         with read_session(self.engine) as s:
             return queries.labels_of_article(s, _article_id(article), coder_ids)
-
-    def partial_labels(self, article: ArticleRef) -> set[tuple[int, int, int]]:
-        """(sentence id, coder id, code id) of the article's labels whose imported selection
-        covered only part of the sentence (see annotator.selection_placing)."""
-        from annotator.storage.selection_store import partial_of_article
-
-        with read_session(self.engine) as s:
-            return partial_of_article(s, _article_id(article))
-
-    def selections(self, article: ArticleRef) -> list[SelectionRecord]:
-        """The coded character ranges imported from other QDA programs, as they came."""
-        from annotator.storage.selection_store import selections_of
-
-        with read_session(self.engine) as s:
-            names = queries.coder_names(s)
-            codes = queries.all_codes_by_id(s)
-            return [
-                SelectionRecord(
-                    start=r.start,
-                    end=r.end,
-                    coder=names[r.coder_id],
-                    code=codes[r.code_id][0],
-                    source_start=r.source_start,
-                    source_end=r.source_end,
-                    origin=r.origin,
-                )
-                for r in selections_of(s, [_article_id(article)])
-            ]
 
     def labels_frame(self) -> pd.DataFrame:
         """One row per label, with article, sentence, coder, group and code."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 from annotator.errors import AmbiguousCodeError
 
@@ -43,6 +44,8 @@ class ArticleSummary:
     n_sentences: int
     n_coded: int  # sentences the current coder has coded
     status: Status
+    duplicate_group: int | None = None  # the group of near-duplicates it is in (None: none)
+    duplicate_mark: str = ""  # "", "kept" or "duplicate" (left out of agreement and exports)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ class ImportReport:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (origin, message)
     bytes_read: int = 0
     article_ids: list[int] = field(default_factory=list)
+    #: groups of near-duplicates (annotator.near_duplicates.Group) holding an imported article
+    near_duplicates: list[Any] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [
@@ -152,6 +157,12 @@ class ImportReport:
         ]
         if self.skipped_duplicates:
             parts.append(f"skipped {len(self.skipped_duplicates)} already in the project")
+        if self.near_duplicates:
+            n = sum(len(g.members) for g in self.near_duplicates)
+            parts.append(
+                f"{plural(n, 'article')} in {plural(len(self.near_duplicates), 'group')} of "
+                "near-duplicates"
+            )
         if self.problems:
             parts.append(plural(len(self.problems), "problem"))
         return ", ".join(parts)

@@ -79,6 +79,23 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", (SK.Quit, "Ctrl+Q"), "quit", "Close annotator"),
     # Edit / coding
     ActionSpec(
+        "keep_one_duplicate",
+        "Keep this article, mark its near-&duplicates duplicate",
+        (),
+        "near_duplicate",
+        "Of this article's group of near-duplicates keep only this one: the others are left "
+        "out of agreement and exports",
+        writes=True,
+    ),
+    ActionSpec(
+        "keep_all_duplicates",
+        "Keep all of its near-duplicates",
+        (),
+        "keep_duplicates",
+        "Keep every article of this article's group of near-duplicates",
+        writes=True,
+    ),
+    ActionSpec(
         "clear",
         "&Clear codes",
         ("Backspace", "Delete"),

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QFont
 
 from annotator.records import ArticleSummary, Status
 from ui import icons
@@ -30,6 +31,9 @@ ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2  # (coded, total)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # int(Status)
+DUPLICATE_GROUP_ROLE = Qt.ItemDataRole.UserRole + 5  # int | None: its group of near-duplicates
+#: group id << 32 | article id: sorting by it puts each group's articles together, in id order
+GROUP_SORT_ROLE = Qt.ItemDataRole.UserRole + 6
 
 
 class Column(IntEnum):
@@ -141,6 +145,12 @@ class ArticleListModel(QAbstractTableModel):
                 return int(s.status)
         elif role == Qt.ItemDataRole.DecorationRole and col == Column.STATUS:
             return icons.icon(_STATUS_ICON[s.status])
+        elif role == Qt.ItemDataRole.DecorationRole and col == Column.TITLE:
+            return icons.icon("near_duplicate") if s.duplicate_group is not None else None
+        elif role == Qt.ItemDataRole.FontRole and s.duplicate_mark == "duplicate":
+            font = QFont()
+            font.setStrikeOut(True)  # left out of agreement and exports
+            return font
         elif role == Qt.ItemDataRole.ToolTipRole:
             if col == Column.STATUS:
                 return s.status.label
@@ -149,20 +159,35 @@ class ArticleListModel(QAbstractTableModel):
             if col in (Column.TITLE, Column.SOURCE, Column.DATE):
                 # the whole title, and the source and date the list may have no room for
                 where = "  ·  ".join(p for p in (s.source, s.date) if p)
-                return f"{s.title}\n{where}" if where else s.title
+                tip = f"{s.title}\n{where}" if where else s.title
+                return tip + duplicate_note(s)
         elif role == ARTICLE_ID_ROLE:
             return s.id
         elif role == PROGRESS_ROLE:
             return (s.n_coded, s.n_sentences)
         elif role == STATUS_ROLE:
             return int(s.status)
+        elif role == DUPLICATE_GROUP_ROLE:
+            return s.duplicate_group
+        elif role == GROUP_SORT_ROLE:
+            return ((s.duplicate_group if s.duplicate_group is not None else s.id) << 32) | s.id
         elif role == Qt.ItemDataRole.TextAlignmentRole and col == Column.STATUS:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
 
+def duplicate_note(s: ArticleSummary) -> str:
+    """The tooltip's line on the article's group of near-duplicates ("" if in none)."""
+    if s.duplicate_group is None:
+        return ""
+    mark = {"kept": "; kept", "duplicate": "; marked duplicate: left out of agreement and exports"}
+    return f"\nnear-duplicate (group {s.duplicate_group}){mark.get(s.duplicate_mark, '')}"
+
+
 class ArticleFilterProxy(QSortFilterProxyModel):
-    """Filter by text (title or source) and status; sort by the sort role.
+    """Filter by text (title or source), status, or near-duplicates; sort by the sort role.
+
+    The near-duplicates filter shows only articles in a group, each group's articles together.
 
     With no filter set, filterAcceptsRow answers at once, so 100,000 rows stay quick.
     """
@@ -171,6 +196,8 @@ class ArticleFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._text = ""
         self._status: Status | None = None
+        self._near_duplicates = False
+        self._sort_before: tuple[int, Qt.SortOrder] | None = None
         self.setSortRole(SORT_ROLE)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
@@ -179,6 +206,24 @@ class ArticleFilterProxy(QSortFilterProxyModel):
 
     def set_status(self, status: Status | None) -> None:
         self._refilter(lambda: setattr(self, "_status", status))
+
+    def set_near_duplicates(self, only: bool) -> None:
+        """Show only articles in a group of near-duplicates, grouped (or everything again)."""
+        if only == self._near_duplicates:
+            return
+        self._refilter(lambda: setattr(self, "_near_duplicates", only))
+        if only:
+            self._sort_before = (self.sortColumn(), self.sortOrder())
+            self.setSortRole(GROUP_SORT_ROLE)
+            self.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+        else:
+            self.setSortRole(SORT_ROLE)
+            column, order = self._sort_before or (-1, Qt.SortOrder.AscendingOrder)
+            self.sort(column, order)
+
+    @property
+    def near_duplicates(self) -> bool:
+        return self._near_duplicates
 
     def _refilter(self, change: Callable[[], None]) -> None:
         if hasattr(self, "endFilterChange"):  # Qt >= 6.10
@@ -190,12 +235,14 @@ class ArticleFilterProxy(QSortFilterProxyModel):
             self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self._text and self._status is None:
+        if not self._text and self._status is None and not self._near_duplicates:
             return True
         model = self.sourceModel()
         if not isinstance(model, ArticleListModel):
             return True
         s = model.summary(source_row)
+        if self._near_duplicates and s.duplicate_group is None:
+            return False
         if self._status is not None and s.status != self._status:
             return False
         if self._text:

@@ -39,6 +39,8 @@ from ui.article_list_model import (
 Index = QModelIndex | QPersistentModelIndex
 
 
+#: the status filter's entry for "articles in a group of near-duplicates"
+NEAR_DUPLICATES = "near-duplicates"
 #: the bar of the progress column; the count beside it is sized from the font
 PROGRESS_BAR_W = 44
 #: the source column never takes more than this share of the table (titles matter more)
@@ -112,7 +114,10 @@ class ArticleListPanel(QWidget):
         self.status_combo.addItem("All", None)
         for st in Status:
             self.status_combo.addItem(st.label.capitalize(), int(st))
-        self.status_combo.setToolTip("Show only articles with this status")
+        self.status_combo.addItem("Near-duplicates", NEAR_DUPLICATES)
+        self.status_combo.setToolTip(
+            "Show only articles with this status, or the groups of near-duplicate articles"
+        )
         self.status_combo.currentIndexChanged.connect(self._status_changed)
 
         self.view = QTableView(self)
@@ -226,7 +231,9 @@ class ArticleListPanel(QWidget):
 
     def _status_changed(self, _i: int) -> None:
         value = self.status_combo.currentData()
-        self.proxy.set_status(None if value is None else Status(int(value)))
+        self.proxy.set_near_duplicates(value == NEAR_DUPLICATES)
+        wanted = None if value in (None, NEAR_DUPLICATES) else Status(int(value))
+        self.proxy.set_status(wanted)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._quiet or not current.isValid():

@@ -46,6 +46,8 @@ GLYPHS: dict[str, str] = {
     "status_in_progress": "mdi6.circle-half-full",
     "status_done": "mdi6.check-circle",
     "memo_mark": "mdi6.comment-text-outline",
+    "near_duplicate": "mdi6.content-duplicate",
+    "keep_duplicates": "mdi6.check-all",
 }
 
 #: fixed colours for the article status icons (Okabe-Ito: grey-ish, orange, bluish green)

@@ -230,7 +230,12 @@ def dropped_paths(event: QDropEvent) -> list[Path]:
 
 def needs_report(report: ImportReport) -> bool:
     """A plain success goes to the status bar; anything else deserves a dialog."""
-    return report.imported == 0 or bool(report.skipped_duplicates) or bool(report.problems)
+    return (
+        report.imported == 0
+        or bool(report.skipped_duplicates)
+        or bool(report.problems)
+        or bool(report.near_duplicates)
+    )
 
 
 class ImportReportDialog(QDialog):
@@ -259,6 +264,18 @@ class ImportReportDialog(QDialog):
             self.duplicates_view.setReadOnly(True)
             self.duplicates_view.setMaximumHeight(110)
             layout.addWidget(self.duplicates_view)
+
+        self.near_duplicates_label: QLabel | None = None
+        if report.near_duplicates:
+            groups = report.near_duplicates
+            n = sum(len(g.members) for g in groups)
+            self.near_duplicates_label = QLabel(
+                f"{n} articles are near-duplicates (reprints or corrected versions) in "
+                f"{len(groups)} group{_s(len(groups))}: choose “Near-duplicates” in the article "
+                "list to see them together, then Edit › Keep this article or Keep all."
+            )
+            self.near_duplicates_label.setWordWrap(True)
+            layout.addWidget(self.near_duplicates_label)
 
         self.problems_model = ProblemsModel(report.problems, self)
         self.problems_view: QTableView | None = None

@@ -210,6 +210,8 @@ class MainWindow(QMainWindow):
             "next_sentence": lambda: self.article_panel.step_sentence(1),
             "prev_sentence": lambda: self.article_panel.step_sentence(-1),
             "mark_done": self.mark_done,
+            "keep_one_duplicate": lambda: self.resolve_near_duplicates(keep_all=False),
+            "keep_all_duplicates": lambda: self.resolve_near_duplicates(keep_all=True),
             "next_article": lambda: self.step_article(1),
             "prev_article": lambda: self.step_article(-1),
             "sentence_memo": self.edit_sentence_memo,
@@ -256,6 +258,9 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         for action_id in ("clear", "sentence_memo", "article_memo"):
             edit.addAction(a[action_id])
+        edit.addSeparator()
+        edit.addAction(a["keep_one_duplicate"])
+        edit.addAction(a["keep_all_duplicates"])
         edit.addSeparator()
         edit.addAction(a["find"])
         edit.addAction(a["corpus_find"])
@@ -660,6 +665,33 @@ class MainWindow(QMainWindow):
     # =====================================================================================
     # labelling
     # =====================================================================================
+    def resolve_near_duplicates(self, keep_all: bool) -> None:
+        """Decide on the open article's group of near-duplicates: keep it alone (the others are
+        marked duplicate) or keep all. A decision is changed by deciding again."""
+        summary = (
+            None
+            if self._article_id is None
+            else self.article_list_model.summary_of(self._article_id)
+        )
+        if self.project is None or summary is None or summary.duplicate_group is None:
+            self.statusBar().showMessage("This article has no near-duplicates", 3000)
+            return
+        if self.project.read_only:
+            self.statusBar().showMessage("This project is open read-only", 3000)
+            return
+        keep = None if keep_all else [summary.id]
+        marks = self.project.resolve_near_duplicates(summary.duplicate_group, keep)
+        for aid, mark in marks.items():
+            self.article_list_model.update_summary(aid, duplicate_mark=mark)
+        n = sum(m == "duplicate" for m in marks.values())
+        self.statusBar().showMessage(
+            f"Kept all {len(marks)} near-duplicates"
+            if keep_all
+            else f"Kept this article; {n} near-duplicates marked duplicate (left out of "
+            "agreement and exports)",
+            10_000,
+        )
+
     def _can_label(self) -> bool:
         if self.project is None or self.coder is None or self._article_id is None:
             return False

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "annotator.cli.project_cmds",
     "annotator.cli.agreement_cmd",
     "annotator.cli.exchange_cmds",
+    "annotator.cli.duplicates_cmd",
 )
 
 AppLauncher = Callable[[argparse.Namespace], int]

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from annotator.cli.duplicates_cmd import describe
 from annotator.cli.progress_bar import ProgressBar
 from annotator.errors import AnnotatorError
 from annotator.imports import TableOptions
@@ -85,11 +86,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         url_column=args.url_column,
         id_column=args.id_column,
     )
-    with Project.open(args.project) as p, ProgressBar("importing") as bar:
-        report = p.import_paths(args.paths, options, progress=bar, cancel=CancelToken())
+    with Project.open(args.project) as p:
+        with ProgressBar("importing") as bar:
+            report = p.import_paths(args.paths, options, progress=bar, cancel=CancelToken())
+        near = describe(p, report.near_duplicates)
     print(report.summary())
     for origin in report.skipped_duplicates:
         print(f"  skipped (already in the project): {origin}")
+    if near:
+        print("near-duplicates (decide with `annotator duplicates`):")
+        for line in near:
+            print(f"  {line}")
     for origin, message in report.problems:
         print(f"  {origin}: {message}")
     # Non-zero whenever something could not be imported, so a script notices; duplicates that

@@ -24,6 +24,7 @@ from sqlmodel import Session
 from annotator.errors import AnnotatorError
 from annotator.records import Status
 from annotator.storage import tables as t
+from annotator.storage.duplicate_store import duplicate_ids_select
 from annotator.storage.frames import labels_select, partial_column
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class ExportOptions:
     group: str | None = None
     done_only: bool = False
     bom: bool = False
+    skip_duplicates: bool = True  # leave out articles marked "duplicate" (near-duplicate review)
 
 
 def label_query(session: Session, options: ExportOptions) -> Select[Any]:
@@ -129,7 +131,14 @@ def narrow(stmt: Select[Any], session: Session, options: ExportOptions) -> Selec
         )
     if options.done_only:
         stmt = stmt.where(done_clause())
+    if options.skip_duplicates and has_duplicates(session):
+        stmt = stmt.where(t.sentence.c.article_id.not_in(duplicate_ids_select()))
     return stmt
+
+
+def has_duplicates(session: Session) -> bool:
+    """Whether any article is marked duplicate (most projects: none, and no filter is added)."""
+    return session.execute(duplicate_ids_select().limit(1)).first() is not None
 
 
 def done_clause() -> Any:
@@ -227,6 +236,8 @@ def count_labels(session: Session, options: ExportOptions) -> int:
 def article_batches(session: Session, options: ExportOptions) -> list[list[int]]:
     """Article ids in export order, in batches; done-only keeps articles a chosen coder finished."""
     stmt = select(t.article.c.id).order_by(t.article.c.id)
+    if options.skip_duplicates and has_duplicates(session):
+        stmt = stmt.where(t.article.c.id.not_in(duplicate_ids_select()))
     if options.done_only:
         done = select(t.article_status.c.article_id).where(
             t.article_status.c.status == int(Status.DONE)

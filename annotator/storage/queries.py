@@ -94,6 +94,8 @@ def article_summaries(
                 )
             )
         }
+    nd = t.near_duplicate.c
+    groups = {a: (g, m) for a, g, m in session.execute(select(nd.article_id, nd.group_id, nd.mark))}
     return [
         ArticleSummary(
             id=r[0],
@@ -104,6 +106,8 @@ def article_summaries(
             n_sentences=r[5],
             n_coded=coded.get(r[0], 0),
             status=_STATUS[status.get(r[0], 0)],
+            duplicate_group=groups[r[0]][0] if r[0] in groups else None,
+            duplicate_mark=groups[r[0]][1] if r[0] in groups else "",
         )
         for r in rows
     ]

@@ -28,6 +28,7 @@ from annotator.agreement.errors import AgreementError
 from annotator.errors import AnnotatorError
 from annotator.records import CodeRecord
 from annotator.storage import tables
+from annotator.storage.duplicate_store import duplicate_ids_select
 from annotator.storage.queries import code_columns, code_record
 
 log = logging.getLogger(__name__)
@@ -436,6 +437,8 @@ def _done_articles(coder_ids: Sequence[int], article_ids: Sequence[int] | None) 
         .where(st.status == DONE)
         .group_by(st.article_id)
         .having(func.count(func.distinct(st.coder_id)) == len(coder_ids))
+        # articles marked duplicate in near-duplicate review are not units
+        .where(st.article_id.not_in(duplicate_ids_select()))
     )
     if article_ids is not None:
         stmt = stmt.where(st.article_id.in_(list(article_ids)))
