@@ -37,7 +37,10 @@ def project_with_reprints(tmp_path: Path) -> Path:
     path = tmp_path / "p.annotator"
     folder = tmp_path / "in"
     folder.mkdir()
-    texts = {"a-story": STORY, "b-other": OTHER, "c-reprint": "By Staff. " + STORY + " (Wire)",
+    texts = {
+        "a-story": STORY,
+        "b-other": OTHER,
+        "c-reprint": "By Staff. " + STORY + " (Wire)",
         "d-reprint": OTHER + " (Wire)",
     }
     for name, text in texts.items():
@@ -71,7 +74,9 @@ def test_the_near_duplicates_filter_shows_each_group_together(
 
 def test_a_grouped_article_has_a_marker_and_says_so_in_its_tooltip(tmp_path: Path) -> None:
     with Project.open(project_with_reprints(tmp_path)) as project:
-        project.import_articles([ParsedArticle(origin="alone", text="A story of its own, like no other.")])
+        project.import_articles(
+            [ParsedArticle(origin="alone", text="A story of its own, like no other.")]
+        )
         model = ArticleListModel()
         model.set_summaries(project.article_summaries(None))
     story, alone = model.index(0, Column.TITLE), model.index(4, Column.TITLE)
