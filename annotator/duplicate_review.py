@@ -9,8 +9,12 @@ the duplicates out (``storage.duplicate_store.duplicate_ids_select``).
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from sqlalchemy import Engine
 
@@ -35,28 +39,82 @@ class DuplicateDecisionError(AnnotatorError):
     """A decision on a group that names no article of it to keep (or one outside it)."""
 
 
+#: below this many articles signing stays in this process (a worker costs ~1 s to start)
+PARALLEL_MIN = 4000
+BATCH = 900  # ids per IN (...) of one read
+IN_FLIGHT = 4
+
+
+def signature_rows(batch: list[tuple[int, str]]) -> list[tuple[int, bytes]]:
+    """(article id, signature bytes) for a batch of (id, text): the unit of work of a worker."""
+    sigs = signatures([text for _aid, text in batch])
+    return [(aid, to_bytes(sig)) for (aid, _t), sig in zip(batch, sigs, strict=True)]
+
+
 def sign_articles(
     engine: Engine,
     article_ids: Sequence[int] | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    workers: int | None = None,
 ) -> int:
-    """Store MinHash signatures for the articles (all if None) that have none; returns how many."""
-    done = 0
+    """Store MinHash signatures for the articles (all if None) that have none; returns how many.
+
+    Texts are read a batch at a time in short sessions and hashed outside any transaction; a
+    large import is hashed by two worker processes (as the import parses), this process writing.
+    """
     with read_session(engine) as session:
-        batches = list(duplicate_store.unsigned_texts(session, article_ids))
-    total = sum(len(b) for b in batches)
-    for batch in batches:
-        if cancel is not None:
-            cancel.check()
-        sigs = signatures([text for _aid, text in batch])
+        ids = duplicate_store.unsigned_ids(session, article_ids)
+    total = len(ids)
+    chunks = [ids[i : i + BATCH] for i in range(0, total, BATCH)]
+
+    def texts(chunk: list[int]) -> list[tuple[int, str]]:
+        with read_session(engine) as session:
+            return duplicate_store.texts_of(session, chunk)
+
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if total >= PARALLEL_MIN else 1
+    done = 0
+    for rows in _signed(chunks, texts, workers, cancel):
         with write_session(engine) as session:
-            duplicate_store.save_signatures(
-                session, [(aid, to_bytes(sig)) for (aid, _t), sig in zip(batch, sigs, strict=True)]
-            )
-        done += len(batch)
+            duplicate_store.save_signatures(session, rows)
+        done += len(rows)
         progress(done, total)
     return done
+
+
+def _signed(
+    chunks: list[list[int]],
+    texts: Callable[[list[int]], list[tuple[int, str]]],
+    workers: int,
+    cancel: CancelToken | None,
+) -> Iterator[list[tuple[int, bytes]]]:
+    if workers <= 1:
+        for chunk in chunks:
+            if cancel is not None:
+                cancel.check()
+            yield signature_rows(texts(chunk))
+        return
+    from annotator.importer import _start_method, _start_worker
+
+    ctx = multiprocessing.get_context(_start_method())
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start_worker) as pool:
+        todo = iter(chunks)
+        pending: list[Future[list[tuple[int, bytes]]]] = [
+            pool.submit(signature_rows, texts(c)) for c in itertools.islice(todo, IN_FLIGHT)
+        ]
+        try:
+            while pending:
+                rows = pending.pop(0).result()
+                if cancel is not None:
+                    cancel.check()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.append(pool.submit(signature_rows, texts(nxt)))
+                yield rows
+        finally:
+            for f in pending:
+                f.cancel()
 
 
 def find_near_duplicates(

@@ -33,6 +33,11 @@ def register(sub: Any) -> None:
         help="only work on articles the coder has marked done",
     )
     p.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM (for Excel)")
+    p.add_argument(
+        "--include-duplicates",
+        action="store_true",
+        help="also export articles marked duplicate in near-duplicate review",
+    )
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(handler=cmd_export)
 
@@ -79,6 +84,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             group=args.group,
             done_only=args.articles_done_only,
             bom=args.bom,
+            include_duplicates=args.include_duplicates,
             force=args.force,
             progress=bar,
             cancel=CancelToken(),

@@ -40,6 +40,7 @@ def export_labels(
     group: str | None = None,
     done_only: bool = False,
     bom: bool = False,
+    include_duplicates: bool = False,
     force: bool = False,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
@@ -47,7 +48,8 @@ def export_labels(
     """Export labels to .csv (long or wide), .xlsx, .jsonl or .qdpx; returns rows (or codings).
 
     Never overwrites an existing file unless ``force``; a failed or cancelled export leaves no
-    file behind.
+    file behind. Articles marked "duplicate" (near-duplicate review) are left out unless
+    ``include_duplicates``.
     """
     path = Path(path)
     options = ExportOptions(
@@ -56,6 +58,7 @@ def export_labels(
         group=group,
         done_only=done_only,
         bom=bom,
+        skip_duplicates=not include_duplicates,
     )
     suffix = path.suffix.lower()
     if suffix == ".csv":

@@ -21,10 +21,8 @@ def signatures(session: Session) -> Iterator[tuple[int, bytes]]:
         yield int(aid), bytes(data)
 
 
-def unsigned_texts(
-    session: Session, article_ids: Sequence[int] | None, batch: int = 2000
-) -> Iterator[list[tuple[int, str]]]:
-    """(id, text) of the articles (all if None) that have no signature yet, in batches."""
+def unsigned_ids(session: Session, article_ids: Sequence[int] | None) -> list[int]:
+    """Ids of the articles (all if None) that have no signature yet, in id order."""
     stmt = (
         select(t.article.c.id)
         .where(t.article.c.id.not_in(select(t.article_minhash.c.article_id)))
@@ -34,14 +32,17 @@ def unsigned_texts(
     if article_ids is not None:
         wanted = set(article_ids)
         ids = [a for a in ids if a in wanted]
-    for i in range(0, len(ids), batch):
-        chunk = ids[i : i + batch]
-        yield [
-            (int(a), str(text))
-            for a, text in session.execute(
-                select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(chunk))
-            )
-        ]
+    return ids
+
+
+def texts_of(session: Session, article_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(id, text) of these articles (at most ~900 ids per call), in id order."""
+    rows = session.execute(
+        select(t.article.c.id, t.article.c.text)
+        .where(t.article.c.id.in_(list(article_ids)))
+        .order_by(t.article.c.id)
+    )
+    return [(int(a), str(text)) for a, text in rows]
 
 
 def save_signatures(session: Session, rows: Sequence[tuple[int, bytes]]) -> None:

@@ -172,6 +172,8 @@ def test_articles_marked_duplicate_leave_agreement_and_exports(
     assert project.article(reprint).uid not in uids and project.article(wire).uid in uids
     export_labels(project, tmp_path / "wide.csv", layout="wide")
     assert project.article(reprint).uid not in set(pd.read_csv(tmp_path / "wide.csv")["article_id"])
+    export_labels(project, tmp_path / "all.csv", include_duplicates=True)
+    assert project.article(reprint).uid in set(pd.read_csv(tmp_path / "all.csv")["article_id"])
 
 
 def test_the_cli_reports_near_duplicates_at_import_and_records_a_decision(
@@ -209,3 +211,25 @@ def test_signatures_do_not_depend_on_the_process_hash_seed() -> None:
         for seed in ("1", "2")
     }
     assert len(outs) == 1
+
+
+def test_signing_in_two_worker_processes_stores_what_one_process_would(
+    make_project: Any,
+) -> None:
+    from annotator.duplicate_review import sign_articles
+    from annotator.imports import ParsedArticle
+    from annotator.storage.duplicate_store import signatures as stored
+
+    texts = [f"{WIRE} Update number {i}." for i in range(30)]
+    one, two = make_project("one"), make_project("two")
+    for p in (one, two):
+        p.import_articles(
+            [ParsedArticle(origin=str(i), text=t) for i, t in enumerate(texts)],
+            near_duplicates=False,
+        )
+    assert sign_articles(one.engine, workers=1) == sign_articles(two.engine, workers=2) == 30
+    from annotator.storage.unit_of_work import read_session
+
+    with read_session(one.engine) as s1, read_session(two.engine) as s2:
+        assert dict(stored(s1)) == dict(stored(s2))
+        assert len(dict(stored(s1))) == 30
