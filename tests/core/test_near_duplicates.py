@@ -233,3 +233,28 @@ def test_signing_in_two_worker_processes_stores_what_one_process_would(
     with read_session(one.engine) as s1, read_session(two.engine) as s2:
         assert dict(stored(s1)) == dict(stored(s2))
         assert len(dict(stored(s1))) == 30
+
+
+def test_candidate_pairs_are_the_pairs_minhash_lsh_queries_give() -> None:
+    """The numpy banding must find what datasketch's MinHashLSH finds, key by key."""
+    import random
+
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from annotator.near_duplicates import NUM_PERM, SCHEME, SEED, THRESHOLD, candidate_pairs
+
+    rng = random.Random(3)
+    words = WIRE.split() + OTHER.split()
+    texts = [" ".join(rng.sample(words, 40)) for _ in range(60)]
+    texts += [t.replace(t.split()[0], "changed", 1) for t in texts[:20]]  # near copies
+    texts += ["", "one", "one", "two words"]  # degenerate signatures share every band
+    sigs = {i: signature(t) for i, t in enumerate(texts)}
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    lean = {i: LeanMinHash(seed=SEED, hashvalues=s, scheme=SCHEME) for i, s in sigs.items()}
+    for i, m in lean.items():
+        lsh.insert(i, m)
+    expected = {(min(i, j), max(i, j)) for i, m in lean.items() for j in lsh.query(m) if i != j}
+    assert len(expected) >= 20
+    assert candidate_pairs(sigs, list(sigs)) == expected
+    new = [0, 1, 2]
+    assert candidate_pairs(sigs, new) == {p for p in expected if p[0] in new or p[1] in new}

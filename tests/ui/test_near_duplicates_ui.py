@@ -105,3 +105,19 @@ def test_keeping_one_from_the_menu_marks_the_rest_duplicate(
     window.registry["keep_all_duplicates"].trigger()
     assert window.project.duplicate_article_ids() == set()
     assert proxy.index(1, Column.TITLE).data(Qt.ItemDataRole.FontRole) is None
+
+
+def test_the_import_report_points_to_the_near_duplicates(tmp_path: Path, qtbot: QtBot) -> None:
+    from ui.import_dialog import ImportReportDialog, needs_report
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(STORY, encoding="utf-8")
+    (folder / "b.txt").write_text("By Staff. " + STORY, encoding="utf-8")
+    with Project.create(tmp_path / "p.annotator") as project:
+        report = project.import_paths([folder])
+    assert needs_report(report)
+    dialog = ImportReportDialog(report)
+    qtbot.addWidget(dialog)
+    assert dialog.near_duplicates_label is not None
+    assert "2 articles are near-duplicates" in dialog.near_duplicates_label.text()
