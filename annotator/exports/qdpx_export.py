@@ -252,18 +252,20 @@ def _ranges(
     one of those labels away changed the coding, and the labels left are written per sentence).
     Labels no stored range stands for are written as selections spanning their sentence.
     """
-    have = {(sid, coder, code) for (sid, coder), codes in labels.items() for code, _at in codes}
-    placer = Placer(text, [(start, end) for _sid, _i, start, end in spans])
     explained: set[tuple[int, str, str]] = set()
     out: Ranges = {}
+    placer = Placer(text, [(start, end) for _sid, _i, start, end in spans]) if stored else None
     for sel in stored:
+        assert placer is not None
         coder = names.get(sel.coder_id, "")
         code_uid, group = code_info.get(sel.code_id, ("", ""))
         if coder not in coders or not code_uid:
             continue
         touched = [spans[i][0] for i in placer.touched(sel.start, sel.end)]
         if touched:
-            if not all((sid, coder, code_uid) in have for sid in touched):
+            if not all(
+                any(c == code_uid for c, _at in labels.get((sid, coder), ())) for sid in touched
+            ):
                 continue
         elif options.group is not None and group.casefold() != options.group.casefold():
             continue
