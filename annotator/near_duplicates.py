@@ -155,9 +155,17 @@ class _Union:
 BUCKET_PAIRS_MAX = 64
 
 
+#: MinHashLSH's choice for THRESHOLD and NUM_PERM (bands x rows; its optimum of false positives
+#: and negatives). Written out because computing it imports scipy (a second) in a process that
+#: otherwise never needs datasketch; tests/core/test_near_duplicates.py holds it equal.
+LSH_BANDS, LSH_ROWS = 14, 9
+
+
 def lsh_bands(threshold: float = THRESHOLD) -> list[tuple[int, int]]:
-    """The band ranges datasketch's MinHashLSH chooses for this threshold (its optimum of false
-    positives and negatives), so candidates are those MinHashLSH would give."""
+    """The band ranges datasketch's MinHashLSH uses for this threshold, so candidates are those
+    MinHashLSH would give."""
+    if threshold == THRESHOLD:
+        return [(i * LSH_ROWS, (i + 1) * LSH_ROWS) for i in range(LSH_BANDS)]
     from datasketch import MinHashLSH
 
     return list(MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges)

@@ -258,3 +258,12 @@ def test_candidate_pairs_are_the_pairs_minhash_lsh_queries_give() -> None:
     assert candidate_pairs(sigs, list(sigs)) == expected
     new = [0, 1, 2]
     assert candidate_pairs(sigs, new) == {p for p in expected if p[0] in new or p[1] in new}
+
+
+def test_the_written_out_bands_are_minhash_lshs_choice() -> None:
+    from datasketch import MinHashLSH
+
+    from annotator.near_duplicates import NUM_PERM, THRESHOLD, lsh_bands
+
+    expected = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges
+    assert lsh_bands() == list(expected)
