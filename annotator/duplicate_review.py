@@ -61,7 +61,8 @@ def sign_articles(
     """Store MinHash signatures for the articles (all if None) that have none; returns how many.
 
     Texts are read a batch at a time in short sessions and hashed outside any transaction; a
-    large import is hashed by two worker processes (as the import parses), this process writing.
+    large import (PARALLEL_MIN articles or more) is hashed by two worker processes after the import
+    has committed, this process reading texts and writing signatures.
     """
     with read_session(engine) as session:
         ids = duplicate_store.unsigned_ids(session, article_ids)
