@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from annotator.cli import main as cli
@@ -267,3 +268,15 @@ def test_the_written_out_bands_are_minhash_lshs_choice() -> None:
 
     expected = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges
     assert lsh_bands() == list(expected)
+
+
+def test_signatures_are_datasketch_minhash_values_text_by_text() -> None:
+    from datasketch import MinHash
+
+    from annotator.near_duplicates import NUM_PERM, SCHEME, SEED, shingle_hashes, signatures
+
+    texts = [WIRE, "", "one", "two words", OTHER, "   ", REPRINT_A, CORRECTED]
+    for text, sig in zip(texts, signatures(texts), strict=True):
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME)
+        m.update_batch(shingle_hashes(text).tolist())
+        assert sig.dtype == np.uint32 and (sig == m.hashvalues).all(), text[:30]
