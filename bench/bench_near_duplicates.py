@@ -16,7 +16,8 @@ What the search costs (2 cores): signing (word 3-grams, 128 permutations) in two
 processes, about as much CPU per article as the import's segmenting; banding and confirming
 candidates in this process, ~1.4 s per 100,000 articles; ~1 s to start the workers (each
 imports datasketch, which imports scipy), which weighs on small imports only (20,000 articles:
-1.3-2.2x, run to run, on this shared machine; 100,000: 1.61x and the figure in the README).
+1.3-2.2x, run to run, on this shared machine; 100,000: 1.61x and 1.90x in two runs, the search
+itself 7.5-8.4 s).
 Below 4,000 articles signing stays in this process.
 """
 
