@@ -166,6 +166,9 @@ class CodeGroup(BaseModel):
     id: str
     name: str
     multiple: bool = False
+    # the codes are a scale in codebook order (tone: negative < neutral < positive): agreement
+    # then uses the ordinal level and weighted coefficients by default; single choice only
+    ordered: bool = False
     description: str = ""
     codes: tuple[Code, ...] = ()
 
@@ -188,6 +191,8 @@ class CodeGroup(BaseModel):
     def _unique_names(self) -> CodeGroup:
         for _index, message in _group_problems(self.name, self.codes):
             raise ValueError(message)
+        if self.ordered and self.multiple:
+            raise ValueError(f"group '{self.name}': an ordered group must be single choice")
         return self
 
 
@@ -359,7 +364,7 @@ _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "time
 _STRUCTURE_TAGS = {_YAML + "seq", _YAML + "map"}
 
 _CODEBOOK_FIELDS = ("name", "version", "description", "groups")
-_GROUP_FIELDS = ("id", "name", "choice", "multiple", "description", "codes")
+_GROUP_FIELDS = ("id", "name", "choice", "multiple", "ordered", "description", "codes")
 _CODE_FIELDS = (
     "id",
     "name",
@@ -609,6 +614,10 @@ def _read_group(
             raise reader.fail(fields["choice"], f"{what}: 'choice' and 'multiple' disagree")
         raw["multiple"] = choice == "multiple"
         lines["multiple"] = lines["choice"]
+    if "ordered" in fields:
+        raw["ordered"] = reader.flag(fields["ordered"], what, "ordered")
+        if raw["ordered"] and raw.get("multiple"):
+            raise reader.fail(fields["ordered"], f"{what}: an ordered group must be single choice")
     if not raw.get("id", "").strip():
         raw["id"] = generated_id(codebook_name, name)
     codes: list[dict[str, Any]] = []
@@ -667,6 +676,7 @@ def dump_codebook_yaml(cb: Codebook) -> str:
             "id": group.id,
             "name": group.name,
             "choice": "multiple" if group.multiple else "single",
+            **({"ordered": True} if group.ordered else {}),
             **({"description": group.description} if group.description else {}),
             "codes": [_code_doc(code) for code in group.codes],
         }

@@ -555,17 +555,30 @@ class Project:
         with read_session(self.engine) as s:
             return reliability_from_project(s, coders=coders, group=group, article_ids=article_ids)
 
+    def default_weights(self, group: str | None = None) -> str | None:
+        """Gwet's "ordinal" weights for a group the codebook declares ordered, else None."""
+        from annotator.storage.reliability_queries import resolve_group
+
+        with read_session(self.engine) as s:
+            return "ordinal" if resolve_group(s, group).ordered else None
+
     def agreement(
         self,
         coders: Sequence[str] | None = None,
         group: str | None = None,
         bootstrap: int = 1000,
         seed: int = 20110101,
+        weights: str | None = None,
     ) -> AgreementReport:
-        """The full agreement report (coefficients overall and per code, interval, matrices)."""
+        """The full agreement report (coefficients overall and per code, interval, matrices).
+
+        An ordered group (codebook ``ordered: true``) gives ordinal data and, unless ``weights``
+        is given, Gwet's ordinal weights."""
         from annotator.agreement import compute_report
 
-        return compute_report(self.reliability_data(coders, group), bootstrap=bootstrap, seed=seed)
+        data = self.reliability_data(coders, group)
+        chosen = weights if weights is not None else self.default_weights(group)
+        return compute_report(data, bootstrap=bootstrap, seed=seed, weights=chosen)
 
     def disagreements(
         self, coders: Sequence[str] | None = None, group: str | None = None

@@ -412,10 +412,19 @@ def conventions(
             "agreement and the other overall coefficients count each distinct combination of "
             "codes as one category (exact set match)."
         )
+    if data.level == "ordinal":
+        order = " < ".join(format_value(v) for v in data.domain)
+        out.append(
+            f"Ordinal data, categories in rank order: {order}. A code group declared ordered "
+            "in the codebook gives such data: a sentence left without a code of the group is "
+            "missing (off the scale), not a category, and the weighted coefficients use "
+            "Gwet's ordinal weights unless others are chosen."
+        )
     if data.level in ("ordinal", "interval", "ratio"):
         out.append(
-            "The kappa-family coefficients and percent agreement treat each distinct value as "
-            "an unordered category; only alpha uses the metric."
+            "The unweighted kappa-family coefficients and percent agreement treat each distinct "
+            "value as an unordered category; alpha uses the metric"
+            + (" and the weighted coefficients the weights." if weights else ".")
         )
     if per_code:
         if data.level in ("nominal", "ordinal"):

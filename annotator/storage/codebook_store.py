@@ -60,6 +60,7 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
     ).all()
     seen_codes: set[int] = set()
     seen_groups: set[int] = set()
+    ordered: list[int] = []
     for gpos, group in enumerate(cb.groups):
         gid = _match(old_groups, group.id, group.name)
         values = {
@@ -78,6 +79,8 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
         else:
             session.execute(update(t.code_group).where(t.code_group.c.id == gid).values(**values))
         seen_groups.add(gid)
+        if group.ordered:
+            ordered.append(gid)
         group_codes = [c for c in old_codes if c[3] == gid]
         for cpos, code in enumerate(group.codes):
             cid = _match(old_codes, code.id, None) or _match(group_codes, "", code.name)
@@ -109,7 +112,37 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
             session.execute(
                 update(t.code_group).where(t.code_group.c.id == gid).values(active=False)
             )
+    _save_ordered_groups(session, ordered)
     return changes
+
+
+ORDERED_GROUPS_KEY = "ordered_groups"
+
+
+def _save_ordered_groups(session: Session, group_ids: Sequence[int]) -> None:
+    """The uids of ordered groups, as JSON in the key-value meta table: a codebook property
+    kept without a schema change (schema 2 has no column for it)."""
+    uids = sorted(
+        session.execute(select(t.code_group.c.uid).where(t.code_group.c.id.in_(group_ids)))
+        .scalars()
+        .all()
+    )
+    session.execute(t.meta.delete().where(t.meta.c.key == ORDERED_GROUPS_KEY))
+    if uids:
+        session.execute(t.meta.insert().values(key=ORDERED_GROUPS_KEY, value=json.dumps(uids)))
+
+
+def ordered_group_uids(session: Session | Any) -> frozenset[str]:
+    """Uids of the code groups the codebook declares ordered (none in older projects)."""
+    value = session.execute(
+        select(t.meta.c.value).where(t.meta.c.key == ORDERED_GROUPS_KEY)
+    ).scalar()
+    if not value:
+        return frozenset()
+    try:
+        return frozenset(str(u) for u in json.loads(value))
+    except (ValueError, TypeError):
+        return frozenset()
 
 
 def _match(rows: Sequence[Any], uid: str, name: str | None) -> int | None:

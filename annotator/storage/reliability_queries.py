@@ -23,11 +23,12 @@ from sqlalchemy import Connection, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from annotator.agreement.coefficients import disagreement_index
-from annotator.agreement.data import ReliabilityData, first_repeated_cell, set_sort_key
+from annotator.agreement.data import MISSING, ReliabilityData, first_repeated_cell, set_sort_key
 from annotator.agreement.errors import AgreementError
 from annotator.errors import AnnotatorError
 from annotator.records import CodeRecord
 from annotator.storage import tables
+from annotator.storage.codebook_store import ordered_group_uids
 from annotator.storage.queries import code_columns, code_record
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class StoredGroup:
     multiple: bool
     codes: tuple[CodeRecord, ...]
     removed: frozenset[int] = frozenset()
+    ordered: bool = False  # the codebook declares the codes a scale, in codebook order
 
     def code_named(self, name: str) -> CodeRecord | None:
         """The code with this name or uid, an active one first when names repeat."""
@@ -279,8 +281,11 @@ def _extract(
                 f"coder {coder_names[col[k]]!r} has two codes of single-choice group "
                 f"{grp.name!r} on sentence id {int(sentence_ids[row[k]])}"
             )
-        domain = (*code_names, NONE_VALUE)
-        codes = np.full((n_units, n_coders), len(code_names), dtype=np.int32)
+        # an ordered group is a scale: a sentence left without a code is off the scale, so
+        # missing for that coder; otherwise it is the category "none"
+        domain = tuple(code_names) if grp.ordered else (*code_names, NONE_VALUE)
+        uncoded = MISSING if grp.ordered else len(code_names)
+        codes = np.full((n_units, n_coders), uncoded, dtype=np.int32)
         codes[row, col] = cpos
         return ReliabilityData(
             codes=codes,
@@ -288,7 +293,7 @@ def _extract(
             coders=tuple(coder_names),
             domain=domain,
             categories=domain,
-            level="nominal",
+            level="ordinal" if grp.ordered else "nominal",
             declared=True,
         )
 
@@ -378,7 +383,8 @@ def resolve_group(
         r = hits[0]
     gid, gname, multiple, guid = int(r[0]), str(r[1]), bool(r[2]), str(r[3])
     codes, removed = _group_codes(conn, gid, gname, guid, multiple)
-    return StoredGroup(gid, guid, gname, multiple, codes, removed)
+    ordered = not multiple and guid in ordered_group_uids(conn)
+    return StoredGroup(gid, guid, gname, multiple, codes, removed, ordered)
 
 
 def _has_labels(conn: Connection, group_ids: Sequence[int]) -> bool:
