@@ -263,3 +263,45 @@ def code_frequencies(report: AgreementReport) -> tuple[list[str], dict[str, list
         per_code = counts @ mem
         out[str(coder)] = [int(per_code[k]) for k in keep]
     return [codes[k] for k in keep], out
+
+
+class ChanceModel(RowTableModel):
+    """Every coefficient with the terms behind it: observed and expected (chance) agreement, or
+    for alpha the observed and expected disagreement D_o and D_e; the note says why a value is
+    undefined."""
+
+    HEADERS = ("Coefficient", "Value", "Observed", "Expected", "Units", "Note")
+
+    def headers(self) -> Sequence[str]:
+        return self.HEADERS
+
+    def set_report(self, report: AgreementReport | None) -> None:
+        from annotator.agreement.report import COEFFICIENT_KEYS, COEFFICIENT_NAMES
+
+        rows = (
+            []
+            if report is None
+            else [(COEFFICIENT_NAMES[k], report.coefficients[k]) for k in COEFFICIENT_KEYS]
+        )
+        self.set_rows(rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_of(index)
+        if row is None:
+            return None
+        name, c = row
+        col = index.column()
+        values = (None, c.value, c.observed, c.expected)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return name
+            if col in (1, 2, 3):
+                return _num(values[col])
+            if col == 4:
+                return f"{c.n_units:,}"
+            return c.note
+        if role == VALUE_ROLE and col in (1, 2, 3):
+            return values[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3, 4):
+            return RIGHT
+        return None

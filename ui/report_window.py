@@ -60,6 +60,7 @@ from ui.report_models import (
     ALPHA_TENTATIVE,
     JUMP_ROLE,
     VERDICT_COLORS,
+    ChanceModel,
     CoefficientModel,
     DisagreementModel,
     MatrixModel,
@@ -122,6 +123,7 @@ class ReportWindow(QMainWindow):
         self._pending.timeout.connect(self.recompute)
 
         self.coefficient_model = CoefficientModel(self)
+        self.chance_model = ChanceModel(self)
         self.matrix_model = MatrixModel(self)
         self.pairwise_model = PairwiseModel(self)
         self.disagreement_model = DisagreementModel(self)
@@ -197,6 +199,15 @@ class ReportWindow(QMainWindow):
         split.setSizes([260, 320])
         lay.addWidget(split, 1)
         self.tabs.addTab(page, "Coefficients")
+        # every coefficient with its chance terms (what a methods section reports)
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.chance_title = QLabel()
+        self.chance_title.setWordWrap(True)
+        lay.addWidget(self.chance_title)
+        self.chance_view = self._table(self.chance_model)
+        lay.addWidget(self.chance_view, 1)
+        self.tabs.addTab(page, "All coefficients")
         # matrices
         page = QWidget()
         lay = QVBoxLayout(page)
@@ -333,7 +344,11 @@ class ReportWindow(QMainWindow):
                 rows = disagreement_rows(s, data=data)
             cancel.check()
             progress(2, 3)
-            report = compute_report(data, bootstrap=DEFAULT_DRAWS, seed=DEFAULT_SEED)
+            # only a group the codebook declares ordered gives ordinal data from a project
+            weights = "ordinal" if data.level == "ordinal" else None
+            report = compute_report(
+                data, bootstrap=DEFAULT_DRAWS, seed=DEFAULT_SEED, weights=weights
+            )
             progress(3, 3)
             return report, rows
 
@@ -377,6 +392,7 @@ class ReportWindow(QMainWindow):
         self.disagreement_rows = []
         self.computed_for = None
         self.coefficient_model.set_report(None)
+        self.chance_model.set_report(None)
         self.pairwise_model.set_report(None)
         self.matrix_model.set_matrix((), _empty())
         self.disagreement_model.set_rows([], [])
@@ -430,6 +446,17 @@ class ReportWindow(QMainWindow):
             "only; below .667 unreliable.</div>"
         )
         self.coefficient_model.set_report(report)
+        self.chance_model.set_report(report)
+        self.chance_title.setText(
+            "Observed and expected (chance) agreement behind each coefficient; for "
+            "Krippendorff's α the observed and expected disagreement (α = 1 − D_o / D_e). "
+            + (
+                f"Weighted coefficients: Gwet's {report.weights} weights"
+                + (" (the code group is declared ordered)." if report.level == "ordinal" else ".")
+                if report.weights
+                else "Weighted coefficients need an ordered code group (codebook: ordered: true)."
+            )
+        )
         self.pairwise_model.set_report(report)
         two = report.confusion is not None
         labels = list(report.value_labels)

@@ -109,6 +109,24 @@ def test_coefficients_shown_are_the_projects(qtbot: object, demo: Project) -> No
     window.close()
 
 
+def test_every_coefficient_is_shown_with_its_chance_terms(qtbot: object, demo: Project) -> None:
+    from annotator.agreement import COEFFICIENT_KEYS
+
+    window = open_window(qtbot, demo)
+    expected = demo.agreement().coefficients
+    model = window.chance_model
+    assert model.rowCount() == len(COEFFICIENT_KEYS)
+    for row, key in enumerate(COEFFICIENT_KEYS):
+        c = expected[key]
+        for col, want in ((1, c.value), (2, c.observed), (3, c.expected)):
+            got = model.index(row, col).data(VALUE_ROLE)
+            assert (got is None and want is None) or got == pytest.approx(want), (key, col)
+    conger = COEFFICIENT_KEYS.index("conger_kappa")
+    assert model.index(conger, 0).data() == "Conger's kappa"
+    assert "ordered" in window.chance_title.text()  # the demo's groups are not ordered
+    window.close()
+
+
 def test_interpretation_is_written_not_only_coloured(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
     text = window.coefficient_model.index(0, CoefficientModel.VERDICT).data()
@@ -267,6 +285,7 @@ def test_every_report_model_passes_the_model_tester(
     window = open_window(qtbot, demo)
     for model in (
         window.coefficient_model,
+        window.chance_model,
         window.matrix_model,
         window.pairwise_model,
         window.disagreement_model,
