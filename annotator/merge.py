@@ -141,6 +141,7 @@ def merge_codebook(lead: Codebook | None, incoming: Codebook, origin: str) -> Co
                     id=e["g"].id,
                     name=e["g"].name,
                     multiple=e["g"].multiple,
+                    ordered=e["g"].ordered,
                     description=e["g"].description,
                     codes=tuple(e["codes"]),
                 )

@@ -81,6 +81,7 @@ class GroupRecord:
     multiple: bool
     description: str
     codes: tuple[CodeRecord, ...]
+    ordered: bool = False  # the codebook declares the codes a scale (agreement: ordinal)
 
 
 @dataclass(frozen=True)

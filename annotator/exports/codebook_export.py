@@ -23,6 +23,7 @@ def codebook_model(pcb: ProjectCodebook) -> Codebook:
                 id=g.uid,
                 name=g.name,
                 multiple=g.multiple,
+                ordered=g.ordered,
                 description=g.description,
                 codes=tuple(
                     Code(

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from annotator.codebook import Codebook
 from annotator.models import new_uid
 from annotator.storage import tables as t
+from annotator.storage.queries import ORDERED_GROUPS_KEY
 
 
 @dataclass
@@ -116,9 +117,6 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
     return changes
 
 
-ORDERED_GROUPS_KEY = "ordered_groups"
-
-
 def _save_ordered_groups(session: Session, group_ids: Sequence[int]) -> None:
     """The uids of ordered groups, as JSON in the key-value meta table: a codebook property
     kept without a schema change (schema 2 has no column for it)."""
@@ -130,19 +128,6 @@ def _save_ordered_groups(session: Session, group_ids: Sequence[int]) -> None:
     session.execute(t.meta.delete().where(t.meta.c.key == ORDERED_GROUPS_KEY))
     if uids:
         session.execute(t.meta.insert().values(key=ORDERED_GROUPS_KEY, value=json.dumps(uids)))
-
-
-def ordered_group_uids(session: Session | Any) -> frozenset[str]:
-    """Uids of the code groups the codebook declares ordered (none in older projects)."""
-    value = session.execute(
-        select(t.meta.c.value).where(t.meta.c.key == ORDERED_GROUPS_KEY)
-    ).scalar()
-    if not value:
-        return frozenset()
-    try:
-        return frozenset(str(u) for u in json.loads(value))
-    except (ValueError, TypeError):
-        return frozenset()
 
 
 def _match(rows: Sequence[Any], uid: str, name: str | None) -> int | None:

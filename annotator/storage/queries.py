@@ -199,6 +199,22 @@ def code_record(row: Any, group_id: int, group_uid: str, group: str, multiple: b
     )  # fmt: skip
 
 
+ORDERED_GROUPS_KEY = "ordered_groups"  # annotator_meta key: JSON list of ordered group uids
+
+
+def ordered_group_uids(session: Session | Any) -> frozenset[str]:
+    """Uids of the code groups the codebook declares ordered (none in older projects)."""
+    value = session.execute(
+        select(t.meta.c.value).where(t.meta.c.key == ORDERED_GROUPS_KEY)
+    ).scalar()
+    if not value:
+        return frozenset()
+    try:
+        return frozenset(str(u) for u in json.loads(value))
+    except (ValueError, TypeError):
+        return frozenset()
+
+
 def project_codebook(session: Session) -> ProjectCodebook:
     cb = session.execute(
         select(
@@ -223,12 +239,14 @@ def project_codebook(session: Session) -> ProjectCodebook:
         .where(t.code.c.active.is_(True))
         .order_by(t.code.c.position, t.code.c.id)
     ).all()
+    ordered_uids = ordered_group_uids(session)
     out = []
     for gid, guid, gname, multiple, gdesc in groups:
         members = tuple(
             code_record(c, gid, guid, gname, bool(multiple)) for c in codes if c[10] == gid
         )
-        out.append(GroupRecord(gid, guid, gname, bool(multiple), gdesc, members))
+        ordered = not multiple and guid in ordered_uids
+        out.append(GroupRecord(gid, guid, gname, bool(multiple), gdesc, members, ordered))
     return ProjectCodebook(name=cb[1], version=cb[2], description=cb[3], groups=tuple(out))
 
 

@@ -28,8 +28,7 @@ from annotator.agreement.errors import AgreementError
 from annotator.errors import AnnotatorError
 from annotator.records import CodeRecord
 from annotator.storage import tables
-from annotator.storage.codebook_store import ordered_group_uids
-from annotator.storage.queries import code_columns, code_record
+from annotator.storage.queries import code_columns, code_record, ordered_group_uids
 
 log = logging.getLogger(__name__)
 

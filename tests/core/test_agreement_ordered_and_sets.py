@@ -194,3 +194,25 @@ def test_project_multiple_choice_and_set_csv_share_one_code_path(tmp_path: Path)
         a = compute_report(from_csv, bootstrap=0, distance=d).coefficients["krippendorff_alpha"]
         b = compute_report(by_hand, bootstrap=0, distance=d).coefficients["krippendorff_alpha"]
         assert a.value == pytest.approx(b.value)
+
+
+def test_ordered_flag_is_in_the_exported_codebook_and_survives_a_merge(
+    tmp_path: Path, ordered_codebook: Codebook
+) -> None:
+    """A merge and a REFI import rebuild the codebook from the project before saving it: the
+    flag must travel with the group, not be dropped on the way."""
+    lead = tmp_path / "lead.annotator"
+    coded_project(lead, ordered_codebook).close()
+    other = tmp_path / "other.annotator"
+    coded_project(other, ordered_codebook).close()
+    with Project.open(lead) as project:
+        assert next(g for g in project.codebook.groups if g.name == "Tone").ordered
+        project.merge([other])
+        assert project.default_weights("Tone") == "ordinal"
+        project.export_codebook(tmp_path / "out.yaml")
+        from annotator.refi_project import import_refi
+
+        project.export(tmp_path / "p.qdpx")
+        import_refi(project, tmp_path / "p.qdpx")
+        assert project.default_weights("Tone") == "ordinal"
+    assert load_codebook(tmp_path / "out.yaml").groups[0].ordered
