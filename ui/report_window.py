@@ -148,7 +148,7 @@ class ReportWindow(QMainWindow):
         lay.addWidget(QLabel("Code group"))
         self.group_combo = QComboBox()
         for g in self.project.codebook.groups:
-            kind = "several codes" if g.multiple else "one code"
+            kind = "several codes" if g.multiple else "ordered scale" if g.ordered else "one code"
             self.group_combo.addItem(f"{g.name} ({kind})", g.name)
         self.group_combo.currentIndexChanged.connect(self._schedule)
         lay.addWidget(self.group_combo)
@@ -160,7 +160,7 @@ class ReportWindow(QMainWindow):
         lay.addWidget(self.coder_selector)
         hint = QLabel(
             "Units are the sentences of articles every chosen coder has marked done; a "
-            "sentence left uncoded there counts as “none”."
+            "sentence left uncoded there counts as “none” (in an ordered scale it is missing)."
         )
         hint.setWordWrap(True)
         lay.addWidget(hint)

@@ -199,6 +199,7 @@ def compute_report(
     w = category_weights(data, weights) if weights is not None else None
     coefs = _coefficients(profile, table, delta, data.n_categories)
     coefs.update(_multirater(data, profile, table, w))
+    coefs = {k: coefs[k] for k in COEFFICIENT_KEYS}  # the published order
     boot = bootstrap_alpha_profile(profile, delta, bootstrap, seed) if bootstrap > 0 else None
     codes_fig = _per_code(data, profile, table) if per_code else {}
     set_distance = distance if data.level == "multiple" else None

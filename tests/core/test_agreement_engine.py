@@ -295,6 +295,7 @@ def test_to_dict_has_exactly_the_published_shape() -> None:
         "alpha_ci95", "per_code", "per_category", "pairwise", "disagreements",
     ]  # fmt: skip
     assert list(d["coefficients"]) == list(COEFFICIENT_KEYS)
+    assert list(compute_report(rows(NOISY), bootstrap=0).coefficients) == list(COEFFICIENT_KEYS)
     assert list(d["chance"]) == list(COEFFICIENT_KEYS)
     assert all(set(t) == {"observed", "expected"} for t in d["chance"].values())
     assert d["coefficients"]["cohen_kappa"] is None  # three coders

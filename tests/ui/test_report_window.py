@@ -371,3 +371,37 @@ def test_choosing_several_coders_at_once_is_one_change(qtbot: object, demo: Proj
     assert "done by all of them" in selector.count_label.text()
     selector.set_selected(["ben", "carl"])  # nothing changes, nothing fires
     assert len(fired) == 1
+
+
+def test_an_ordered_group_is_reported_with_ordinal_weights(qtbot: object, tmp_path: Path) -> None:
+    from annotator.codebook import Code, Codebook, CodeGroup
+    from annotator.imports.base import ParsedArticle
+    from annotator.project import Project as P
+
+    names = ["low", "mid", "high"]
+    scale = tuple(Code(id=f"c{i}", name=n, color="#888888") for i, n in enumerate(names))
+    cb = Codebook(
+        name="c", groups=(CodeGroup(id="g", name="Intensity", ordered=True, codes=scale),)
+    )
+    project = P.create(tmp_path / "o.annotator", codebook=cb)
+    project.import_articles(
+        [ParsedArticle(text="One is here. Two is here. Three is here.", origin="t", title="t")]
+    )
+    aid = project.article_ids()[0]
+    for sent, (a, b) in zip(
+        project.sentences(aid), [("low", "low"), ("mid", "high"), ("high", "high")], strict=True
+    ):
+        project.add_label(sent.id, a, "anna")
+        project.add_label(sent.id, b, "ben")
+    for coder in ("anna", "ben"):
+        project.set_status(aid, coder, "done")
+    window = open_window(qtbot, project)
+    assert window.report is not None and window.report.weights == "ordinal"
+    assert window.group_combo.itemText(0) == "Intensity (ordered scale)"
+    assert "declared ordered" in window.chance_title.text()
+    row = list(window.report.coefficients).index("gwet_ac2")
+    assert window.chance_model.index(row, 1).data(VALUE_ROLE) == pytest.approx(
+        window.report.coefficients["gwet_ac2"].value
+    )
+    window.close()
+    project.close()
