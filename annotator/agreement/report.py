@@ -198,7 +198,8 @@ def compute_report(
     delta = co.difference_matrix(data, distance=distance)
     w = category_weights(data, weights) if weights is not None else None
     coefs = _coefficients(profile, table, delta, data.n_categories)
-    coefs.update(_multirater(data, profile, table, w))
+    pairs = mr.pair_tables(data)  # once, for Light, Hubert and the pairwise table
+    coefs.update(_multirater(data, profile, table, w, [t for _, _, t in pairs]))
     coefs = {k: coefs[k] for k in COEFFICIENT_KEYS}  # the published order
     boot = bootstrap_alpha_profile(profile, delta, bootstrap, seed) if bootstrap > 0 else None
     codes_fig = _per_code(data, profile, table) if per_code else {}
@@ -208,7 +209,7 @@ def compute_report(
         coefficients=coefs,
         bootstrap=boot,
         per_code=codes_fig,
-        pairwise=tuple(co.pairwise_cohen(data)),
+        pairwise=tuple(_pairwise(pairs)),
         coincidence=co.coincidences_profile(profile),
         confusion=table,
         disagreement_rows=co.disagreement_index(data),
@@ -233,13 +234,21 @@ def category_weights(data: ReliabilityData, name: str) -> npt.NDArray[np.float64
     return wt.weight_matrix(name, scores)
 
 
+def _pairwise(pairs: list[tuple[Any, Any, npt.NDArray[np.int64]]]) -> list[co.PairwiseKappa]:
+    out = []
+    for a, b, t in pairs:
+        c = co.cohen_from_table(t)
+        out.append(co.PairwiseKappa(a, b, c.n_units, c.value, c.observed, c.note))
+    return out
+
+
 def _multirater(
     data: ReliabilityData,
     profile: UnitProfile,
     table: npt.NDArray[np.int64] | None,
     w: npt.NDArray[np.float64] | None,
+    tables: list[npt.NDArray[np.int64]],
 ) -> dict[str, co.Coefficient]:
-    tables = [t for _, _, t in mr.pair_tables(data)]
     pa = co.percent_agreement_profile(profile)
     n_u, n_v = pa.n_units, pa.n_pairable_values
     out = {

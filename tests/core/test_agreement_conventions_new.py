@@ -84,3 +84,10 @@ def test_every_weight_matrix_is_symmetric_with_ones_on_the_diagonal() -> None:
         w = weight_matrix(name, [1, 2, 4, 7])
         assert (w == w.T).all() and (w.diagonal() == 1).all(), name
         assert w.min() >= -1e-12 and w.max() <= 1 + 1e-12, name
+
+
+def test_report_pairwise_table_is_pairwise_cohen() -> None:
+    from annotator.agreement import pairwise_cohen
+
+    data = rows({"a": [1, 2, 1, None], "b": [1, 2, 2, 2], "c": [2, 2, None, 1]})
+    assert list(compute_report(data, bootstrap=0).pairwise) == pairwise_cohen(data)
