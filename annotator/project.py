@@ -44,7 +44,7 @@ from annotator.records import (
     Status,
 )
 from annotator.segmentation import merge_spans, split_span
-from annotator.storage import article_writes, coding_state, label_writes, queries
+from annotator.storage import article_writes, coding_state, label_writes, open_files, queries
 from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
 from annotator.storage.codebook_store import CodebookChanges, save_codebook
 from annotator.storage.engine import (
@@ -77,6 +77,12 @@ ArticleRef = int | ArticleRecord | ArticleSummary
 SUFFIX = ".annotator"
 
 
+def relock_open_projects() -> int:
+    """Renew SQLite's locks on every project this process has open (see Project.relock); the
+    app calls it after each file dialog. Returns how many files were relocked."""
+    return open_files.relock()
+
+
 class Project:
     """One open project file."""
 
@@ -84,6 +90,7 @@ class Project:
         self.path = Path(path)
         self.read_only = read_only
         self._engine: Engine | None = make_engine(self.path, read_only=read_only)
+        self._file_key = open_files.register(self.path, self._engine)
         self._codebook: ProjectCodebook | None = None
         self._coder_ids: dict[str, int] = {}
         self._sidecars_before: set[str] | None = None
@@ -100,6 +107,8 @@ class Project:
         project = cls(path)
         try:
             create_schema(project.engine)
+            # The file exists only now: note it as open here (see storage/open_files).
+            project._file_key = open_files.register(path, project.engine)
             if codebook is not None:
                 project.load_codebook(codebook)
         except BaseException:
@@ -129,7 +138,9 @@ class Project:
             raise ProjectError(f"{path} does not exist")
         if path.is_dir():
             raise NotAProjectError(f"{path} is a folder, not a project file")
-        problem = header_problem(path)
+        # A file this process has open is known to be whole, and reading its header here would
+        # drop the locks SQLite holds on it (see storage/open_files).
+        problem = None if open_files.open_here(path) else header_problem(path)
         if problem is not None:
             error = NotAProjectError if "not a SQLite" in problem else DamagedProjectError
             hint = "" if error is NotAProjectError else "; restore a backup"
@@ -189,6 +200,7 @@ class Project:
         if self._engine is None:
             return
         self._engine.dispose()
+        open_files.unregister(self._file_key, self._engine)
         self._engine = None
         if self.read_only and self._sidecars_before is not None:
             remove_sidecars_left_by_reader(self.path, self._sidecars_before)
@@ -211,6 +223,12 @@ class Project:
     def backup(self, keep: int = DEFAULT_KEEP) -> Path:
         """Take a rolling backup now (the newest `keep`, default five, are kept beside the file)."""
         return take_backup(self.engine, self.path, keep)
+
+    def relock(self) -> bool:
+        """Renew SQLite's locks on the file after something outside this library may have read
+        it (a file dialog sniffing types, a thumbnailer): idle connections are closed and the
+        next use reopens them. False when a connection is in use (then nothing is done)."""
+        return open_files.relock(self.path) > 0
 
     def backups(self) -> list[Path]:
         return list_backups(self.path)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,6 +43,7 @@ from annotator.imports import SUPPORTED_SUFFIXES, TableOptions
 from annotator.project import Project
 from annotator.records import ImportReport
 from ui.errors import show_error
+from ui.file_dialogs import SafeFileDialog
 from ui.table_model import RowTableModel
 from ui.workers import start_job
 
@@ -166,11 +166,11 @@ class ImportDialog(QDialog):
 
     # -- slots ------------------------------------------------------------------------
     def _choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add files", "", _FILE_FILTER)
+        files, _ = SafeFileDialog.getOpenFileNames(self, "Add files", "", _FILE_FILTER)
         self.add_paths([Path(f) for f in files])
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add folder")
+        folder = SafeFileDialog.getExistingDirectory(self, "Add folder")
         if folder:
             self.add_paths([Path(folder)])
 

@@ -28,7 +28,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -48,6 +47,7 @@ from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.article_list_panel import ArticleListPanel
 from ui.article_panel import ArticlePanel
 from ui.codebook_panel import CodebookPanel, swatch
+from ui.file_dialogs import SafeFileDialog
 from ui.import_dialog import accept_file_drag, dropped_paths, run_import
 from ui.settings import Settings
 from ui.undo import LabelUndoCommand
@@ -1078,7 +1078,7 @@ class MainWindow(QMainWindow):
     # file actions
     # =====================================================================================
     def new_project_dialog(self) -> None:
-        path_str, _ = QFileDialog.getSaveFileName(
+        path_str, _ = SafeFileDialog.getSaveFileName(
             self,
             "New project",
             str(Path.home() / "study.annotator"),
@@ -1099,7 +1099,7 @@ class MainWindow(QMainWindow):
 
     def open_project_dialog(self) -> None:
         start = str(self.project.path.parent) if self.project else str(Path.home())
-        path_str, _ = QFileDialog.getOpenFileName(
+        path_str, _ = SafeFileDialog.getOpenFileName(
             self, "Open project", start, "annotator projects (*.annotator);;All files (*)"
         )
         if path_str:
@@ -1142,7 +1142,7 @@ class MainWindow(QMainWindow):
     def load_codebook_dialog(self) -> None:
         if self.project is None or not self._writable_or_say():
             return
-        path_str, _ = QFileDialog.getOpenFileName(
+        path_str, _ = SafeFileDialog.getOpenFileName(
             self,
             "Load codebook",
             str(self.project.path.parent),

@@ -55,6 +55,7 @@ from annotator.storage.unit_of_work import read_session
 from ui import icons
 from ui.charts import BarChart, Series, Threshold
 from ui.coder_selector import CoderSelector
+from ui.file_dialogs import SafeFileDialog
 from ui.report_models import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
@@ -571,7 +572,7 @@ class ReportWindow(QMainWindow):
     def ask_save_path(self, caption: str, suffix: str, filter_: str) -> Path | None:
         """A path to write to, after asking before overwriting an existing file."""
         default = str(self.project.path.with_name(f"{self.project.path.stem}-agreement{suffix}"))
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = SafeFileDialog.getSaveFileName(
             self, caption, default, filter_,
             options=QFileDialog.Option.DontConfirmOverwrite,
         )  # fmt: skip

@@ -30,6 +30,7 @@ from annotator.errors import (
     ProjectLockedError,
     WriteDeniedError,
 )
+from annotator.storage.open_files import open_here
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +103,13 @@ def release_sidecars(path: Path) -> None:
     """Let SQLite fold a leftover WAL into the file and delete its -wal/-shm.
 
     A plain connection that reads and closes does so safely: SQLite deletes them only when it is
-    the last connection, after a checkpoint, so nobody else's open file is touched.
+    the last connection, after a checkpoint, so nobody else's open file is touched. Never while
+    this process has the file open: if a stray descriptor had dropped our locks (see
+    open_files), SQLite would take this connection for the last one and delete files in use.
     """
+    if open_here(path):
+        log.debug("left the WAL side files of %s in place: open in this process", path)
+        return
     try:
         conn = sqlite3.connect(str(path), timeout=0.5)
         try:

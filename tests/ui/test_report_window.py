@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.codebook import default_codebook
 from annotator.project import Project
 from annotator.records import LabelChange, Status
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
 from annotator.storage.unit_of_work import write_session
+from ui.file_dialogs import SafeFileDialog
 from ui.report_models import VALUE_ROLE, CoefficientModel
 from ui.report_window import ReportWindow, open_report
 
@@ -250,7 +251,7 @@ def test_export_asks_before_overwriting(
     out = tmp_path / "keep.html"
     out.write_text("mine", encoding="utf-8")
     asked: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(SafeFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
 
     def no(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
         asked.append(str(args[2]))
