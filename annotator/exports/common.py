@@ -184,6 +184,12 @@ def atomic_target(path: Path, *, force: bool = False) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        # mkstemp makes the file 0600; a rename keeps that mode, so give it the mode a plain
+        # open() would have (0666 less the umask), or colleagues in the group cannot read it.
+        os.chmod(tmp, 0o666 & ~current_umask())
+    except OSError:
+        log.debug("could not set the mode of %s", tmp, exc_info=True)
+    try:
         yield tmp
         os.replace(tmp, path)
     except OSError as exc:
@@ -193,6 +199,24 @@ def atomic_target(path: Path, *, force: bool = False) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
         raise
     log.info("exported %s", path)
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows.
+
+    ``os.umask`` can only be read by setting it, which races with other threads creating files
+    (exports run in a worker thread), so Linux's ``/proc/self/status`` is asked first.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _reason(exc: OSError) -> str:
