@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_
 from pydantic import model_validator as _model_validator
 
 from annotator.errors import AnnotatorError
+from annotator.names import name_problem
 from annotator.paths import default_codebook_path
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,9 @@ def _one_line_name(value: str) -> str:
         raise ValueError("must not be empty")
     if "\n" in value or "\r" in value:
         raise ValueError("must be on one line")
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 

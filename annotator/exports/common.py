@@ -17,39 +17,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import String, and_, exists, select, type_coerce
+from sqlalchemy import String, exists, select, type_coerce
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from annotator.errors import AnnotatorError
 from annotator.records import Status
 from annotator.storage import tables as t
-from annotator.storage.frames import labels_select
 
 log = logging.getLogger(__name__)
 
 Layout = Literal["long", "wide"]
 
-#: Columns of the long layout, in file order. ``article_hash`` is last so the documented
-#: columns come first; import-labels uses it to find articles in another project.
-LONG_COLUMNS = [
-    "article_id",
-    "article_title",
-    "sentence_index",
-    "sentence_start",
-    "sentence_end",
-    "sentence_text",
-    "coder",
-    "group",
-    "code",
-    "labelled_at",
-    "memo",
-    "article_hash",
-]
 WIDE_ARTICLE_COLUMNS = [
     "article_id",
     "article_title",
-    "sentence_index",
+    "sentence_number",
     "sentence_start",
     "sentence_end",
     "sentence_text",
@@ -75,36 +58,6 @@ class ExportOptions:
     group: str | None = None
     done_only: bool = False
     bom: bool = False
-
-
-def label_query(session: Session, options: ExportOptions) -> Select[Any]:
-    """``labels_select()`` narrowed to the options, with the export's own columns.
-
-    ``labelled_at`` is read as the stored text (naive UTC) and formatted by the caller: parsing
-    a million timestamps into datetimes only to print them again is the slowest part otherwise.
-    """
-    base = labels_select()
-    cols = base.selected_columns
-    stmt = base.with_only_columns(
-        cols.article_uid,
-        cols.article_title,
-        cols.sentence_index,
-        cols.sentence_start,
-        cols.sentence_end,
-        cols.sentence_text,
-        cols.coder,
-        cols.group,
-        cols.code,
-        type_coerce(t.label.c.created_at, String).label("labelled_at"),
-        t.memo.c.text.label("memo"),
-        t.article.c.content_hash.label("article_hash"),
-    ).outerjoin(
-        t.memo,
-        and_(
-            t.memo.c.coder_id == t.label.c.coder_id, t.memo.c.sentence_id == t.label.c.sentence_id
-        ),
-    )
-    return narrow(stmt, session, options)
 
 
 def narrow(stmt: Select[Any], session: Session, options: ExportOptions) -> Select[Any]:
@@ -259,12 +212,13 @@ def article_batches(session: Session, options: ExportOptions) -> list[list[int]]
 
 
 def sentence_rows(session: Session, article_ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    """(sentence id, article uid, title, hash, index, start, end, text) in export order."""
+    """(sentence id, article id, article uid, title, hash, index, start, end, text) in order."""
     from sqlalchemy import func
 
     stmt = (
         select(
             t.sentence.c.id,
+            t.sentence.c.article_id,
             t.article.c.uid,
             t.article.c.title,
             t.article.c.content_hash,

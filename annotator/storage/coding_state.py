@@ -8,6 +8,7 @@ from sqlalchemy import and_, delete, select, update
 from sqlmodel import Session
 
 from annotator.errors import AnnotatorError
+from annotator.names import check_name
 from annotator.records import Status
 from annotator.storage import tables as t
 
@@ -16,6 +17,7 @@ def ensure_coder(session: Session, name: str) -> int:
     name = name.strip()
     if not name:
         raise AnnotatorError("a coder needs a name")
+    check_name("coder", name)
     found = session.execute(select(t.coder.c.id).where(t.coder.c.name == name)).scalar()
     if found is not None:
         return int(found)
