@@ -18,6 +18,7 @@ from annotator.agreement.report import (
     AgreementReport,
     format_value,
 )
+from annotator.exports.spreadsheet_safety import neutralise
 
 HTML_DISAGREEMENT_LIMIT = 1000
 
@@ -131,7 +132,7 @@ def to_csv(report: AgreementReport) -> str:
 
     w.writerow(["overall", "", *cells(report.coefficients)])
     for code, coefs in report.per_code.items():
-        w.writerow(["code", code, *cells(coefs)])
+        w.writerow(["code", neutralise(str(code)), *cells(coefs)])
     return buf.getvalue()
 
 
