@@ -581,9 +581,10 @@ def _codebook_from_nodes(reader: _YamlReader, root: yaml.Node) -> Codebook:
 
 def _code_where(code_raw: dict[str, Any], group_name: str, index: int) -> str:
     name = code_raw.get("name")
-    if isinstance(name, str) and name.strip() and "\n" not in name:
+    if isinstance(name, str) and name.strip() and "\n" not in name and not name_problem(name):
         return f"code '{name.strip()}'"
-    return f"group '{group_name}', code #{index + 1}"
+    shown = f"'{group_name}'" if name_problem(group_name) is None else repr(group_name)
+    return f"group {shown}, code #{index + 1}"
 
 
 def _read_group(

@@ -212,28 +212,39 @@ def article_batches(session: Session, options: ExportOptions) -> list[list[int]]
 
 
 def sentence_rows(session: Session, article_ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    """(sentence id, article id, article uid, title, hash, index, start, end, text) in order."""
-    from sqlalchemy import func
+    """(sentence id, article id, article uid, title, hash, index, start, end, text) in order.
 
+    The text is sliced in Python, not by SQLite's ``substr``, which counts characters the C way
+    and would cut a text holding a NUL short (and slicing one article text is cheaper anyway).
+    """
+    articles = {
+        int(aid): (uid, title, chash, text)
+        for aid, uid, title, chash, text in session.execute(
+            select(
+                t.article.c.id,
+                t.article.c.uid,
+                t.article.c.title,
+                t.article.c.content_hash,
+                t.article.c.text,
+            ).where(t.article.c.id.in_(article_ids))
+        )
+    }
     stmt = (
         select(
             t.sentence.c.id,
             t.sentence.c.article_id,
-            t.article.c.uid,
-            t.article.c.title,
-            t.article.c.content_hash,
             t.sentence.c.index,
             t.sentence.c.start,
             t.sentence.c.end,
-            func.substr(
-                t.article.c.text, t.sentence.c.start + 1, t.sentence.c.end - t.sentence.c.start
-            ),
         )
-        .join(t.article, t.article.c.id == t.sentence.c.article_id)
         .where(t.sentence.c.article_id.in_(article_ids))
         .order_by(t.sentence.c.article_id, t.sentence.c.index)
     )
-    return [tuple(r) for r in session.execute(stmt)]
+    out = []
+    for sid, aid, index, start, end in session.execute(stmt):
+        uid, title, chash, text = articles[int(aid)]
+        out.append((sid, aid, uid, title, chash, index, start, end, text[start:end]))
+    return out
 
 
 def label_rows(
