@@ -41,3 +41,15 @@ def check_name(kind: str, value: str) -> str:
     if problem is not None:
         raise InvalidNameError(f"{kind} name {problem}")
     return value
+
+
+def visible_name(value: str, fallback: str = "unnamed") -> str:
+    """A name as it can be shown and written: control characters that are white space become
+    a space, the others are dropped. For names stored before they were checked (older files),
+    so that exports and merges of such a project still work."""
+    if not control_characters(value):
+        return value
+    cleaned = "".join(
+        (" " if ch.isspace() else "") if unicodedata.category(ch) == "Cc" else ch for ch in value
+    )
+    return " ".join(cleaned.split()) or fallback

@@ -17,10 +17,10 @@ def ensure_coder(session: Session, name: str) -> int:
     name = name.strip()
     if not name:
         raise AnnotatorError("a coder needs a name")
-    check_name("coder", name)
     found = session.execute(select(t.coder.c.id).where(t.coder.c.name == name)).scalar()
-    if found is not None:
+    if found is not None:  # a name an older version stored unchecked is still found
         return int(found)
+    check_name("coder", name)
     result = session.execute(t.coder.insert().values(name=name, created_at=datetime.now(UTC)))
     return t.inserted_id(result)
 

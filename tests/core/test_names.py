@@ -147,3 +147,47 @@ def test_an_xlsx_export_of_a_project_already_holding_such_a_name_works(
     header = [c.value for c in next(wb["sentences"].iter_rows())]
     assert "ben" in header and "status:ben" in header
     assert "ben" in {c.value for row in wb["labels"].iter_rows() for c in row}
+
+
+def test_a_project_from_before_names_were_checked_exports_and_merges(
+    make_project: Any, tmp_path: Path
+) -> None:
+    """Names and texts with control characters, stored by an older version: the codebook,
+    REFI, XLSX exports and a merge all work; the XML files are well-formed."""
+    import zipfile
+
+    from defusedxml import ElementTree as SafeET
+    from sqlalchemy import update
+
+    from annotator.exports import export_codebook
+    from annotator.merge import merge
+
+    p = make_project(demo=True)
+    with write_session(p.engine) as s:
+        s.execute(
+            update(t.code)
+            .where(t.code.c.name == "Denial")
+            .values(name="Den\x07ial", definition="\x02def")
+        )
+        s.execute(update(t.code_group).values(name="State\x01ments"))
+        s.execute(insert(t.coder).values(name="ben\x07", created_at=datetime.now(UTC)))
+    p.close()
+    from annotator.project import Project
+
+    p = Project.open(p.path)
+    aid = p.article_ids()[0]
+    p.add_label(p.sentences(aid)[0], "Military action", "ben\x07")
+    p.set_memo("ben\x07", aid, "\x01=memo")
+    export_codebook(p, tmp_path / "cb.yaml")
+    export_codebook(p, tmp_path / "cb.qdc")
+    export_labels(p, tmp_path / "out.qdpx")
+    export_labels(p, tmp_path / "out.xlsx")
+    assert "Denial" in {c.name for g in load_codebook(tmp_path / "cb.yaml").groups for c in g.codes}
+    assert "Denial" in {c.name for c in read_qdc((tmp_path / "cb.qdc").read_bytes(), "cb").codes}
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as zf:
+        SafeET.fromstring(zf.read("project.qde"))
+    lead = make_project("lead")
+    report = merge(lead, [p.path])
+    assert report.labels_added == p.info()["labels"]
+    assert "ben" in lead.coders() and "ben\x07" not in lead.coders()
+    p.close()
