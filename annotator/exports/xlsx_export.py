@@ -4,7 +4,8 @@
 Written with openpyxl's write-only mode, row by row from the same streamed frames as the CSV
 exports, so memory stays flat. Every text cell, header cells included, goes through
 ``xlsx_text``: characters XML cannot hold are dropped first, then a formula trigger gets its
-leading ``'`` — in that order, or a stripped control character would unmask an ``=``.
+leading ``'`` — in that order, or a stripped control character would unmask an ``=``. Sheet
+names are fixed words, never text from the project.
 """
 
 from __future__ import annotations

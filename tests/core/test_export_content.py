@@ -217,3 +217,29 @@ def test_every_file_names_a_sentence_by_article_uid_and_1_based_number(
         assert "sentence_index" not in sheets[name].columns
         assert set(key) <= set(sheets[name].columns)
     assert tuple(sheets["sentences"][key].values[2]) == want
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"coders": ("ben",)},
+        {"done_only": True},
+        {"group": "Statement type"},
+    ],
+)
+def test_the_fast_long_writer_equals_the_frames_with_every_kind_of_row(
+    study: Any, options: dict[str, Any]
+) -> None:
+    """The CSV writer and the frames behind the XLSX labels sheet hold the same rows, memo and
+    article rows and metadata included, under every filter."""
+    import io
+
+    from annotator.exports.common import ExportOptions
+    from annotator.exports.csv_export import append_frames, long_frames, write_long_lines
+
+    fast, slow = io.StringIO(), io.StringIO()
+    write_long_lines(fast, study.engine, ExportOptions(**options))
+    append_frames(slow, long_frames(study.engine, ExportOptions(**options)))
+    assert fast.getvalue() == slow.getvalue()
+    assert ",memo," in fast.getvalue() or options.get("coders") == ("ben",)
