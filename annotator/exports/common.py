@@ -37,7 +37,6 @@ WIDE_ARTICLE_COLUMNS = [
     "sentence_end",
     "sentence_text",
 ]
-CHUNK_ROWS = 50_000
 ARTICLE_BATCH = 1_000
 
 

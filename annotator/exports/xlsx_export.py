@@ -83,7 +83,11 @@ def write_xlsx(
     from openpyxl import Workbook
 
     with read_session(engine) as session:
-        total = count_labels(session, options)
+        # at most: every label, memo and status row (the labels sheet holds all three kinds)
+        total = count_labels(session, options) + sum(
+            int(session.execute(select(func.count()).select_from(table)).scalar() or 0)
+            for table in (t.memo, t.article_status)
+        )
         n_sentences = queries.counts(session)["sentences"]
     if max(total, n_sentences) >= MAX_SHEET_ROWS:
         raise ExportError(

@@ -243,3 +243,15 @@ def test_the_fast_long_writer_equals_the_frames_with_every_kind_of_row(
     append_frames(slow, long_frames(study.engine, ExportOptions(**options)))
     assert fast.getvalue() == slow.getvalue()
     assert ",memo," in fast.getvalue() or options.get("coders") == ("ben",)
+
+
+def test_the_xlsx_row_limit_counts_memo_and_article_rows(
+    study: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.exports import ExportError
+    from annotator.exports import xlsx_export
+
+    monkeypatch.setattr(xlsx_export, "MAX_SHEET_ROWS", study.info()["labels"] + 2)
+    with pytest.raises(ExportError, match="do not fit in an Excel sheet"):
+        export_labels(study, tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
