@@ -248,8 +248,7 @@ def test_the_fast_long_writer_equals_the_frames_with_every_kind_of_row(
 def test_the_xlsx_row_limit_counts_memo_and_article_rows(
     study: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from annotator.exports import ExportError
-    from annotator.exports import xlsx_export
+    from annotator.exports import ExportError, xlsx_export
 
     monkeypatch.setattr(xlsx_export, "MAX_SHEET_ROWS", study.info()["labels"] + 2)
     with pytest.raises(ExportError, match="do not fit in an Excel sheet"):
