@@ -191,3 +191,19 @@ def test_a_project_from_before_names_were_checked_exports_and_merges(
     assert report.labels_added == p.info()["labels"]
     assert "ben" in lead.coders() and "ben\x07" not in lead.coders()
     p.close()
+
+
+def test_annotator_open_refuses_such_a_coder_before_the_app_starts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    launched: list[object] = []
+    code = main(
+        ["open", str(tmp_path / "p.annotator"), "--coder", "an\x1bna"],
+        launch_app=lambda args: launched.append(args) or 0,
+    )
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and launched == []
+    assert err == (
+        "error: --coder: coder name 'an\\x1bna' holds a control character (\\x1b); "
+        "use visible characters only"
+    )
