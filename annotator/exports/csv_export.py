@@ -44,6 +44,7 @@ from annotator.exports.long_layout import (
 from annotator.exports.spreadsheet_safety import RISKY, neutralise_frame
 from annotator.exports.spreadsheet_safety import neutralise as safe
 from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.storage import queries
 from annotator.storage.unit_of_work import read_session
 
 if TYPE_CHECKING:
@@ -265,7 +266,7 @@ def wide_frames(
         coders = export_coders(session, options)
         groups = export_groups(session, options)
         columns = wide_columns(coders, groups)
-        coder_ids = {n: i for i, n in read_names(session, options).coders.items()}
+        coder_ids = {n: i for i, n in queries.coder_names(session).items()}
         keys = metadata_keys(session)
         batches = article_batches(session, options)
         names = (
