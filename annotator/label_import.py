@@ -294,14 +294,14 @@ class _State:
             if found is None:
                 continue
             aid, sid, code, coder, at = found
+            status = self._status(row_no, row)
+            if status is None:
+                continue
             if kind == LABEL:
                 assert sid is not None and code is not None
                 pending.append((sid, code, coder, at))
                 pending_rows.append(row_no)
                 self.touched.add((aid, coder))
-            status = self._status(row_no, row)
-            if status is None:
-                continue
             key = (aid, coder)
             self.file_status[key] = max(self.file_status.get(key, 0), status)
             memo = row.get("memo", "")

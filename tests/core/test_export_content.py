@@ -254,3 +254,34 @@ def test_the_xlsx_row_limit_counts_memo_and_article_rows(
     with pytest.raises(ExportError, match="do not fit in an Excel sheet"):
         export_labels(study, tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_row_with_an_unknown_status_or_record_is_reported_and_skipped(
+    study: Any, tmp_path: Path
+) -> None:
+    export_labels(study, tmp_path / "a.csv")
+    frame = read(tmp_path / "a.csv")
+    labels = frame.index[frame["record"] == "label"]
+    frame.loc[labels[0], "coder_status"] = "finished"
+    frame.loc[labels[1], "record"] = "note"
+    frame.to_csv(tmp_path / "bad.csv", index=False)
+    other = same_articles(study, tmp_path / "o.annotator")
+    report = import_labels(other, tmp_path / "bad.csv")
+    assert report.problems == [
+        (labels[0] + 2, "coder_status 'finished' is not done, in progress or not started"),
+        (labels[1] + 2, "record 'note' is not label, memo or article"),
+    ]
+    assert report.imported == len(labels) - 2
+    other.close()
+
+
+def test_a_file_without_record_and_status_columns_still_imports(study: Any, tmp_path: Path) -> None:
+    """Files written by earlier versions (and by hand) hold labels only."""
+    export_labels(study, tmp_path / "a.csv")
+    frame = read(tmp_path / "a.csv")
+    frame = frame[frame["record"] == "label"].drop(columns=["record", "coder_status"])
+    frame.to_csv(tmp_path / "old.csv", index=False)
+    other = same_articles(study, tmp_path / "o.annotator")
+    report = import_labels(other, tmp_path / "old.csv")
+    assert report.problem_count == 0 and report.imported == len(frame)
+    other.close()
