@@ -505,11 +505,12 @@ class ReportWindow(QMainWindow):
 
     def export_html(self, path: Path) -> None:
         Path(path).write_text(
-            to_html(self._require_report(), self.report_title()), encoding="utf-8"
+            to_html(self._require_report(), self.report_title(), self._unit_names()),
+            encoding="utf-8",
         )
 
     def export_pdf(self, path: Path) -> None:
-        page = to_html(self._require_report(), self.report_title())
+        page = to_html(self._require_report(), self.report_title(), self._unit_names())
         writer = QPdfWriter(str(path))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
@@ -518,6 +519,10 @@ class ReportWindow(QMainWindow):
         doc = QTextDocument()
         doc.setHtml(page)
         doc.print_(writer)
+
+    def _unit_names(self) -> dict[int, str]:
+        """The listed sentences as the app names them, not by internal id."""
+        return {r.sentence_id: r.name for r in self.disagreement_rows}
 
     def export_coefficients_csv(self, path: Path) -> None:
         Path(path).write_text(to_csv(self._require_report()), encoding="utf-8", newline="")

@@ -64,6 +64,33 @@ class DisagreementRow:
     sentence_start: int = 0
     sentence_end: int = 0
 
+    @property
+    def name(self) -> str:
+        """How a report names the sentence: as the app does, "Title — sentence 4"."""
+        return sentence_name(self.article_title, self.article_uid, self.sentence_index)
+
+
+def sentence_name(title: str, article_uid: str, index: int) -> str:
+    """A sentence as reports name it: its article's title (else uid) and its 1-based number,
+    the ``sentence_number`` of every exported file."""
+    return f"{title or article_uid} — sentence {index + 1}"
+
+
+def sentence_names(session: Session, sentence_ids: Sequence[int]) -> dict[int, str]:
+    """sentence id -> :func:`sentence_name`, for reports that list units by internal id."""
+    s, a = _sentence.c, _article.c
+    out: dict[int, str] = {}
+    ids = list(sentence_ids)
+    for i in range(0, len(ids), _IN_CHUNK):
+        stmt = (
+            select(s.id, a.title, a.uid, s.index)
+            .join(_article, a.id == s.article_id)
+            .where(s.id.in_(ids[i : i + _IN_CHUNK]))
+        )
+        for sid, title, uid, index in session.connection().execute(stmt):
+            out[int(sid)] = sentence_name(str(title or ""), str(uid), int(index))
+    return out
+
 
 @dataclass(frozen=True)
 class StoredGroup:

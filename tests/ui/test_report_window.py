@@ -193,6 +193,19 @@ def test_html_export_is_the_report(qtbot: object, demo: Project, tmp_path: Path)
     window.close()
 
 
+def test_the_html_report_names_disagreements_as_the_app_does(
+    qtbot: object, demo: Project, tmp_path: Path
+) -> None:
+    """ "Title — sentence 4" (the sentence_number of the exports), never an internal id."""
+    window = open_window(qtbot, demo)
+    window.export_html(tmp_path / "report.html")
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    first = demo.disagreements()[0]
+    assert f"<td>{first.article_title} — sentence {first.sentence_index + 1}</td>" in text
+    assert "<th>Unit</th>" not in text and f"<td>{first.sentence_id}</td>" not in text
+    window.close()
+
+
 def test_pdf_export_writes_a_pdf(qtbot: object, demo: Project, tmp_path: Path) -> None:
     window = open_window(qtbot, demo)
     out = tmp_path / "report.pdf"
