@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_
 from pydantic import model_validator as _model_validator
 
 from annotator.errors import AnnotatorError
+from annotator.names import name_problem
 from annotator.paths import default_codebook_path
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,9 @@ def _one_line_name(value: str) -> str:
         raise ValueError("must not be empty")
     if "\n" in value or "\r" in value:
         raise ValueError("must be on one line")
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -582,9 +586,10 @@ def _codebook_from_nodes(reader: _YamlReader, root: yaml.Node) -> Codebook:
 
 def _code_where(code_raw: dict[str, Any], group_name: str, index: int) -> str:
     name = code_raw.get("name")
-    if isinstance(name, str) and name.strip() and "\n" not in name:
+    if isinstance(name, str) and name.strip() and "\n" not in name and not name_problem(name):
         return f"code '{name.strip()}'"
-    return f"group '{group_name}', code #{index + 1}"
+    shown = f"'{group_name}'" if name_problem(group_name) is None else repr(group_name)
+    return f"group {shown}, code #{index + 1}"
 
 
 def _read_group(

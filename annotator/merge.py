@@ -34,6 +34,7 @@ from sqlmodel import Session
 from annotator.codebook import Codebook, CodeGroup
 from annotator.errors import AnnotatorError
 from annotator.models import new_uid
+from annotator.names import visible_name
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ProjectCodebook
 from annotator.storage import tables as t
@@ -442,7 +443,9 @@ def _merge_one(
     }
     known = set(session.execute(select(t.coder.c.name)).scalars())
     coder_map = {}
-    for oid, name in other_coders.items():
+    for oid, other_name in other_coders.items():
+        # a name stored before names were checked is taken as its visible form
+        name = other_name if other_name in known else visible_name(other_name)
         coder_map[oid] = ensure_coder(session, name)
         if name not in known:
             report.coders_added.append(name)

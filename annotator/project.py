@@ -606,6 +606,13 @@ class Project:
         with read_session(self.engine) as s:
             return disagreement_rows(s, coders=coders, group=group)
 
+    def sentence_names(self, sentence_ids: Sequence[int]) -> dict[int, str]:
+        """Reports' names for sentences ("Title — sentence 4"), by sentence id."""
+        from annotator.storage.reliability_queries import sentence_names
+
+        with read_session(self.engine) as s:
+            return sentence_names(s, sentence_ids)
+
     def find(self, text: str, limit: int = 500) -> list[tuple[int, str, int, int, str]]:
         with read_session(self.engine) as s:
             return queries.find_text(s, text, limit)

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 PREVIEW_ROWS = 50
 #: (label, suffix, layout)
 FORMATS: tuple[tuple[str, str, str], ...] = (
-    ("CSV: one row per label (long)", ".csv", "long"),
+    ("CSV: one row per label, plus memo and status rows (long)", ".csv", "long"),
     ("CSV: one row per sentence, a column per coder (wide)", ".csv", "wide"),
     ("Excel workbook (.xlsx)", ".xlsx", "long"),
     ("JSON Lines, one sentence a line (.jsonl)", ".jsonl", "long"),

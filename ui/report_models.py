@@ -19,7 +19,7 @@ from annotator.agreement.coefficients import Coefficient
 from annotator.agreement.formatting import interpret_alpha
 from annotator.agreement.report import code_membership
 from annotator.storage.reliability_queries import NONE_VALUE, DisagreementRow
-from ui.table_model import RIGHT, ROOT, Index, RowTableModel, sentence_cell
+from ui.table_model import RIGHT, ROOT, SENTENCE_NUMBER, Index, RowTableModel, sentence_cell
 
 #: (article id, sentence id) of a disagreement row
 JUMP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -194,7 +194,7 @@ class DisagreementModel(RowTableModel):
     """Article, sentence number, text and each coder's codes; rows are fetched in pages."""
 
     PAGE = 2000
-    FIXED = ("Article", "Sentence", "Text")
+    FIXED = ("Article", SENTENCE_NUMBER, "Text")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -43,6 +43,7 @@ from annotator.agreement import AgreementReport, compute_report
 from annotator.agreement.bootstrap import DEFAULT_DRAWS, DEFAULT_SEED
 from annotator.agreement.formatting import interpret_alpha, to_csv, to_html
 from annotator.errors import AnnotatorError
+from annotator.exports.disagreements_export import write_disagreements_csv
 from annotator.progress import CancelToken
 from annotator.project import Project
 from annotator.storage.reliability_queries import (
@@ -532,11 +533,12 @@ class ReportWindow(QMainWindow):
 
     def export_html(self, path: Path) -> None:
         Path(path).write_text(
-            to_html(self._require_report(), self.report_title()), encoding="utf-8"
+            to_html(self._require_report(), self.report_title(), self._unit_names()),
+            encoding="utf-8",
         )
 
     def export_pdf(self, path: Path) -> None:
-        page = to_html(self._require_report(), self.report_title())
+        page = to_html(self._require_report(), self.report_title(), self._unit_names())
         writer = QPdfWriter(str(path))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
@@ -546,28 +548,19 @@ class ReportWindow(QMainWindow):
         doc.setHtml(page)
         doc.print_(writer)
 
+    def _unit_names(self) -> dict[int, str]:
+        """The listed sentences as the app names them, not by internal id."""
+        return {r.sentence_id: r.name for r in self.disagreement_rows}
+
     def export_coefficients_csv(self, path: Path) -> None:
         Path(path).write_text(to_csv(self._require_report()), encoding="utf-8", newline="")
 
     def export_disagreements_csv(self, path: Path) -> None:
-        import pandas as pd
-
+        """The listed disagreements, ids as in the label exports (docs/exchange.md)."""
         report = self._require_report()
-        coders = [str(c) for c in report.data.coders]
-        frame = pd.DataFrame(
-            [
-                {
-                    "article_id": r.article_id, "article_title": r.article_title,
-                    "sentence_id": r.sentence_id, "sentence_number": r.sentence_index + 1,
-                    "text": r.sentence_text,
-                    **{c: "; ".join(r.codes.get(c, ())) for c in coders},
-                }
-                for r in self.disagreement_rows
-            ],
-            columns=["article_id", "article_title", "sentence_id", "sentence_number", "text",
-                     *coders],
-        )  # fmt: skip
-        frame.to_csv(path, index=False)
+        write_disagreements_csv(
+            self.disagreement_rows, [str(c) for c in report.data.coders], path, force=True
+        )
 
     def ask_save_path(self, caption: str, suffix: str, filter_: str) -> Path | None:
         """A path to write to, after asking before overwriting an existing file."""
@@ -599,6 +592,9 @@ class ReportWindow(QMainWindow):
             fn(path)
         except OSError as exc:
             QMessageBox.warning(self, caption, f"Could not write {path.name}: {exc.strerror}")
+            return
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, caption, str(exc))
             return
         self.statusBar().showMessage(f"Saved {path}", 5000)
 

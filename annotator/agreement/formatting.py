@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy.typing as npt
@@ -20,6 +20,7 @@ from annotator.agreement.report import (
     AgreementReport,
     format_value,
 )
+from annotator.exports.spreadsheet_safety import neutralise
 
 HTML_DISAGREEMENT_LIMIT = 1000
 
@@ -147,7 +148,7 @@ def to_csv(report: AgreementReport) -> str:
 
     w.writerow(["overall", "", *cells(report.coefficients)])
     for code, coefs in report.per_code.items():
-        w.writerow(["code", code, *cells(coefs)])
+        w.writerow(["code", neutralise(str(code)), *cells(coefs)])
     return buf.getvalue()
 
 
@@ -181,8 +182,14 @@ def _matrix_html(labels: Sequence[str], matrix: npt.NDArray[Any], fmt: str) -> s
     return _html_table(["", *labels], rows, 1)
 
 
-def to_html(report: AgreementReport, title: str) -> str:
-    """A self-contained page (inline CSS, no scripts); every piece of data is escaped."""
+def to_html(
+    report: AgreementReport, title: str, unit_names: Mapping[Any, str] | None = None
+) -> str:
+    """A self-contained page (inline CSS, no scripts); every piece of data is escaped.
+
+    ``unit_names`` names the disagreeing units (for a project: "Title — sentence 4", the
+    number every export calls ``sentence_number``) instead of their internal ids.
+    """
     alpha = report.coefficients["krippendorff_alpha"].value
     verdict = interpret_alpha(alpha).split(" ")[0]
     parts = [
@@ -257,8 +264,10 @@ def to_html(report: AgreementReport, title: str) -> str:
         rows = []
         for d in shown:
             by_name = {str(k): format_value(v) for k, v in d.values.items()}
-            rows.append([str(d.unit), *[by_name.get(c, "") for c in coders]])
-        parts.append(_html_table(["Unit", *coders], rows, 99))
+            unit = str(d.unit) if unit_names is None else unit_names.get(d.unit, str(d.unit))
+            rows.append([unit, *[by_name.get(c, "") for c in coders]])
+        head = "Unit" if unit_names is None else "Sentence"
+        parts.append(_html_table([head, *coders], rows, 99))
         if report.n_disagreements > len(shown):
             parts.append(f"<p>… and {report.n_disagreements - len(shown)} more.</p>")
     else:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from annotator import __version__
 from annotator.errors import AnnotatorError
 from annotator.logs import configure_logging
+from annotator.names import name_problem
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ def main(argv: Sequence[str] | None = None, launch_app: AppLauncher | None = Non
             return 2
         if args.command is None:
             args.project, args.coder = None, None
+        problem = name_problem(args.coder.strip()) if args.coder else None
+        if problem is not None:
+            print(f"error: --coder: coder name {problem}", file=sys.stderr)
+            return 2
         return launch_app(args)
     try:
         return int(args.handler(args))

@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from annotator.agreement import WEIGHTS, compute_report, read_long_csv
-from annotator.agreement.formatting import to_csv, to_html, to_json, to_table
+from annotator.agreement.formatting import (
+    HTML_DISAGREEMENT_LIMIT,
+    to_csv,
+    to_html,
+    to_json,
+    to_table,
+)
 from annotator.agreement.report import AgreementReport
 from annotator.errors import AnnotatorError
 
@@ -111,7 +117,10 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
 def cmd_agreement(args: argparse.Namespace) -> int:
     report, title = report_for(args)
     fmt = args.format or _format_of(args.out)
-    text = to_html(report, title) if fmt == "html" else FORMATS[fmt](report)
+    if fmt == "html":
+        text = to_html(report, title, _unit_names(args, report))
+    else:
+        text = FORMATS[fmt](report)
     if args.out is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return 0
@@ -122,6 +131,17 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     tmp.replace(args.out)
     print(f"wrote {args.out}")
     return 0
+
+
+def _unit_names(args: argparse.Namespace, report: AgreementReport) -> dict[int, str] | None:
+    """For a project, the listed sentences by name and number rather than internal id."""
+    if args.project is None:
+        return None
+    from annotator.project import Project
+
+    shown = [int(d.unit) for d in report.disagreements(HTML_DISAGREEMENT_LIMIT)]
+    with Project.open(args.project, read_only=True) as project:
+        return project.sentence_names(shown)
 
 
 def _format_of(out: Path | None) -> str:

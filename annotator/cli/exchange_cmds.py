@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
         "--layout",
         choices=("long", "wide"),
         default="long",
-        help="CSV: one row per label (long) or per sentence (wide)",
+        help="CSV: one row per label, memo and coder status (long) or per sentence (wide)",
     )
     p.add_argument("--coders", help="comma-separated coder names (default: all)")
     p.add_argument("--group", help="only this code group")

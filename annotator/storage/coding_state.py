@@ -8,6 +8,7 @@ from sqlalchemy import and_, delete, select, update
 from sqlmodel import Session
 
 from annotator.errors import AnnotatorError
+from annotator.names import check_name
 from annotator.records import Status
 from annotator.storage import tables as t
 
@@ -17,8 +18,9 @@ def ensure_coder(session: Session, name: str) -> int:
     if not name:
         raise AnnotatorError("a coder needs a name")
     found = session.execute(select(t.coder.c.id).where(t.coder.c.name == name)).scalar()
-    if found is not None:
+    if found is not None:  # a name an older version stored unchecked is still found
         return int(found)
+    check_name("coder", name)
     result = session.execute(t.coder.insert().values(name=name, created_at=datetime.now(UTC)))
     return t.inserted_id(result)
 

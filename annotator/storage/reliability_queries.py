@@ -48,7 +48,11 @@ _article = tables.article
 
 @dataclass(frozen=True)
 class DisagreementRow:
-    """A sentence the coders coded differently; ``codes`` maps coder -> code names (may be ())."""
+    """A sentence the coders coded differently; ``codes`` maps coder -> code names (may be ()).
+
+    ``article_id``/``sentence_id`` are this file's row ids (for jumping to the sentence);
+    ``article_uid`` and the offsets are what files carry (see docs/exchange.md).
+    """
 
     article_id: int
     article_title: str
@@ -56,6 +60,36 @@ class DisagreementRow:
     sentence_index: int
     sentence_text: str
     codes: dict[str, tuple[str, ...]]
+    article_uid: str = ""
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+    @property
+    def name(self) -> str:
+        """How a report names the sentence: as the app does, "Title — sentence 4"."""
+        return sentence_name(self.article_title, self.article_uid, self.sentence_index)
+
+
+def sentence_name(title: str, article_uid: str, index: int) -> str:
+    """A sentence as reports name it: its article's title (else uid) and its 1-based number,
+    the ``sentence_number`` of every exported file."""
+    return f"{title or article_uid} — sentence {index + 1}"
+
+
+def sentence_names(session: Session, sentence_ids: Sequence[int]) -> dict[int, str]:
+    """sentence id -> :func:`sentence_name`, for reports that list units by internal id."""
+    s, a = _sentence.c, _article.c
+    out: dict[int, str] = {}
+    ids = list(sentence_ids)
+    for i in range(0, len(ids), _IN_CHUNK):
+        stmt = (
+            select(s.id, a.title, a.uid, s.index)
+            .join(_article, a.id == s.article_id)
+            .where(s.id.in_(ids[i : i + _IN_CHUNK]))
+        )
+        for sid, title, uid, index in session.connection().execute(stmt):
+            out[int(sid)] = sentence_name(str(title or ""), str(uid), int(index))
+    return out
 
 
 @dataclass(frozen=True)
@@ -119,18 +153,29 @@ def disagreement_rows(
     if rows.size == 0:
         return []
     sentence_ids = [int(data.units[r]) for r in rows.tolist()]
-    info: dict[int, tuple[int, str, int, str]] = {}
+    info: dict[int, tuple[int, str, int, str, str, int, int]] = {}
     s, a = _sentence.c, _article.c
     length = s.end - s.start
     for i in range(0, len(sentence_ids), _IN_CHUNK):
         chunk = sentence_ids[i : i + _IN_CHUNK]
         stmt = (
-            select(s.id, a.id, a.title, s.index, func.substr(a.text, s.start + 1, length))
+            select(
+                s.id,
+                a.id,
+                a.title,
+                s.index,
+                func.substr(a.text, s.start + 1, length),
+                a.uid,
+                s.start,
+                s.end,
+            )
             .join(_article, a.id == s.article_id)
             .where(s.id.in_(chunk))
         )
-        for sid, aid, title, index, text in conn.execute(stmt):
-            info[int(sid)] = (int(aid), str(title), int(index), str(text))
+        for sid, aid, title, index, text, uid, start, end in conn.execute(stmt):
+            info[int(sid)] = (
+                int(aid), str(title), int(index), str(text), str(uid), int(start), int(end)
+            )  # fmt: skip
     out = []
     for r, sid in zip(rows.tolist(), sentence_ids, strict=True):
         if sid not in info:  # data read in another snapshot, sentence split or merged since
@@ -139,8 +184,8 @@ def disagreement_rows(
         for j, coder in enumerate(data.coders):
             c = int(data.codes[r, j])
             codes[str(coder)] = _as_codes(data.domain[c], data.categories) if c >= 0 else ()
-        aid, title, index, text = info[sid]
-        out.append(DisagreementRow(aid, title, sid, index, text, codes))
+        aid, title, index, text, uid, start, end = info[sid]
+        out.append(DisagreementRow(aid, title, sid, index, text, codes, uid, start, end))
     return out
 
 

@@ -121,6 +121,18 @@ def test_agreement_on_the_demo_project_as_json(
     }  # fmt: skip
 
 
+def test_agreement_html_names_sentences_by_title_and_number(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, "demo", tmp_path / "d.annotator")
+    code, out, _ = run(capsys, "agreement", tmp_path / "d.annotator", "--format", "html")
+    with Project.open(tmp_path / "d.annotator", read_only=True) as p:
+        first = p.disagreements()[0]
+    assert code == 0
+    assert f"<td>{first.article_title} — sentence {first.sentence_index + 1}</td>" in out
+    assert "<th>Sentence</th>" in out and "<th>Unit</th>" not in out
+
+
 def test_agreement_with_one_coder_is_an_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -212,6 +212,19 @@ def test_html_export_is_the_report(qtbot: object, demo: Project, tmp_path: Path)
     window.close()
 
 
+def test_the_html_report_names_disagreements_as_the_app_does(
+    qtbot: object, demo: Project, tmp_path: Path
+) -> None:
+    """ "Title — sentence 4" (the sentence_number of the exports), never an internal id."""
+    window = open_window(qtbot, demo)
+    window.export_html(tmp_path / "report.html")
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    first = demo.disagreements()[0]
+    assert f"<td>{first.article_title} — sentence {first.sentence_index + 1}</td>" in text
+    assert "<th>Unit</th>" not in text and f"<td>{first.sentence_id}</td>" not in text
+    window.close()
+
+
 def test_pdf_export_writes_a_pdf(qtbot: object, demo: Project, tmp_path: Path) -> None:
     window = open_window(qtbot, demo)
     out = tmp_path / "report.pdf"
@@ -239,8 +252,36 @@ def test_disagreement_csv_reads_back(qtbot: object, demo: Project, tmp_path: Pat
     window.export_disagreements_csv(out)
     frame = pd.read_csv(out, keep_default_na=False)
     rows = demo.disagreements()
-    assert list(frame["sentence_id"]) == [r.sentence_id for r in rows]
+    assert list(frame["sentence_number"]) == [r.sentence_index + 1 for r in rows]
     assert list(frame["anna"]) == ["; ".join(r.codes["anna"]) for r in rows]
+    window.close()
+
+
+def test_disagreements_are_named_as_in_the_label_exports(
+    qtbot: object, demo: Project, tmp_path: Path
+) -> None:
+    """Article uid and the 1-based sentence_number with offsets, as the long CSV and the table
+    header ("Sentence no.") and sentence view ("Sentence 4") name them; no internal row ids."""
+    from annotator.exports import export_labels
+
+    window = open_window(qtbot, demo)
+    window.export_disagreements_csv(tmp_path / "d.csv")
+    export_labels(demo, tmp_path / "labels.csv")
+    found = pd.read_csv(tmp_path / "d.csv", keep_default_na=False, dtype=str)
+    labels = pd.read_csv(tmp_path / "labels.csv", keep_default_na=False, dtype=str)
+    assert list(found.columns[:6]) == [
+        "article_id", "article_title", "sentence_number", "sentence_start", "sentence_end",
+        "sentence_text",
+    ]  # fmt: skip
+    assert "sentence_id" not in found.columns
+    key = ["article_id", "sentence_number", "sentence_start", "sentence_end", "sentence_text"]
+    joined = found.merge(labels[key].drop_duplicates(), on=key, how="left", indicator=True)
+    assert set(joined["_merge"]) == {"both"}
+    first = demo.disagreements()[0]
+    assert found.loc[0, "article_id"] == demo.article(first.article_id).uid
+    model = window.disagreement_model
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Sentence no."
+    assert model.index(0, 1).data() == found.loc[0, "sentence_number"]
     window.close()
 
 
