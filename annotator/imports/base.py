@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from annotator.imports.file_names import readable_name
+
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Files larger than this are refused unread: no news article is that big, a hostile file may be."""
 
@@ -41,8 +43,11 @@ class ImportProblem:
     message: str
 
     def __post_init__(self) -> None:
-        # One line, whatever went into it (a column name or a file name may hold a line break).
+        # One line, whatever went into it (a column name or a file name may hold a line break),
+        # and text that can be printed and stored: a file name that is not valid UTF-8 is
+        # repaired here, once for every reader (see file_names).
         object.__setattr__(self, "message", " ".join(self.message.split()))
+        object.__setattr__(self, "origin", readable_name(self.origin))
 
 
 @dataclass(frozen=True)

@@ -107,8 +107,9 @@ def read_loaded(
 
 
 def _unreadable(origin: str, problem: UnreadableFile) -> ImportProblem:
-    logger.info("not imported: %s: %s", origin, problem.message)
-    return ImportProblem(origin, problem.message)
+    found = ImportProblem(origin, problem.message)  # its origin can be logged (file_names)
+    logger.info("not imported: %s: %s", found.origin, found.message)
+    return found
 
 
 def jsonl_parts(
