@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from annotator.errors import AnnotatorError
 from annotator.exports.spreadsheet_safety import restore_series
-from annotator.merge import LabelSink, stored_time, upsert_memo
+from annotator.label_sink import LabelSink, stored_time, upsert_memo
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import Status
 from annotator.storage import tables as t
