@@ -22,8 +22,9 @@ from annotator.imports.decoding import decode_text
 # Looked up case-insensitively, in this order, when TableOptions leaves a column as None.
 TEXT_COLUMNS = ("text", "body", "content", "article")
 TITLE_COLUMNS = ("title", "headline")
-DATE_COLUMNS = ("date", "published")
-SOURCE_COLUMNS = ("source", "publication")
+DATE_COLUMNS = ("date", "published", "publication_date", "published_at", "pubdate")
+# News data sets name the outlet in many ways (LexisNexis "publication", GDELT "outlet", ...).
+SOURCE_COLUMNS = ("source", "outlet", "publication", "publisher", "newspaper", "sitename")
 URL_COLUMNS = ("url", "link")
 ID_COLUMNS = ("id",)
 
