@@ -222,3 +222,21 @@ def test_the_data_safety_page_states_the_real_limits() -> None:
     stated = {name: rows.get(name, "(missing)") for name in expected}
     assert all(stated[name].startswith(value) for name, value in expected.items()), stated
     assert "just under 256 MiB" not in page
+
+
+def test_a_label_table_of_a_million_columns_is_refused_before_pandas_reads_it(
+    make_project, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """import-labels reads its own CSVs (with pandas): it took 48 s and 1.1 GB on this file."""
+    from annotator.label_import import LabelImportError
+
+    project: Project = make_project()
+    path = tmp_path / "labels.csv"
+    path.write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n" + "x," * 999_999 + "x\n")
+    with pytest.raises(LabelImportError, match=r"^labels\.csv: the header row is longer than"):
+        project.import_labels(path)
+    narrower = tmp_path / "narrower.csv"
+    narrower.write_text(",".join(f"c{i}" for i in range(5_000)) + "\n" + "x," * 4_999 + "x\n")
+    with pytest.raises(LabelImportError, match=r"has 5,000 columns, over the limit of 1,000"):
+        project.import_labels(narrower)
+    assert project.info()["labels"] == 0
