@@ -92,7 +92,8 @@ def test_a_line_break_in_a_file_name_does_not_reach_the_title(make_project, fold
 
 def test_the_cli_imports_such_a_folder_and_lists_its_problems(tmp_path: Path, folder: Path) -> None:
     project = tmp_path / "cli.annotator"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": ""}
+    # A UTF-8 terminal that refuses what is not UTF-8 (as en_US.UTF-8 does; C.UTF-8 escapes).
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8:strict"}
 
     def cli(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -110,6 +111,23 @@ def test_the_cli_imports_such_a_folder_and_lists_its_problems(tmp_path: Path, fo
     assert done.returncode == 1  # the empty and the .doc file are problems
     assert "imported 3 articles" in done.stdout
     assert "empty é.txt: empty file" in done.stdout
+
+
+def test_the_cli_prints_a_project_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """Not only imports: any command that prints such a name ended in a traceback on a strict
+    UTF-8 terminal; the name is written as the bytes it stands for."""
+    name = os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.annotator")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8:strict"}
+    for argv in (["init", name], ["info", name]):
+        done = subprocess.run(
+            [sys.executable, "-m", "annotator", *argv],
+            capture_output=True,
+            timeout=120,
+            cwd=REPO,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        assert b"caf\xe9.annotator" in done.stdout
 
 
 @pytest.mark.parametrize(
