@@ -1,4 +1,4 @@
-"""Merging coders' project files into a lead project, and the pieces other imports share.
+"""Merging coders' project files into a lead project, and the codebook merge other imports share.
 
 Rules (docs/exchange.md):
 * articles are matched by content hash (worked out again from the text: a file's own may be
@@ -35,10 +35,7 @@ from sqlmodel import Session
 from annotator.codebook import Codebook, CodeGroup
 from annotator.errors import AnnotatorError
 from annotator.label_sink import LabelSink, upsert_memo
-from annotator.merge_texts import (
-    TextConflict,
-    map_sentences,
-)
+from annotator.merge_texts import TextConflict, map_sentences
 from annotator.models import new_uid
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ProjectCodebook
@@ -497,7 +494,7 @@ def _merge_batch(
             rows.append((lsid, code, coder_map[ocoder], at))
     for conflict in conflicts:
         report.text_conflicts.append(conflict)
-        report.skipped += len(conflict.landings)
+        report.skipped += conflict.labels
         report.note(conflict.line())
     fresh = {lead_by_hash[hashes[a.id]][0] for a in new}
     only_new = bool(new) and len(fresh) == len(arts)

@@ -92,11 +92,15 @@ class TextConflict:
     file: str
     uid: str
     title: str
-    landings: list[str] = field(default_factory=list)
+    labels: int = 0  # how many labels it has
+    landings: list[str] = field(default_factory=list)  # the first MAX_LANDINGS_LISTED
 
     def land(self, coder: str, code: str, index: int, lead_indexes: Sequence[int]) -> None:
         """One label: the other file's sentence `index` onto the lead's `lead_indexes`
         (sentence_index, counted from 0, as in label exports)."""
+        self.labels += 1
+        if len(self.landings) >= MAX_LANDINGS_LISTED:
+            return
         where = ", ".join(map(str, lead_indexes)) if lead_indexes else "no lead sentence"
         lead = "lead sentence_index " if lead_indexes else ""
         self.landings.append(f"{coder}/{code} sentence_index {index} -> {lead}{where}")
@@ -108,9 +112,8 @@ class TextConflict:
             f"{self.file}: article {title}({self.uid}) has another text than the lead's under "
             "the same id: not merged (labels, memos, status)"
         )
-        if not self.landings:
+        if not self.labels:
             return head + "; it has no labels"
-        listed = "; ".join(self.landings[:MAX_LANDINGS_LISTED])
-        more = len(self.landings) - MAX_LANDINGS_LISTED
+        more = self.labels - len(self.landings)
         rest = f"; ... and {more} more" if more > 0 else ""
-        return f"{head}; its {len(self.landings)} labels would land: {listed}{rest}"
+        return f"{head}; its {self.labels} labels would land: {'; '.join(self.landings)}{rest}"

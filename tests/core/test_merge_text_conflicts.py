@@ -127,3 +127,16 @@ def test_the_cli_exits_with_status_1_and_prints_the_conflict(
     assert status == 1
     assert "1 article NOT merged: another text under the lead's id" in out
     assert "anna/Denial sentence_index 3 -> no lead sentence" in out
+
+
+def test_a_conflict_with_many_labels_lists_the_first_and_counts_the_rest() -> None:
+    from annotator.merge_texts import MAX_LANDINGS_LISTED, TextConflict
+
+    conflict = TextConflict("anna.annotator", "u-1", "")
+    for index in range(MAX_LANDINGS_LISTED + 5):
+        conflict.land("anna", "Denial", index, [index])
+    line = conflict.line()
+    assert conflict.labels == MAX_LANDINGS_LISTED + 5
+    assert len(conflict.landings) == MAX_LANDINGS_LISTED
+    assert line.startswith("anna.annotator: article (u-1) has another text")
+    assert line.endswith(f"sentence_index {MAX_LANDINGS_LISTED - 1}; ... and 5 more")
