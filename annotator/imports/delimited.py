@@ -120,7 +120,7 @@ def read_delimited_stream(
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader, None)
-    except csv.Error as error:
+    except (csv.Error, UnicodeDecodeError) as error:
         raise UnreadableFile(f"cannot read the header row ({describe_error(error)})") from None
     except _RowTooLong:
         raise UnreadableFile(too_long("the header row") + " (a quote never closed?)") from None

@@ -86,7 +86,8 @@ def _read_delimited_file(
         except UnreadableFile as problem:
             yield _unreadable(origin, problem)
         except OSError as error:
-            yield _unreadable(origin, UnreadableFile(f"cannot read the file: {error.strerror}"))
+            message = f"cannot read the file: {error.strerror or error}"
+            yield _unreadable(origin, UnreadableFile(message))
 
 
 def load(path: str | os.PathLike[str]) -> bytes | ImportProblem:

@@ -240,3 +240,17 @@ def test_a_label_table_of_a_million_columns_is_refused_before_pandas_reads_it(
     with pytest.raises(LabelImportError, match=r"has 5,000 columns, over the limit of 1,000"):
         project.import_labels(narrower)
     assert project.info()["labels"] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab,"\r\n \u00e9\u2028', max_size=60))
+def test_streamed_lines_parse_as_the_whole_text_did(text: str) -> None:
+    """csv reads the stream's lines exactly as it read the decoded text before (line ends
+    \\n, \\r, \\r\\n inside and outside quotes, a separator that is not a line end)."""
+    import csv
+
+    from annotator.imports.delimited import _Lines
+
+    whole = list(csv.reader(io.StringIO(text, newline="")))
+    stream = io.TextIOWrapper(io.BytesIO(text.encode()), "utf-8", newline="")
+    assert list(csv.reader(_Lines(stream))) == whole
