@@ -50,7 +50,10 @@ def repaired(name: str) -> str:
     Western names nearly always are); a byte neither can read becomes U+FFFD."""
     if not has_bad_bytes(name):
         return name
-    raw = original_bytes(name)
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # halves of UTF-16 pairs (Windows): no bytes to decode again
+        return _SURROGATES.sub("\ufffd", name)
     as_utf8 = raw.decode("utf-8", "replace")
     replaced = as_utf8.count("\ufffd")
     valid_non_ascii = sum(1 for ch in as_utf8 if ord(ch) > 127) - replaced

@@ -143,6 +143,11 @@ def test_names_are_repaired_from_their_bytes(raw: bytes, shown: str) -> None:
     assert repaired(os.fsdecode(raw)) == shown
 
 
+def test_half_a_utf16_pair_in_a_windows_name_becomes_a_replacement_character() -> None:
+    assert repaired("a\ud800b.txt") == "a\ufffdb.txt"
+    assert readable_name("a\ud800b.txt").encode("utf-8") == "a\ufffdb.txt".encode()
+
+
 def test_the_original_bytes_are_kept_on_one_line_and_reversibly() -> None:
     name = os.fsdecode(b"a\\b\xe9\n.txt")
     assert escaped_bytes(name) == "a\\x5cb\\xe9\\x0a.txt"
