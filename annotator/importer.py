@@ -32,6 +32,12 @@ from annotator.imports.discovery import (
     iter_files,
     suffix_of,
 )
+from annotator.imports.file_names import (
+    escaped_bytes,
+    has_bad_bytes,
+    readable_name,
+    title_from_name,
+)
 from annotator.imports.reading import jsonl_parts, load, read_loaded, read_part
 from annotator.imports.tables import JsonlPart
 from annotator.progress import CancelToken, ProgressCallback, no_progress
@@ -81,11 +87,11 @@ def to_new_article(parsed: ParsedArticle) -> NewArticle:
     name = os.path.basename(origin)
     stem, suffix = os.path.splitext(name)
     if suffix.lower() in ARTICLE_SUFFIXES:
-        meta.setdefault("file", name)
+        _note_file(meta, name)
         if not title:
-            title = stem.replace("_", " ").replace("-", " ").strip()
+            title = title_from_name(stem)
     elif origin and origin != "<api>":
-        meta.setdefault("file", origin)
+        _note_file(meta, origin)
     text = parsed.text
     digest = content_hash(text)
     return NewArticle(
@@ -100,6 +106,16 @@ def to_new_article(parsed: ParsedArticle) -> NewArticle:
         language=parsed.language,
         meta_json=meta_json(meta),
     )
+
+
+def _note_file(meta: dict[str, str], name: str) -> None:
+    """meta "file": the name as it reads; a name that is not valid UTF-8 is stored repaired,
+    with its original bytes, escaped, in "file_bytes" (so the file can still be found)."""
+    if "file" in meta:
+        return
+    meta["file"] = readable_name(name)
+    if has_bad_bytes(name):
+        meta["file_bytes"] = escaped_bytes(name)
 
 
 def _language(tag: str) -> str:
@@ -143,7 +159,7 @@ class _Batcher:
 
     def add(self, article: NewArticle, origin: str) -> None:
         if article.content_hash in self.pending_hashes:
-            self.report.skipped_duplicates.append(origin)
+            self.report.skipped_duplicates.append(readable_name(origin))
             return
         self.pending.append(article)
         self.pending_origins.append(origin)
@@ -160,7 +176,7 @@ class _Batcher:
             fresh = [a for a in self.pending if a.content_hash not in existing]
             for a, origin in zip(self.pending, self.pending_origins, strict=True):
                 if a.content_hash in existing:
-                    self.report.skipped_duplicates.append(origin)
+                    self.report.skipped_duplicates.append(readable_name(origin))
             ids = insert_articles(session, fresh)
         self.report.article_ids.extend(ids)
         self.report.imported += len(fresh)

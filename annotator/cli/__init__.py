@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -48,7 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_any_file_name() -> None:
+    """A file name that is not valid UTF-8 reaches Python with its bad bytes as lone surrogates;
+    printed to a strict UTF-8 terminal (en_US.UTF-8) it raised "surrogates not allowed" and
+    ended the command with a traceback. Such characters are written as the bytes they stand for,
+    as Python already does under the C locale and as `ls` does."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="surrogateescape")
+
+
 def main(argv: Sequence[str] | None = None, launch_app: AppLauncher | None = None) -> int:
+    _print_any_file_name()
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     configure_logging(debug=args.debug)

@@ -133,7 +133,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     print(report.summary())
     for line in report.conflicts:
         print(f"  {line}")
-    return 0
+    # Conflicts the lead resolves (its code name, its memo) are reported; an article left out
+    # because its text is not the lead's is work not merged, so the status says so.
+    return 1 if report.text_conflicts else 0
 
 
 def import_refi_files(project: Path, paths: Sequence[Path]) -> int:

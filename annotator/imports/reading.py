@@ -16,6 +16,7 @@ from annotator.imports.base import (
     TableOptions,
     UnreadableFile,
 )
+from annotator.imports.delimited import read_delimited, read_delimited_stream
 from annotator.imports.discovery import (
     JSON_LINES_SUFFIXES,
     SUPPORTED_SUFFIXES,
@@ -25,7 +26,6 @@ from annotator.imports.discovery import (
 from annotator.imports.pdf_documents import read_pdf
 from annotator.imports.tables import (
     JsonlPart,
-    read_delimited,
     read_jsonl,
     read_jsonl_part,
     split_jsonl,
@@ -59,7 +59,35 @@ def read_path(
     A file that is bad as a whole yields exactly one ImportProblem and no article. A table may
     yield articles and problems for single rows. `options` only matter for tables.
     """
-    yield from read_loaded(path, load(path), options)
+    suffix = suffix_of(os.fspath(path))
+    if suffix in _DELIMITED:
+        yield from _read_delimited_file(path, options, _DELIMITED[suffix])
+    else:
+        yield from read_loaded(path, load(path), options)
+
+
+_DELIMITED = {".csv": None, ".tsv": "\t"}
+
+
+def _read_delimited_file(
+    path: str | os.PathLike[str], options: TableOptions, delimiter: str | None
+) -> Iterator[ParsedArticle | ImportProblem]:
+    """A CSV/TSV file read as a stream (see delimited.py), never held whole in memory."""
+    origin = os.fspath(path)
+    try:
+        fd = _open_regular(path, MAX_FILE_BYTES)
+    except UnreadableFile as problem:
+        yield _unreadable(origin, problem)
+        return
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            rows = read_delimited_stream(stream, origin, options, delimiter, MAX_FILE_BYTES)
+            yield from map(_checked_length, rows)
+        except UnreadableFile as problem:
+            yield _unreadable(origin, problem)
+        except OSError as error:
+            message = f"cannot read the file: {error.strerror or error}"
+            yield _unreadable(origin, UnreadableFile(message))
 
 
 def load(path: str | os.PathLike[str]) -> bytes | ImportProblem:
@@ -107,8 +135,9 @@ def read_loaded(
 
 
 def _unreadable(origin: str, problem: UnreadableFile) -> ImportProblem:
-    logger.info("not imported: %s: %s", origin, problem.message)
-    return ImportProblem(origin, problem.message)
+    found = ImportProblem(origin, problem.message)  # its origin can be logged (file_names)
+    logger.info("not imported: %s: %s", found.origin, found.message)
+    return found
 
 
 def jsonl_parts(
@@ -154,6 +183,22 @@ def _read_bounded(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> 
             f"file is larger than the {limit // _MIB} MiB limit for one article: split it into "
             "several files, or import it as a table (.csv/.jsonl) of articles"
         )
+    fd = _open_regular(path, limit, too_big)
+    try:
+        data = _read_all(fd, os.fstat(fd).st_size, limit + 1)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise UnreadableFile(too_big)  # it grew while we looked
+    if not data or data.isspace():
+        raise UnreadableFile("empty file")
+    return data
+
+
+def _open_regular(path: str | os.PathLike[str], limit: int, too_big: str = "") -> int:
+    """A descriptor of a regular file of at most `limit` bytes, opened for reading."""
     try:
         # Non-blocking, so opening a FIFO does not wait for a writer; then one fstat says what
         # was opened (no race between a stat and the open).
@@ -165,17 +210,13 @@ def _read_bounded(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> 
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFile("not a regular file")
         if info.st_size > limit:
-            raise UnreadableFile(too_big)
-        data = _read_all(fd, info.st_size, limit + 1)
-    except OSError as error:
-        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
-    finally:
+            raise UnreadableFile(too_big or f"file is larger than the {limit // _MIB} MiB limit")
+    except BaseException as error:
         os.close(fd)
-    if len(data) > limit:
-        raise UnreadableFile(too_big)  # it grew while we looked
-    if not data or data.isspace():
-        raise UnreadableFile("empty file")
-    return data
+        if isinstance(error, OSError):
+            raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+        raise
+    return fd
 
 
 def _read_all(fd: int, expected: int, most: int) -> bytes:
