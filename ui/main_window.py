@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QFont,
     QKeySequence,
     QShowEvent,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -48,9 +47,10 @@ from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.article_list_panel import ArticleListPanel
 from ui.article_panel import ArticlePanel
 from ui.codebook_panel import CodebookPanel, swatch
+from ui.done_guard import DoneChoice, DoneGuard
 from ui.import_dialog import accept_file_drag, dropped_paths, run_import
 from ui.settings import Settings
-from ui.undo import LabelUndoCommand
+from ui.undo import LabelUndoCommand, StatusUndoCommand
 from ui.workers import cancel_and_wait, start_job
 
 log = logging.getLogger(__name__)
@@ -77,37 +77,6 @@ def ask_unblind(parent: QWidget | None) -> bool:
     return box.clickedButton() is go
 
 
-class StatusUndoCommand(QUndoCommand):
-    """Mark done (Ctrl+D) on the undo stack: undo puts the article's status back and shows it.
-
-    Applied before it is pushed (like LabelUndoCommand), so the first redo() does nothing.
-    """
-
-    def __init__(
-        self,
-        window: MainWindow,
-        article_id: int,
-        before: Status,
-        after: Status,
-        text: str,
-    ) -> None:
-        super().__init__(text)
-        self.window = window
-        self.article_id = article_id
-        self.before = before
-        self.after = after
-        self._applied = True
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self.window.set_article_status(self.article_id, self.after, show=True)
-
-    def undo(self) -> None:
-        self.window.set_article_status(self.article_id, self.before, show=True)
-
-
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +97,7 @@ class MainWindow(QMainWindow):
         self._unblinded: set[tuple[Path, str]] = set()  # (project, coder) that agreed this session
 
         self.undo_stack = QUndoStack(self)
+        self.done_guard = DoneGuard()
         self._backed_up: weakref.WeakSet[Project] = weakref.WeakSet()
         self.registry = ActionRegistry(self)
 
@@ -390,13 +360,7 @@ class MainWindow(QMainWindow):
         self._apply_codebook()
         self.article_list_model.set_summaries(project.article_summaries(self.coder))
         self.article_list_panel.hide_empty_columns()
-        article_id, sentence_id = self.settings.position(path)
-        if article_id is None or self.article_list_model.row_of(article_id) is None:
-            article_id = self.article_list_panel.neighbour(None, 1)
-        if article_id is not None:
-            self.show_article(article_id, sentence_id)
-        else:
-            self._show_empty()
+        self._show_where_left_off()
         self._update_title()
         self._update_enabled()
         if project.read_only:
@@ -498,7 +462,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self._set_coder(name)
         self._enforce_blind()
-        self.reload()
+        self.article_list_model.set_summaries(self.project.article_summaries(self.coder))
+        self.article_list_panel.hide_empty_columns()
+        self._show_where_left_off()
         self._update_title()
         self.statusBar().showMessage(f"Now coding as {name}", 4000)
         self._refocus()
@@ -650,11 +616,21 @@ class MainWindow(QMainWindow):
         self._update_position_label()
 
     def _save_position(self) -> None:
-        if self.project is None:
+        if self.project is None or self.coder is None:
             return
-        self.settings.set_position(
-            self.project.path, self._article_id, self.article_panel.current_sentence_id()
-        )
+        sid = self.article_panel.current_sentence_id()
+        self.settings.set_position(self.project.path, self.coder, self._article_id, sid)
+
+    def _show_where_left_off(self) -> None:
+        """The article and sentence this coder was at in this project, else the first article."""
+        assert self.project is not None
+        article_id, sentence_id = self.settings.position(self.project.path, self.coder or "")
+        if article_id is None or self.article_list_model.row_of(article_id) is None:
+            article_id = self.article_list_panel.neighbour(None, 1)
+        if article_id is not None:
+            self.show_article(article_id, sentence_id)
+        else:
+            self._show_empty()
 
     # =====================================================================================
     # labelling
@@ -676,7 +652,7 @@ class MainWindow(QMainWindow):
         if not sids:
             self.statusBar().showMessage("Select a sentence first", 3000)
             return
-        self._push(self.project.toggle_command(sids, code_id, self.coder))
+        self._push_edit(self.project.toggle_command(sids, code_id, self.coder))
 
     def clear_codes(self) -> None:
         if not self._can_label():
@@ -684,7 +660,26 @@ class MainWindow(QMainWindow):
         assert self.project is not None and self.coder is not None
         sids = self.article_panel.selected_sentence_ids()
         if sids:
-            self._push(self.project.clear_command(sids, self.coder))
+            self._push_edit(self.project.clear_command(sids, self.coder))
+
+    def _push_edit(self, command: LabelCommand) -> None:
+        """A coder's label edit; in an article marked done it asks first (see ui.done_guard)."""
+        aid = self._article_id
+        if command.empty or aid is None or self._status_of(aid) != Status.DONE:
+            self._push(command)
+            return
+        choice = self.done_guard.choose(self, self._blind_key(), aid)
+        self._refocus()
+        if choice is DoneChoice.KEEP_DONE:
+            self._push(command)
+        elif choice is DoneChoice.REOPEN:
+            self.undo_stack.beginMacro(command.text)
+            try:  # reopened and edited as one step: Ctrl+Z takes back both
+                self.set_article_status(aid, Status.IN_PROGRESS)
+                self._push_status(aid, Status.DONE, Status.IN_PROGRESS, "Reopen article")
+                self._push(command)
+            finally:
+                self.undo_stack.endMacro()
 
     def _push(self, command: LabelCommand) -> None:
         if command.empty or self.project is None:
@@ -748,9 +743,7 @@ class MainWindow(QMainWindow):
         target = self._next_not_done(aid)  # before the list may re-filter
         self.set_article_status(aid, Status.DONE)
         if before != Status.DONE:
-            self.undo_stack.push(
-                StatusUndoCommand(self, aid, Status(before), Status.DONE, "Mark article done")
-            )
+            self._push_status(aid, Status(before), Status.DONE, "Mark article done")
         if uncoded:
             message = f"Marked done: {uncoded} of {total} sentences left uncoded count as 'none'"
         else:
@@ -775,12 +768,18 @@ class MainWindow(QMainWindow):
             return
         after = Status.IN_PROGRESS if self.sentence_model.n_coded() else Status.NOT_STARTED
         self.set_article_status(aid, after)
-        self.undo_stack.push(
-            StatusUndoCommand(self, aid, Status.DONE, after, "Mark article not done")
-        )
+        self._push_status(aid, Status.DONE, after, "Mark article not done")
         self.statusBar().showMessage(
             "Marked not done: its uncoded sentences no longer count as 'none'", 5000
         )
+
+    def _push_status(self, article_id: int, before: Status, after: Status, text: str) -> None:
+        """Put a status change already made on the undo stack (undo shows that article)."""
+
+        def set_status(aid: int, status: Status) -> None:
+            self.set_article_status(aid, status, show=True)
+
+        self.undo_stack.push(StatusUndoCommand(set_status, article_id, before, after, text))
 
     def _status_of(self, article_id: int) -> Status:
         """This coder's status of an article: from the list's summary, else from the project."""
