@@ -47,6 +47,7 @@ from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.article_list_panel import ArticleListPanel
 from ui.article_panel import ArticlePanel
 from ui.codebook_panel import CodebookPanel, swatch
+from ui.codebook_watch import CodebookWatch
 from ui.done_guard import DoneChoice, DoneGuard
 from ui.import_dialog import accept_file_drag, dropped_paths, run_import
 from ui.settings import Settings
@@ -98,6 +99,10 @@ class MainWindow(QMainWindow):
 
         self.undo_stack = QUndoStack(self)
         self.done_guard = DoneGuard()
+        self.codebook_watch = CodebookWatch(self)
+        self.codebook_watch.changed.connect(
+            lambda: self._codebook_changed("The codebook was changed by another program: updated")
+        )
         self._backed_up: weakref.WeakSet[Project] = weakref.WeakSet()
         self.registry = ActionRegistry(self)
 
@@ -352,6 +357,7 @@ class MainWindow(QMainWindow):
             raise
         self._close_project()
         self.project = project
+        self.codebook_watch.set_project(project)
         self._set_coder(name)
         self._enforce_blind()
         self.settings.add_recent(path)
@@ -383,6 +389,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self._close_children()
         cancel_and_wait(timeout_ms=10_000)
+        self.codebook_watch.set_project(None)
         self.project.close()
         self.project = None
         self._article_id = None
@@ -1152,16 +1159,30 @@ class MainWindow(QMainWindow):
         self._refocus()
 
     def load_codebook(self, path: Path) -> None:
+        """Load a codebook file after a preview of what it changes (Load / Cancel)."""
         assert self.project is not None
+        from annotator.codebook import load_codebook
+        from ui import codebook_preview_dialog as preview
+
         try:
-            changes = self.project.load_codebook(path)
+            codebook = load_codebook(path)
+            if not preview.confirm_codebook_load(
+                self, path.name, self.project.preview_codebook(codebook)
+            ):
+                return
+            changes = self.project.load_codebook(codebook)
         except AnnotatorError as exc:
             self._error("Load codebook", exc)
             return
         self.undo_stack.clear()
+        self._codebook_changed(changes.summary())
+
+    def _codebook_changed(self, message: str) -> None:
+        """The codebook is new (loaded here or by another program): the panel, code keys, filter
+        and sentence view follow it, and the counts drop labels it hides."""
         self._apply_codebook()
         self.reload()
-        self.statusBar().showMessage(changes.summary(), 8000)
+        self.statusBar().showMessage(message, 8000)
 
     def open_export(self) -> None:
         project = self.project

@@ -79,10 +79,18 @@ def article_summaries(
     coded: dict[int, int] = {}
     status: dict[int, int] = {}
     if coder is not None:
+        # Only labels on codes the codebook shows: a label whose code left the codebook is
+        # kept but hidden, and a sentence with nothing else on it is not coded any more.
         coded_stmt = (
             select(t.sentence.c.article_id, func.count(func.distinct(t.label.c.sentence_id)))
             .join(t.sentence, t.sentence.c.id == t.label.c.sentence_id)
-            .where(t.label.c.coder_id == coder)
+            .join(t.code, t.code.c.id == t.label.c.code_id)
+            .join(t.code_group, t.code_group.c.id == t.code.c.group_id)
+            .where(
+                t.label.c.coder_id == coder,
+                t.code.c.active.is_(True),
+                t.code_group.c.active.is_(True),
+            )
             .group_by(t.sentence.c.article_id)
         )
         coded = {a: n for a, n in session.execute(coded_stmt)}

@@ -53,6 +53,24 @@ def write_session(bind: Bind) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def trial_session(bind: Bind) -> Iterator[Session]:
+    """A write transaction that is always rolled back: what a change would do, for a preview.
+
+    It runs the very code the change runs, so the preview cannot drift from the real thing.
+    """
+    with Session(writer(bind), expire_on_commit=False) as session:
+        try:
+            yield session
+        except DBAPIError as exc:
+            typed = storage_error(exc)
+            if typed is None:
+                raise
+            raise typed from exc
+        finally:
+            _rollback(session)
+
+
 def _rollback(session: Session) -> None:
     # After an I/O error SQLite may already have rolled back; a second failure must not hide
     # the first one, which is the one the researcher needs to see.
