@@ -42,16 +42,19 @@ from annotator.project import Project
 from annotator.records import LabelChange, Status
 from ui import icons
 from ui import settings as keys
-from ui.actions import ActionRegistry, code_key_conflicts, lazy_call
+from ui.actions import ActionRegistry, lazy_call
 from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.article_list_panel import ArticleListPanel
 from ui.article_panel import ArticlePanel
-from ui.codebook_panel import CodebookPanel, swatch
+from ui.codebook_panel import CodebookPanel
 from ui.codebook_watch import CodebookWatch
 from ui.done_guard import DoneChoice, DoneGuard
 from ui.import_dialog import accept_file_drag, dropped_paths, run_import
 from ui.settings import Settings
 from ui.undo import LabelUndoCommand, StatusUndoCommand
+from ui.window_codebook import CodebookActions
+from ui.window_find import FindActions
+from ui.window_segmentation import SegmentationEdits
 from ui.workers import cancel_and_wait, start_job
 
 log = logging.getLogger(__name__)
@@ -78,7 +81,7 @@ def ask_unblind(parent: QWidget | None) -> bool:
     return box.clickedButton() is go
 
 
-class MainWindow(QMainWindow):
+class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -101,7 +104,9 @@ class MainWindow(QMainWindow):
         self.done_guard = DoneGuard()
         self.codebook_watch = CodebookWatch(self)
         self.codebook_watch.changed.connect(
-            lambda: self._codebook_changed("The codebook was changed by another program: updated")
+            lambda: self._codebook_changed(
+                "The codebook was changed in another program: codes and keys updated"
+            )
         )
         self._backed_up: weakref.WeakSet[Project] = weakref.WeakSet()
         self.registry = ActionRegistry(self)
@@ -491,53 +496,6 @@ class MainWindow(QMainWindow):
         else:
             self._show_empty()
 
-    def _apply_codebook(self) -> None:
-        assert self.project is not None
-        cb = self.project.codebook
-        self.codebook_panel.set_codebook(cb)
-        self.article_panel.set_codebook(cb)
-        self.sentence_model.set_codebook(cb)
-        self._rebuild_code_actions()
-
-    def _rebuild_code_actions(self) -> None:
-        for action in self._code_actions:
-            self.removeAction(action)
-            action.deleteLater()
-        self._code_actions = []
-        self.code_menu.clear()
-        if self.project is None:
-            return
-        codes = self.project.codebook.codes
-        bound, problems = code_key_conflicts((c.key, c.name) for c in codes)
-        self._code_keys = []
-        for code in codes:
-            action = QAction(code.name, self)
-            action.setObjectName(f"code:{code.id}")
-            action.setIcon(swatch(code.color or "#888888"))
-            key = code.key.lower()
-            if key and bound.get(key) == code.name:
-                action.setShortcut(QKeySequence(key.upper()))
-                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-                self._code_keys.append((key.upper(), code.name))
-            action.setToolTip(f"Toggle {code.name} on the selected sentences")
-            action.triggered.connect(lambda _c=False, cid=code.id: self.toggle_code(cid))
-            self.addAction(action)
-            self.code_menu.addAction(action)
-            self._code_actions.append(action)
-        self.code_menu.addSeparator()
-        self.code_menu.addAction(self.registry["clear"])
-        self.code_menu.addSeparator()
-        self.code_menu.addAction(self.registry["mark_done"])
-        self.code_menu.addAction(self.mark_not_done_action)
-        self.code_menu.addSeparator()
-        self.code_menu.addAction(self.registry["split_sentence"])
-        self.code_menu.addAction(self.registry["merge_next"])
-        if problems:
-            message = "; ".join(problems)
-            log.warning("code keys: %s", message)
-            self.statusBar().showMessage(message, 15000)
-        self._update_enabled()
-
     # =====================================================================================
     # articles and sentences
     # =====================================================================================
@@ -861,63 +819,6 @@ class MainWindow(QMainWindow):
             self._memo_texts.pop(sid, None)
         self.sentence_model.set_memo(sid, bool(text.strip()))
 
-    # -- correcting the segmentation ---------------------------------------------------------
-    def split_sentence(self) -> None:
-        """Split the current sentence where the coder puts the cursor (only without labels)."""
-        if not self._can_label():
-            return
-        assert self.project is not None
-        current = self._current_sentence_row()
-        if current is None:
-            return
-        sid, row = current
-        sentence = self.sentence_model.sentence(row)
-        from ui.split_dialog import choose_split
-
-        try:
-            offset = choose_split(self, sentence.text)
-        finally:
-            self._refocus()
-        if offset is None:
-            return
-        try:
-            self.project.split_sentence(sid, sentence.start + offset)
-        except AnnotatorError as exc:
-            self.statusBar().showMessage(f"Not split: {exc}", 8000)
-            return
-        self._segmentation_changed(sid, "Sentence split in two")
-
-    def merge_with_next(self) -> None:
-        """Join the current sentence and the one after it (neither may carry labels)."""
-        if not self._can_label():
-            return
-        assert self.project is not None
-        current = self._current_sentence_row()
-        if current is None or current[1] + 1 >= self.sentence_model.rowCount():
-            self.statusBar().showMessage("There is no next sentence to merge with", 4000)
-            return
-        sid, row = current
-        following = self.sentence_model.sentence(row + 1)
-        try:
-            self.project.merge_sentences(sid, following.id)
-        except AnnotatorError as exc:
-            self.statusBar().showMessage(f"Not merged: {exc}", 8000)
-            return
-        self._segmentation_changed(sid, "Sentences merged")
-
-    def _current_sentence_row(self) -> tuple[int, int] | None:
-        """(sentence id, row) of the current sentence, None when there is none."""
-        sid = self.article_panel.current_sentence_id()
-        row = None if sid is None else self.sentence_model.row_of(sid)
-        return None if sid is None or row is None else (sid, row)
-
-    def _segmentation_changed(self, sentence_id: int, message: str) -> None:
-        # Undo entries name sentences by id; one may be gone now, so the history starts afresh.
-        self.undo_stack.clear()
-        self.reload()
-        self.article_panel.select_sentence(sentence_id)
-        self.statusBar().showMessage(f"{message} (the undo history was cleared)", 6000)
-
     def edit_article_memo(self) -> None:
         if not self._can_label():
             return
@@ -942,57 +843,6 @@ class MainWindow(QMainWindow):
             label.setText(text + marker)
         elif not memo and text.endswith(marker):
             label.setText(text[: -len(marker)])
-
-    # =====================================================================================
-    # find
-    # =====================================================================================
-    def open_find(self) -> None:
-        if self.find_bar is None:
-            try:
-                from ui.find_panel import FindBar
-            except ImportError:
-                self.statusBar().showMessage("Find is not available yet", 3000)
-                return
-            bar = FindBar(self.article_panel)
-            bar.search.connect(self._find_in_article)
-            bar.closed.connect(self._find_closed)
-            self.article_panel.bottom.addWidget(bar)
-            self.find_bar = bar
-        self.find_bar.show()
-        self.find_bar.focus_find()  # type: ignore[attr-defined]
-
-    def _find_in_article(self, text: str, forward: bool) -> None:
-        number, total = self.article_panel.find_text(text, forward)
-        if self.find_bar is not None:
-            status = f"{number} of {total}" if total else ("no match" if text.strip() else "")
-            self.find_bar.set_status(status)  # type: ignore[attr-defined]
-
-    def _find_closed(self) -> None:
-        if self.find_bar is not None:
-            self.find_bar.hide()
-        self.article_panel.clear_highlight()
-        self.sentence_view.setFocus()
-
-    def open_corpus_find(self) -> None:
-        if self.corpus_dock is None:
-            try:
-                from ui.find_panel import CorpusFindPanel
-            except ImportError:
-                self.statusBar().showMessage("Find in all articles is not available yet", 3000)
-                return
-            panel = CorpusFindPanel(self)
-            panel.jump_requested.connect(self.jump)
-            dock = QDockWidget("Find in all articles", self)
-            dock.setObjectName("corpusFindDock")
-            dock.setWidget(panel)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            self.corpus_find = panel
-            self.corpus_dock = dock
-        if self.project is not None:
-            self.corpus_find.set_project(self.project)  # type: ignore[union-attr]
-        self.corpus_dock.show()
-        self.corpus_dock.raise_()
-        self.corpus_find.focus_find()  # type: ignore[union-attr]
 
     # =====================================================================================
     # view
@@ -1144,45 +994,6 @@ class MainWindow(QMainWindow):
         summary = getattr(report, "summary", None)
         if callable(summary):
             self.statusBar().showMessage(str(summary()), 8000)
-
-    def load_codebook_dialog(self) -> None:
-        if self.project is None or not self._writable_or_say():
-            return
-        path_str, _ = QFileDialog.getOpenFileName(
-            self,
-            "Load codebook",
-            str(self.project.path.parent),
-            "Codebooks (*.yaml *.yml *.qdc *.qdpx);;All files (*)",
-        )
-        if path_str:
-            self.load_codebook(Path(path_str))
-        self._refocus()
-
-    def load_codebook(self, path: Path) -> None:
-        """Load a codebook file after a preview of what it changes (Load / Cancel)."""
-        assert self.project is not None
-        from annotator.codebook import load_codebook
-        from ui import codebook_preview_dialog as preview
-
-        try:
-            codebook = load_codebook(path)
-            if not preview.confirm_codebook_load(
-                self, path.name, self.project.preview_codebook(codebook)
-            ):
-                return
-            changes = self.project.load_codebook(codebook)
-        except AnnotatorError as exc:
-            self._error("Load codebook", exc)
-            return
-        self.undo_stack.clear()
-        self._codebook_changed(changes.summary())
-
-    def _codebook_changed(self, message: str) -> None:
-        """The codebook is new (loaded here or by another program): the panel, code keys, filter
-        and sentence view follow it, and the counts drop labels it hides."""
-        self._apply_codebook()
-        self.reload()
-        self.statusBar().showMessage(message, 8000)
 
     def open_export(self) -> None:
         project = self.project
