@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QFont,
+    QGuiApplication,
     QKeySequence,
     QShowEvent,
     QUndoStack,
@@ -134,7 +135,7 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         self.mark_not_done_action = QAction("Mark as &not done", self)
         self.mark_not_done_action.setObjectName("mark_not_done")
         self.mark_not_done_action.setStatusTip(
-            "Take back “done” for this article: its uncoded sentences no longer count as none"
+            "Take back “done” for this article: its uncoded sentences no longer count as (no code)"
         )
         self.mark_not_done_action.triggered.connect(self.mark_not_done)
         self._connect_actions()
@@ -695,7 +696,7 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
     def mark_done(self) -> None:
         """Ctrl+D: this article is done (undoable); open the next article not done yet.
 
-        The status bar says how many sentences were left uncoded (they now count as "none"),
+        The status bar says how many sentences were left uncoded (they now count as (no code)),
         so an accidental Ctrl+D is noticed; Ctrl+Z or Code › Mark as not done takes it back.
         """
         if not self._can_label():
@@ -710,7 +711,9 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         if before != Status.DONE:
             self._push_status(aid, Status(before), Status.DONE, "Mark article done")
         if uncoded:
-            message = f"Marked done: {uncoded} of {total} sentences left uncoded count as 'none'"
+            message = (
+                f"Marked done: {uncoded} of {total} sentences are uncoded and count as (no code)"
+            )
         else:
             message = f"Marked done: all {total} sentences coded"
         message += " (Ctrl+Z takes it back)"
@@ -735,7 +738,7 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         self.set_article_status(aid, after)
         self._push_status(aid, Status.DONE, after, "Mark article not done")
         self.statusBar().showMessage(
-            "Marked not done: its uncoded sentences no longer count as 'none'", 5000
+            "Marked not done: its uncoded sentences no longer count as (no code)", 5000
         )
 
     def _push_status(self, article_id: int, before: Status, after: Status, text: str) -> None:
@@ -1103,14 +1106,20 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         show_error(self, title, exc)
 
     def _update_title(self) -> None:
-        parts = [APP_TITLE]
+        """ "study.annotator [read-only] — anna — annotator": the app's name last, once.
+
+        Window systems append the application's display name to a title that does not already
+        end with it (Qt's QPlatformWindow::formatWindowTitle), which repeated the name when it
+        also came first.
+        """
+        parts = []
+        ro = self.project is not None and self.project.read_only
         if self.project is not None:
-            parts.append(self.project.path.name)
+            parts.append(self.project.path.name + (" [read-only]" if ro else ""))
             if self.coder:
                 parts.append(self.coder)
-        title = " — ".join(parts)
-        ro = self.project is not None and self.project.read_only
-        self.setWindowTitle(title + (" [read-only]" if ro else ""))
+        parts.append(QGuiApplication.applicationDisplayName() or APP_TITLE)
+        self.setWindowTitle(" — ".join(parts))
         self.read_only_label.setVisible(ro)
 
     def _update_enabled(self) -> None:

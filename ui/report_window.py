@@ -437,9 +437,9 @@ class ReportWindow(QMainWindow):
             a, b = (html.escape(str(c)) for c in report.data.coders[:2])
             self.matrix_title.setText(
                 f"<b>Confusion matrix</b>: rows {a}, columns {b} (sentence counts; the "
-                "diagonal is agreement)."
+                "diagonal is agreement; the totals are how often each gave each value)."
             )
-            self.matrix_model.set_matrix(labels, report.confusion, "g")  # type: ignore[arg-type]
+            self.matrix_model.set_matrix(labels, report.confusion, "g", totals=True)  # type: ignore[arg-type]
         else:
             self.matrix_title.setText(
                 "<b>Coincidence matrix</b> (Krippendorff): pairs of values within sentences, "
