@@ -205,6 +205,7 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
             "zoom_in": lambda: self.zoom(1),
             "zoom_out": lambda: self.zoom(-1),
             "zoom_reset": lambda: self.zoom(0),
+            "preferences": self.open_preferences,
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
@@ -240,6 +241,9 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         edit.addSeparator()
         edit.addAction(a["find"])
         edit.addAction(a["corpus_find"])
+        edit.addSeparator()
+        edit.addAction(a["preferences"])
+        a["preferences"].setMenuRole(QAction.MenuRole.PreferencesRole)
 
         self.code_menu = mb.addMenu("&Code")
 
@@ -311,7 +315,7 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         split = s.get(keys.SPLITTER)
         if not split.isEmpty():
             self.splitter.restoreState(split)
-        self._base_point_size = QFont(self.sentence_view.font()).pointSizeF()
+        self._base_point_size = QFont(self.font()).pointSizeF()
         size = s.get(keys.SENTENCE_POINT_SIZE)
         self._point_size = size if size > 0 else self._base_point_size
         self._apply_point_size()
@@ -913,23 +917,30 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         self.registry["show_others"].setIcon(icons.icon("show_others" if show else "blind"))
 
     def zoom(self, step: int) -> None:
-        """step +1/-1 changes the sentence text size by a point; 0 resets it."""
-        if step == 0:
-            self._point_size = self._base_point_size
-        else:
-            self._point_size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, self._point_size + step))
+        """step +1/-1 changes the text size of the whole window by a point; 0 resets it."""
+        self.set_point_size(self._base_point_size if step == 0 else self._point_size + step)
+        self.statusBar().showMessage(f"Text size {self._point_size:g} pt", 2000)
+
+    def set_point_size(self, size: float) -> None:
+        """The window's text size (zoom, Preferences), kept for the next session."""
+        self._point_size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, size))
         self._apply_point_size()
         stored = 0.0 if self._point_size == self._base_point_size else self._point_size
         self.settings.set(keys.SENTENCE_POINT_SIZE, stored)
-        self.statusBar().showMessage(f"Text size {self._point_size:g} pt", 2000)
+
+    def open_preferences(self) -> None:
+        from ui.preferences_dialog import edit_preferences
+
+        edit_preferences(self)
+        self._refocus()
 
     def sentence_point_size(self) -> float:
         return self._point_size
 
     def _apply_point_size(self) -> None:
-        font = QFont(self.sentence_view.font())
+        font = QFont(self.font())  # the window's: every pane, the menus bar and status bar follow
         font.setPointSizeF(self._point_size)
-        self.sentence_view.setFont(font)
+        self.setFont(font)
         self.sentence_view.delegate.clear_cache()
         self.sentence_view.doItemsLayout()
 

@@ -35,6 +35,8 @@ WINDOW_STATE: Key[QByteArray] = Key("window/state", QByteArray, QByteArray())
 SPLITTER: Key[QByteArray] = Key("window/splitter", QByteArray, QByteArray())
 SENTENCE_POINT_SIZE: Key[float] = Key("view/sentence_point_size", float, 0.0)  # 0: app default
 SHOW_OTHER_CODERS: Key[bool] = Key("view/show_other_coders", bool, False)
+#: "system" (follow the desktop's light or dark scheme), "light" or "dark"
+THEME: Key[str] = Key("view/theme", str, "system")
 #: one per project file and coder (suffix: hashes of both): "article_id:sentence_id"
 POSITION: Key[str] = Key("position", str, "")
 

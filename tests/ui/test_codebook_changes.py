@@ -154,22 +154,3 @@ def test_the_window_follows_a_codebook_imported_by_another_process(
         new.name
     ]
     assert QApplication.activeModalWidget() is None
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19 §1 (the lead's): the other process's close deletes this process's -wal/-shm "
-    "while its connections are open, so the label never reaches the file",
-)
-def test_a_label_with_a_code_imported_by_another_process_reaches_the_file(
-    make_window: MakeWindow, demo_path: Path, tmp_path: Path, qtbot: QtBot
-) -> None:
-    window = make_window(demo_path, "carol")
-    window.codebook_watch.timer.setInterval(50)
-    import_codebook_elsewhere(demo_path, codebook_file(tmp_path, add=True))
-    qtbot.waitUntil(lambda: "Casualty report" in code_names(window), timeout=5000)
-    qtbot.waitUntil(lambda: window.sentence_view.hasFocus())
-    aid, sid = window.current_article_id(), window.article_panel.current_sentence_id()
-    qtbot.keyClick(window.sentence_view, "c")
-    with Project.open(demo_path) as p:
-        assert p.labels(aid, ["carol"]) == {sid: [("carol", "Casualty report")]}  # type: ignore[arg-type]

@@ -69,3 +69,29 @@ def test_a_matrix_without_totals_stays_square_over_its_labels(qtbot: QtBot) -> N
     model.set_matrix(["a", "none"], np.array([[1.0, 2.0], [3.0, 4.0]]))
     assert model.rowCount() == model.columnCount() == 2
     assert model.headers() == ["a", NO_CODE]
+
+
+def test_zoom_scales_every_pane_of_the_window(
+    make_window: MakeWindow, demo_path: Path, qtbot: QtBot
+) -> None:
+    window = make_window(demo_path, "anna")
+    qtbot.waitUntil(lambda: window.sentence_view.hasFocus())
+    widgets = {
+        "sentences": window.sentence_view,
+        "articles": window.article_view,
+        "codebook": window.codebook_panel.tree,
+        "definition": window.codebook_panel.details,
+        "status": window.position_label,
+        "title": window.article_panel.title_label,
+    }
+    before = {k: w.font().pointSizeF() for k, w in widgets.items()}
+    for _ in range(2):
+        qtbot.keyClick(window.sentence_view, "=", Qt.KeyboardModifier.ControlModifier)
+    after = {k: w.font().pointSizeF() for k, w in widgets.items()}
+    for name in widgets:
+        if name == "title":  # a third larger than the rest, at every size
+            assert after[name] > before[name]
+        else:
+            assert after[name] == before[name] + 2, name
+    qtbot.keyClick(window.sentence_view, "0", Qt.KeyboardModifier.ControlModifier)
+    assert {k: w.font().pointSizeF() for k, w in widgets.items()} == before
