@@ -1003,7 +1003,10 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
             dialog.finished.connect(lambda _result: self._refocus())
 
     def _import_done(self, report: object) -> None:
-        self.reload()
+        if hasattr(report, "codes_added"):  # a REFI-QDA project: codes and coders came too
+            self._merged(report)
+        else:
+            self.reload()
         self._refocus()
         summary = getattr(report, "summary", None)
         if callable(summary):
