@@ -72,7 +72,12 @@ class CoefficientModel(RowTableModel):
     def set_report(self, report: AgreementReport | None) -> None:
         self._ci = None if report is None else report.alpha_ci95
         rows: list[tuple[str, dict[str, Coefficient]]] = (
-            [] if report is None else [("Overall", report.coefficients), *report.per_code.items()]
+            []
+            if report is None
+            else [
+                ("Overall", report.coefficients),
+                *((value_text(code), c) for code, c in report.per_code.items()),
+            ]
         )
         self.set_rows(rows)
 

@@ -65,6 +65,7 @@ from ui.report_models import (
     MatrixModel,
     PairwiseModel,
     code_frequencies,
+    value_text,
     verdict,
 )
 from ui.workers import Job, start_job
@@ -158,7 +159,7 @@ class ReportWindow(QMainWindow):
         lay.addWidget(self.coder_selector)
         hint = QLabel(
             "Units are the sentences of articles every chosen coder has marked done; a "
-            "sentence left uncoded there counts as “none”."
+            "sentence left uncoded there counts as (no code)."
         )
         hint.setWordWrap(True)
         lay.addWidget(hint)
@@ -452,7 +453,7 @@ class ReportWindow(QMainWindow):
         colors = self._code_colors()
         codes = list(report.per_code)
         self.alpha_chart.set_data(
-            codes,
+            [value_text(c) for c in codes],
             [Series("α", tuple(report.per_code[c]["krippendorff_alpha"].value for c in codes),
                     bar_colors=tuple(colors.get(c, NONE_COLOR) for c in codes))],
             [Threshold(ALPHA_TENTATIVE, ".667", "#b26b00"),
