@@ -638,7 +638,7 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         if command.empty or aid is None or self._status_of(aid) != Status.DONE:
             self._push(command)
             return
-        choice = self.done_guard.choose(self, self._blind_key(), aid)
+        choice = self.done_guard.choose(self, self._session_key(), aid)
         self._refocus()
         if choice is DoneChoice.KEEP_DONE:
             self._push(command)
@@ -868,7 +868,7 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         project with no other coder has nothing to reveal."""
         if self.project is None:
             return True
-        key = self._blind_key()
+        key = self._session_key()
         if key in self._unblinded:
             return True
         if not [c for c in self.project.coders() if c != self.coder]:
@@ -879,8 +879,8 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         self._unblinded.add(key)
         return True
 
-    def _blind_key(self) -> tuple[Path, str]:
-        """Unblinding holds for one project and coder."""
+    def _session_key(self) -> tuple[Path, str]:
+        """(project, coder): what a session's answers hold for (unblinding, editing done work)."""
         assert self.project is not None
         return self.project.path.resolve(), self.coder or ""
 
@@ -895,7 +895,7 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         coder agrees again (the setting alone does not unblind a new session)."""
         if not self.sentence_model.show_others or self.project is None:
             return
-        if self._blind_key() in self._unblinded:
+        if self._session_key() in self._unblinded:
             return
         self._uncheck_show_others()
         self.sentence_model.set_show_others(False)
