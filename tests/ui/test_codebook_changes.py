@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -154,3 +154,16 @@ def test_the_window_follows_a_codebook_imported_by_another_process(
         new.name
     ]
     assert QApplication.activeModalWidget() is None
+
+
+def test_coming_back_to_the_app_checks_the_codebook_at_once(
+    make_window: MakeWindow, demo_path: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    window = make_window(demo_path, "carol")
+    window.codebook_watch.timer.stop()  # no polling: only the activation may notice
+    import_codebook_elsewhere(demo_path, codebook_file(tmp_path, rename={"Denial": "Rejection"}))
+    assert "Rejection" not in code_names(window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    assert "Rejection" in code_names(window)
