@@ -635,12 +635,8 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
     def _push_edit(self, command: LabelCommand) -> None:
         """A coder's label edit; in an article marked done it asks first (see ui.done_guard)."""
         aid = self._article_id
-        if command.empty or aid is None or self._status_of(aid) != Status.DONE:
-            self._push(command)
-            return
-        choice = self.done_guard.choose(self, self._session_key(), aid)
-        self._refocus()
-        if choice is DoneChoice.KEEP_DONE:
+        choice = DoneChoice.KEEP_DONE if command.empty else self._done_choice()
+        if choice is DoneChoice.KEEP_DONE or aid is None:
             self._push(command)
         elif choice is DoneChoice.REOPEN:
             self.undo_stack.beginMacro(command.text)
@@ -650,6 +646,16 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
                 self._push(command)
             finally:
                 self.undo_stack.endMacro()
+
+    def _done_choice(self) -> DoneChoice:
+        """May the article shown be edited? KEEP_DONE if it is not done; else the coder's answer
+        to "Reopen it to edit?" (asked once per article, or once per session if remembered)."""
+        aid = self._article_id
+        if aid is None or self._status_of(aid) != Status.DONE:
+            return DoneChoice.KEEP_DONE
+        choice = self.done_guard.choose(self, self._session_key(), aid)
+        self._refocus()
+        return choice
 
     def _push(self, command: LabelCommand) -> None:
         if command.empty or self.project is None:

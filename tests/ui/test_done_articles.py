@@ -186,3 +186,51 @@ def test_the_question_offers_reopen_keep_or_cancel_and_a_remembered_choice(
     text, buttons = seen[0]
     assert text == REOPEN_QUESTION == "This article is marked done. Reopen it to edit?"
     assert {"Reopen and edit", "Edit, keep done", "Cancel"} <= set(buttons)
+
+
+@pytest.fixture
+def done_by_carol(make_project: Callable[..., Project], sample_texts: list[str]) -> Path:
+    """Two unlabelled articles that carol has marked done."""
+    from annotator.imports import ParsedArticle
+
+    p = make_project("segments")
+    p.import_articles(
+        [ParsedArticle(text=t, origin=f"{i}.txt") for i, t in enumerate(sample_texts)]
+    )
+    for aid in p.article_ids():
+        p.set_status(aid, "carol", "done")
+    return Path(p.path)
+
+
+def n_sentences(path: Path, article_id: int) -> int:
+    with Project.open(path) as p:
+        return len(p.sentences(article_id))
+
+
+def test_merging_sentences_of_a_done_article_asks_and_cancel_keeps_them(
+    make_window: MakeWindow, done_by_carol: Path, answers: list[tuple[DoneChoice, bool]]
+) -> None:
+    window = make_window(done_by_carol, "carol")
+    aid = window.current_article_id()
+    assert aid is not None
+    before = n_sentences(done_by_carol, aid)
+    window.article_panel.select_row(0)
+    answers.append((DoneChoice.CANCEL, False))
+    window.merge_with_next()
+    assert answers == []
+    assert n_sentences(done_by_carol, aid) == before
+
+
+def test_merging_after_reopen_merges_and_puts_the_article_in_progress(
+    make_window: MakeWindow, done_by_carol: Path, answers: list[tuple[DoneChoice, bool]]
+) -> None:
+    window = make_window(done_by_carol, "carol")
+    aid = window.current_article_id()
+    assert aid is not None
+    before = n_sentences(done_by_carol, aid)
+    window.article_panel.select_row(0)
+    answers.append((DoneChoice.REOPEN, False))
+    window.merge_with_next()
+    assert answers == []
+    assert n_sentences(done_by_carol, aid) == before - 1
+    assert file_status(done_by_carol, aid, "carol") == Status.IN_PROGRESS
