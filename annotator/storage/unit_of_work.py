@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(engine: Engine | Connection) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -59,14 +59,9 @@ def trial_session(bind: Bind) -> Iterator[Session]:
 
     It runs the very code the change runs, so the preview cannot drift from the real thing.
     """
-    with Session(writer(bind), expire_on_commit=False) as session:
+    with read_session(writer(bind)) as session:  # its errors typed as a read's are
         try:
             yield session
-        except DBAPIError as exc:
-            typed = storage_error(exc)
-            if typed is None:
-                raise
-            raise typed from exc
         finally:
             _rollback(session)
 
