@@ -35,6 +35,7 @@ from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import (
     ArticleRecord,
     ArticleSummary,
+    CodebookChanges,
     CodeRecord,
     ImportReport,
     LabelChange,
@@ -46,7 +47,7 @@ from annotator.records import (
 from annotator.segmentation import merge_spans, split_span
 from annotator.storage import article_writes, coding_state, label_writes, open_files, queries
 from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
-from annotator.storage.codebook_store import CodebookChanges, save_codebook
+from annotator.storage.codebook_store import save_codebook
 from annotator.storage.engine import (
     header_problem,
     make_engine,
@@ -57,7 +58,7 @@ from annotator.storage.engine import (
     storage_error,
 )
 from annotator.storage.migrations import create_schema, read_schema_version, upgrade
-from annotator.storage.unit_of_work import read_session, write_session
+from annotator.storage.unit_of_work import read_session, trial_session, write_session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -255,6 +256,28 @@ class Project:
             changes = save_codebook(s, cb)
         self._codebook = None
         return changes
+
+    def preview_codebook(self, codebook: Codebook | str | Path) -> CodebookChanges:
+        """What load_codebook would change (codes added, removed, renamed; labels hidden),
+        changing nothing: the load runs in a transaction that is rolled back."""
+        self._writable()
+        cb = codebook if isinstance(codebook, Codebook) else load_codebook(Path(codebook))
+        with trial_session(self.engine) as s:
+            return save_codebook(s, cb)
+
+    def codebook_changed(self) -> bool:
+        """Has someone else (another process, say ``annotator codebook import``) changed the
+        codebook since this object last read it? If so the next ``codebook`` reads it afresh.
+
+        Cheap enough to poll: the codebook's rows are few."""
+        if self._codebook is None:
+            return False
+        with read_session(self.engine) as s:
+            fresh = queries.project_codebook(s)
+        if fresh == self._codebook:
+            return False
+        self._codebook = fresh
+        return True
 
     def code(self, ref: CodeRef) -> CodeRecord:
         if isinstance(ref, CodeRecord):

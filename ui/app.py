@@ -6,12 +6,12 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from annotator.errors import AnnotatorError
 from annotator.logs import configure_logging
+from ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -28,44 +28,18 @@ def set_identity(app: QGuiApplication) -> None:
     app.setApplicationDisplayName("annotator")
 
 
-def apply_look(app: QApplication) -> None:
-    """Fusion with the system's light or dark scheme, plus a small style sheet."""
+def apply_look(app: QApplication, theme: str | None = None) -> None:
+    """Fusion in the chosen theme (the coder's setting unless given), plus a small style sheet."""
     fusion = QStyleFactory.create("Fusion")
     if fusion is not None:
         app.setStyle(fusion)
-    scheme = QGuiApplication.styleHints().colorScheme()
-    app.setPalette(
-        dark_palette() if scheme == Qt.ColorScheme.Dark else app.style().standardPalette()
-    )
+    if theme is None:
+        from ui.settings import THEME, Settings
+
+        theme = Settings().get(THEME)
+    apply_theme(app, theme)
     if STYLE_SHEET.exists():
         app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
-
-
-def dark_palette() -> QPalette:
-    from PySide6.QtGui import QColor
-
-    p = QPalette()
-    role = QPalette.ColorRole
-    for r, c in (
-        (role.Window, "#2b2b2b"),
-        (role.WindowText, "#e6e6e6"),
-        (role.Base, "#1f1f1f"),
-        (role.AlternateBase, "#262626"),
-        (role.Text, "#e6e6e6"),
-        (role.Button, "#323232"),
-        (role.ButtonText, "#e6e6e6"),
-        (role.Highlight, "#3d7cc9"),
-        (role.HighlightedText, "#ffffff"),
-        (role.ToolTipBase, "#323232"),
-        (role.ToolTipText, "#e6e6e6"),
-        (role.PlaceholderText, "#9a9a9a"),
-        (role.Link, "#6fb1ff"),
-        (role.Mid, "#5a5a5a"),
-    ):
-        p.setColor(r, QColor(c))
-    for r in (role.WindowText, role.Text, role.ButtonText):
-        p.setColor(QPalette.ColorGroup.Disabled, r, QColor("#808080"))
-    return p
 
 
 def run_app(project: str | None, coder: str | None, debug: bool) -> int:

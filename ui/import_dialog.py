@@ -51,8 +51,12 @@ log = logging.getLogger(__name__)
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
 STATUS_MS = 8000
+#: REFI-QDA projects from other QDA programs: their sources, codebook, coders and codings
+REFI_SUFFIXES = (".qdpx", ".qde")
 _FILE_FILTER = (
-    "Articles (" + " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES)) + ");;All files (*)"
+    "Articles and REFI-QDA projects ("
+    + " ".join(f"*{s}" for s in sorted({*SUPPORTED_SUFFIXES, *REFI_SUFFIXES}))
+    + ");;REFI-QDA projects (*.qdpx *.qde);;All files (*)"
 )
 
 # Dialogs shown without a parent must be kept alive until they close.
@@ -356,6 +360,14 @@ def _start(
     options: TableOptions,
     on_done: Callable[[ImportReport], None],
 ) -> None:
+    refi = [p for p in paths if p.suffix.lower() in REFI_SUFFIXES]
+    if refi:  # codes, coders and codings come too: annotator.refi_project, as on the command line
+        from ui.refi_import import start_refi_import
+
+        start_refi_import(parent, project, refi, on_done)
+        paths = [p for p in paths if p not in refi]
+        if not paths:
+            return
     log.info("importing %d paths into %s", len(paths), project.path)
     _status(parent, "Importing…")
 

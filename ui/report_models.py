@@ -72,7 +72,12 @@ class CoefficientModel(RowTableModel):
     def set_report(self, report: AgreementReport | None) -> None:
         self._ci = None if report is None else report.alpha_ci95
         rows: list[tuple[str, dict[str, Coefficient]]] = (
-            [] if report is None else [("Overall", report.coefficients), *report.per_code.items()]
+            []
+            if report is None
+            else [
+                ("Overall", report.coefficients),
+                *((value_text(code), c) for code, c in report.per_code.items()),
+            ]
         )
         self.set_rows(rows)
 
@@ -123,20 +128,53 @@ class CoefficientModel(RowTableModel):
         return None
 
 
+#: what a coder who gave no code is shown as, everywhere in the window ("none" in the data)
+NO_CODE = "(no code)"
+TOTAL = "Total"
+
+
+def value_text(value: str) -> str:
+    """A value as the window shows it: the data's "none" reads "(no code)", as elsewhere."""
+    return NO_CODE if value == NONE_VALUE else value
+
+
 class MatrixModel(RowTableModel):
-    """A square matrix over the value labels (confusion or coincidence); rows are the labels."""
+    """A square matrix over the value labels (confusion or coincidence); rows are the labels.
+
+    With totals, a last row and column hold the sums: how often each coder gave each value, which
+    is what a reader checks first (is one coder simply using a code more?).
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._m: npt.NDArray[Any] = np.zeros((0, 0))
         self._fmt = "g"
+        self._totals = False
 
     def headers(self) -> Sequence[str]:
         return self._rows
 
-    def set_matrix(self, labels: Sequence[str], matrix: npt.NDArray[Any], fmt: str = "g") -> None:
-        self._m, self._fmt = matrix, fmt
-        self.set_rows(labels)
+    def set_matrix(
+        self,
+        labels: Sequence[str],
+        matrix: npt.NDArray[Any],
+        fmt: str = "g",
+        *,
+        totals: bool = False,
+    ) -> None:
+        shown = [value_text(label) for label in labels]
+        if totals and len(shown):
+            m = np.asarray(matrix, dtype=np.float64)
+            matrix = np.block(
+                [[m, m.sum(axis=1, keepdims=True)], [m.sum(axis=0, keepdims=True), m.sum()]]
+            )
+            shown.append(TOTAL)
+        self._m, self._fmt, self._totals = matrix, fmt, totals and bool(len(shown))
+        self.set_rows(shown)
+
+    def _is_total(self, row: int, column: int) -> bool:
+        last = len(self._rows) - 1
+        return self._totals and (row == last or column == last)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -149,13 +187,23 @@ class MatrixModel(RowTableModel):
         if self.row_of(index) is None:
             return None
         v = float(self._m[index.row(), index.column()])
+        total = self._is_total(index.row(), index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return format(v, self._fmt)
         if role == VALUE_ROLE:
             return v
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT
-        if role == Qt.ItemDataRole.BackgroundRole and index.row() == index.column() and v:
+        if role == Qt.ItemDataRole.FontRole and total:
+            f = QFont()
+            f.setBold(True)
+            return f
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and index.row() == index.column()
+            and v
+            and not total
+        ):
             return QBrush(QColor("#e3f4e8"))
         return None
 
@@ -242,7 +290,7 @@ class DisagreementModel(RowTableModel):
             if col == 2:
                 return r.sentence_text
             coder = self._coders[col - len(self.FIXED)]
-            return " + ".join(r.codes.get(coder, ())) or "(no code)"
+            return " + ".join(r.codes.get(coder, ())) or NO_CODE
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return RIGHT
         return None

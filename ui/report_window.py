@@ -68,6 +68,7 @@ from ui.report_models import (
     MatrixModel,
     PairwiseModel,
     code_frequencies,
+    value_text,
     verdict,
 )
 from ui.workers import Job, start_job
@@ -162,7 +163,7 @@ class ReportWindow(QMainWindow):
         lay.addWidget(self.coder_selector)
         hint = QLabel(
             "Units are the sentences of articles every chosen coder has marked done; a "
-            "sentence left uncoded there counts as “none” (in an ordered scale it is missing)."
+            "sentence left uncoded there counts as (no code) (in an ordered scale it is missing)."
         )
         hint.setWordWrap(True)
         lay.addWidget(hint)
@@ -466,9 +467,9 @@ class ReportWindow(QMainWindow):
             a, b = (html.escape(str(c)) for c in report.data.coders[:2])
             self.matrix_title.setText(
                 f"<b>Confusion matrix</b>: rows {a}, columns {b} (sentence counts; the "
-                "diagonal is agreement)."
+                "diagonal is agreement; the totals are how often each gave each value)."
             )
-            self.matrix_model.set_matrix(labels, report.confusion, "g")  # type: ignore[arg-type]
+            self.matrix_model.set_matrix(labels, report.confusion, "g", totals=True)  # type: ignore[arg-type]
         else:
             self.matrix_title.setText(
                 "<b>Coincidence matrix</b> (Krippendorff): pairs of values within sentences, "
@@ -481,7 +482,7 @@ class ReportWindow(QMainWindow):
         colors = self._code_colors()
         codes = list(report.per_code)
         self.alpha_chart.set_data(
-            codes,
+            [value_text(c) for c in codes],
             [Series("α", tuple(report.per_code[c]["krippendorff_alpha"].value for c in codes),
                     bar_colors=tuple(colors.get(c, NONE_COLOR) for c in codes))],
             [Threshold(ALPHA_TENTATIVE, ".667", "#b26b00"),

@@ -119,7 +119,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         codes = ", ".join(f"{c['name']} [{c['key'] or '-'}]" for c in group["codes"])
         print(f"  group '{group['name']}' ({kind}): {codes}")
     for coder, n in sorted(info["articles_done"].items()):
-        print(f"  {coder}: {n} articles done")
+        print(f"  {coder}: {n} article{'' if n == 1 else 's'} done")
     return 0
 
 

@@ -85,6 +85,12 @@ def article_summaries(
             .where(t.label.c.coder_id == coder)
             .group_by(t.sentence.c.article_id)
         )
+        # Only labels on codes the codebook shows: a label whose code left the codebook is
+        # kept but hidden, and a sentence with nothing else on it is not coded any more. (Most
+        # projects hide no code; then the query stays as fast as it was.)
+        hidden = hidden_code_ids(session)
+        if hidden:
+            coded_stmt = coded_stmt.where(t.label.c.code_id.not_in(hidden))
         coded = {a: n for a, n in session.execute(coded_stmt)}
         status = {
             a: s
@@ -107,6 +113,17 @@ def article_summaries(
         )
         for r in rows
     ]
+
+
+def hidden_code_ids(session: Session) -> list[int]:
+    """Codes the codebook no longer shows (dropped, or in a dropped group): their labels stay in
+    the file but count for nothing in the window's progress."""
+    rows = session.execute(
+        select(t.code.c.id)
+        .join(t.code_group, t.code_group.c.id == t.code.c.group_id)
+        .where((t.code.c.active.is_(False)) | (t.code_group.c.active.is_(False)))
+    )
+    return [int(r[0]) for r in rows]
 
 
 def sentences(session: Session, article_id: int, text: str | None = None) -> list[SentenceRecord]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,25 @@ def test_a_damaged_project_is_one_line_on_stderr_and_exit_1(tmp_path: Path) -> N
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: bad.annotator")
+
+
+def test_info_counts_done_articles_in_the_singular_and_plural(
+    capsys: pytest.CaptureFixture[str],
+    make_project: Callable[..., Project],
+    sample_texts: list[str],
+) -> None:
+    from annotator.imports import ParsedArticle
+
+    p = make_project("done")
+    p.import_articles(
+        [ParsedArticle(text=t, origin=f"{i}.txt") for i, t in enumerate(sample_texts)]
+    )
+    first, second = p.article_ids()
+    p.set_status(first, "anna", "done")
+    p.set_status(first, "ben", "done")
+    p.set_status(second, "ben", "done")
+    p.close()
+    code, out, _ = run(capsys, "info", p.path)
+    assert code == 0
+    assert "anna: 1 article done" in out
+    assert "ben: 2 articles done" in out
