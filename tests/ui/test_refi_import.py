@@ -7,12 +7,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from annotator.project import Project
 from tests.conftest import shared_path
 from ui import import_dialog
+from ui.file_dialogs import SafeFileDialog
 from ui.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
@@ -34,7 +34,7 @@ def test_choosing_files_in_the_dialog_lists_a_qdpx(
         seen.append(filters)
         return [str(qdpx)], ""
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)  # type: ignore[attr-defined]
+    monkeypatch.setattr(SafeFileDialog, "getOpenFileNames", choose)  # type: ignore[attr-defined]
     dialog = import_dialog.ImportDialog(None)
     qtbot.addWidget(dialog)
     dialog._choose_files()
