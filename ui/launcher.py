@@ -14,7 +14,12 @@ from annotator.cli import main as cli_main
 def _launch(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
-    return run_app(project=args.project, coder=args.coder, debug=args.debug)
+    return run_app(
+        project=args.project,
+        coder=args.coder,
+        debug=args.debug,
+        quit_when_ready=args.quit_when_ready,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

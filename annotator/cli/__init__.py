@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_open = sub.add_parser("open", help="open a project in the desktop app")
     p_open.add_argument("project", nargs="?", help="project file (.annotator)")
     p_open.add_argument("--coder", help="code as this coder")
+    p_open.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help="print 'window ready' once the window is shown, then close it (for smoke tests "
+        "of an installed build and start-up timing)",
+    )
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -60,7 +66,7 @@ def main(argv: Sequence[str] | None = None, launch_app: AppLauncher | None = Non
             )
             return 2
         if args.command is None:
-            args.project, args.coder = None, None
+            args.project, args.coder, args.quit_when_ready = None, None, False
         return launch_app(args)
     try:
         return int(args.handler(args))
