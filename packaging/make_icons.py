@@ -1,8 +1,8 @@
 """Draw the application icon's PNG sizes from resources/icons/annotator.svg.
 
 Run after changing the SVG:  .venv/bin/python packaging/make_icons.py
-The PNGs are committed (a build needs no SVG renderer of its own); tests/core/test_packaging_files.py
-checks that every size is there and has the size its name says.
+The PNGs are committed (a build needs no SVG renderer of its own);
+tests/core/test_packaging_files.py checks that every size is there and has the size its name says.
 """
 
 from __future__ import annotations
