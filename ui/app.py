@@ -97,7 +97,8 @@ def quit_once_usable(window: QWidget, app: QApplication) -> None:
             QTimer.singleShot(10, check)
             return
         window.repaint()  # the first paint is part of being usable
-        print(READY_LINE, flush=True)
+        if sys.stdout is not None:  # None in a windowed build (annotatorw.exe)
+            print(READY_LINE, flush=True)
         window.close()
         app.quit()
 

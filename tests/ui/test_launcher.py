@@ -54,3 +54,12 @@ def test_about_shows_the_version_from_the_package_metadata(
     QTimer.singleShot(0, read_and_close)
     window.show_about()  # type: ignore[attr-defined]
     assert seen and f"annotator {annotator.__version__}" in seen[0]
+
+
+def test_a_project_file_alone_on_the_command_line_opens_it() -> None:
+    from ui.launcher import command_line
+
+    assert command_line(["study.annotator"]) == ["open", "study.annotator"]
+    assert command_line(["info", "study.annotator"]) == ["info", "study.annotator"]
+    assert command_line(["--version"]) == ["--version"]
+    assert command_line([]) == []
