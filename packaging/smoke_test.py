@@ -157,6 +157,32 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str] | None:
     return None
 
 
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF whose text a PDF reader extracts (written by hand: no library needed)."""
+    stream = f"BT /F1 11 Tf 40 760 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 def make_inputs(folder: Path) -> dict[str, Path]:
     """Files to import: plain text, a web page, a Word file (when python-docx is at hand), a CSV
     table, and a folder big enough for the import's worker processes."""
@@ -174,6 +200,9 @@ def make_inputs(folder: Path) -> dict[str, Path]:
         "to enter.</p><p>Officials expect trade to recover within a month.</p></article>"
         "<footer>Copyright</footer></body></html>",
         encoding="utf-8",
+    )
+    (articles / "statement.pdf").write_bytes(
+        minimal_pdf("Ministers met in Sarn on Monday. They agreed to reopen the border crossing.")
     )
     try:
         import docx
@@ -255,17 +284,22 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
                 "--text-column", "body", "--title-column", "headline")  # fmt: skip
         app.run("import", "new.annotator", "project.qdpx")
         info = json.loads(app.run("info", "new.annotator", "--json").stdout)
-        expect(info["articles"] >= 4 + 5, f"after the imports: {info}\n{out}")
+        expect(info["articles"] >= 5 + 5, f"after the imports: {info}\n{out}")
 
-    def workers_step() -> None:
-        t0 = time.perf_counter()
-        app.run("init", "big.annotator")
-        app.run("import", "big.annotator", str(inputs["many"]), timeout=600)
-        info = json.loads(app.run("info", "big.annotator", "--json").stdout)
-        files = len(list(inputs["many"].iterdir()))
-        expect(info["articles"] == files, f"{info['articles']} of {files} files imported")
-        took = time.perf_counter() - t0
-        print(f"     ({files} files, {WORKER_BYTES / 1e6:.0f} MB, {took:.1f} s)")
+    def workers(method: str) -> Callable[[], None]:
+        def step() -> None:
+            t0 = time.perf_counter()
+            project = f"big-{method}.annotator"
+            app.run("init", project)
+            extra = {"ANNOTATOR_IMPORT_START_METHOD": method} if method != "default" else {}
+            app.run("import", project, str(inputs["many"]), timeout=600, **extra)
+            info = json.loads(app.run("info", project, "--json").stdout)
+            files = len(list(inputs["many"].iterdir()))
+            expect(info["articles"] == files, f"{info['articles']} of {files} files imported")
+            took = time.perf_counter() - t0
+            print(f"     ({files} files, {WORKER_BYTES / 1e6:.0f} MB, {took:.1f} s)")
+
+        return step
 
     def labels_codebook_merge_step() -> None:
         app.run("init", "relabel.annotator")
@@ -345,8 +379,11 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         ("exports CSV, Excel, JSON Lines, REFI-QDA", export_step),
         ("makes test inputs (driver side)", inputs_step),
         ("agreement on a project and on --data", agreement_step),
-        ("imports text, HTML, Word, a table, REFI-QDA", import_step),
-        ("imports with worker processes", workers_step),
+        ("imports text, HTML, PDF, Word, a table, REFI-QDA", import_step),
+        ("imports with worker processes", workers("default")),
+        # the app's start (on Linux the command line forks instead): each worker re-runs the
+        # frozen program, which must become a worker, not a second app or command line
+        ("imports with spawned worker processes, as the app does", workers("spawn")),
         ("import-labels, codebook, merge, backup", labels_codebook_merge_step),
         ("opens the window offscreen and closes it", window_step),
     ]
