@@ -220,3 +220,17 @@ def test_install_sh_refuses_to_run_outside_the_unpacked_folder(tmp_path: Path) -
     assert done.returncode != 0
     assert "unpacked annotator folder" in done.stderr
     assert not (tmp_path / ".local").exists()
+
+
+def test_the_ci_workflow_builds_and_smoke_tests_on_linux_windows_and_macos() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "package.yml").read_text())
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"linux", "windows", "macos"}
+    for name, job in jobs.items():
+        commands = "\n".join(step.get("run", "") for step in job["steps"])
+        assert "smoke_test.py" in commands or "make package-test" in commands, name
+        assert "build.py" in commands or "make package" in commands, name
+    assert "annotator.iss" in "\n".join(s.get("run", "") for s in jobs["windows"]["steps"])
+    assert "hdiutil create" in "\n".join(s.get("run", "") for s in jobs["macos"]["steps"])
