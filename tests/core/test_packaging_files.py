@@ -6,6 +6,7 @@ where a Linux desktop looks for them. The built app itself is tested by `make pa
 from __future__ import annotations
 
 import configparser
+import importlib.util
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import struct
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -31,10 +33,19 @@ APP_ID = ET.parse(METAINFO).getroot().findtext("id")
 MIME_TYPE = "application/x-annotator-project"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
-sys.path.insert(0, str(PACKAGING))
-import smoke_test  # noqa: E402  (packaging/smoke_test.py)
 
-import build  # noqa: E402  (packaging/build.py)
+def load_script(name: str) -> ModuleType:
+    """packaging/<name>.py as a module of its own name (a bare `import build` could find the
+    repository's build/ folder or the PyPI package of that name)."""
+    spec = importlib.util.spec_from_file_location(f"packaging_{name}", PACKAGING / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = load_script("build")
+smoke_test = load_script("smoke_test")
 
 
 def desktop_entry() -> configparser.SectionProxy:
