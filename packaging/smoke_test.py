@@ -331,6 +331,20 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
                    if " ERROR " in ln or "Traceback" in ln]  # fmt: skip
             expect(not bad, f"{log}: {bad[:5]}")
 
+    def first_start_step() -> None:
+        # No project named: what a double-click on the app does (a coder is given, or the first
+        # start would ask for one): the demo is built from the bundled articles into the user's
+        # data folder and opened. A HOME of its own: the other steps' settings name a last
+        # project, which the app would reopen instead.
+        home = app.home.parent / "home-first-start"
+        home.mkdir()
+        first = CleanRunner(app.exe, home, app.work)
+        done = first.run("open", "--coder", "smoke", "--quit-when-ready",
+                         QT_QPA_PLATFORM="offscreen", timeout=120)  # fmt: skip
+        expect("window ready" in done.stdout, f"no window: {done.stdout}\n{done.stderr}")
+        made = sorted(home.rglob("*.annotator"))
+        expect(len(made) == 1, f"not one demo project in the data folder: {made}")
+
     def x11_window_step() -> None:
         xvfb = start_xvfb()
         if xvfb is None:
@@ -386,6 +400,7 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         ("imports with spawned worker processes, as the app does", workers("spawn")),
         ("import-labels, codebook, merge, backup", labels_codebook_merge_step),
         ("opens the window offscreen and closes it", window_step),
+        ("first start: builds the demo in the data folder and opens it", first_start_step),
     ]
     if sys.platform.startswith("linux") and shutil.which("Xvfb"):
         plan.append(("opens the window on X11 (Xvfb) and closes it", x11_window_step))
