@@ -68,18 +68,18 @@ def find_artefact(given: str | None) -> Path:
 
 
 def unpack(artefact: Path, into: Path) -> Path:
-    """The folder holding the `annotator` executable."""
+    """The app's folder (an .app bundle is its own folder)."""
     if artefact.name.endswith(".tar.gz"):
         with tarfile.open(artefact) as tar:
             tar.extractall(into, filter="tar")
         (top,) = [p for p in into.iterdir() if p.is_dir()]
         return top
-    if artefact.suffix == ".app":
-        return artefact / "Contents" / "MacOS"
     return artefact
 
 
 def executable(folder: Path) -> Path:
+    if folder.suffix == ".app":
+        return folder / "Contents" / "MacOS" / "annotator"
     return folder / ("annotator.exe" if sys.platform == "win32" else "annotator")
 
 
@@ -339,8 +339,13 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         home = app.home.parent / "home-first-start"
         home.mkdir()
         first = CleanRunner(app.exe, home, app.work)
+        # Linux: the default data folder (XDG, under HOME); Windows and macOS find theirs through
+        # the account, not HOME, so the data folder is named there
+        data = (
+            {} if sys.platform.startswith("linux") else {"ANNOTATOR_DATA_DIR": str(home / "data")}
+        )
         done = first.run("open", "--coder", "smoke", "--quit-when-ready",
-                         QT_QPA_PLATFORM="offscreen", timeout=120)  # fmt: skip
+                         QT_QPA_PLATFORM="offscreen", timeout=120, **data)  # fmt: skip
         expect("window ready" in done.stdout, f"no window: {done.stdout}\n{done.stderr}")
         made = sorted(home.rglob("*.annotator"))
         expect(len(made) == 1, f"not one demo project in the data folder: {made}")
@@ -399,8 +404,11 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         # frozen program, which must become a worker, not a second app or command line
         ("imports with spawned worker processes, as the app does", workers("spawn")),
         ("import-labels, codebook, merge, backup", labels_codebook_merge_step),
-        ("opens the window offscreen and closes it", window_step),
+        # first start before any window: on Windows and macOS the settings (registry,
+        # CFPreferences) are the account's, not the fresh HOME's, and a window opened before
+        # would be remembered there as the last project
         ("first start: builds the demo in the data folder and opens it", first_start_step),
+        ("opens the window offscreen and closes it", window_step),
     ]
     if sys.platform.startswith("linux") and shutil.which("Xvfb"):
         plan.append(("opens the window on X11 (Xvfb) and closes it", x11_window_step))
