@@ -80,7 +80,10 @@ def test_the_metainfo_changelog_and_artefact_name_carry_the_same_version() -> No
 
 
 def test_no_second_copy_of_the_version_number_in_the_code() -> None:
-    pattern = re.compile(r"""(__version__|version)\s*=\s*["']\d+\.\d+""")
+    # a module-level constant holding a number (not, say, an XML declaration's version="1.0")
+    pattern = re.compile(
+        r"""^(__version__|VERSION|APP_VERSION)\s*(:\s*str\s*)?=\s*["']\d+\.\d+""", re.MULTILINE
+    )
     for path in [*(REPO / "annotator").rglob("*.py"), *(REPO / "ui").rglob("*.py")]:
         assert not pattern.search(path.read_text(encoding="utf-8")), path
 
