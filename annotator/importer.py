@@ -410,9 +410,17 @@ def _start_worker() -> None:
             os.nice(WORKER_NICENESS)
 
 
+#: names a start method for the import's workers instead of the choice below: the smoke test of
+#: the built app sets "spawn" to run, from the command line, the start the app itself uses.
+START_METHOD_VARIABLE = "ANNOTATOR_IMPORT_START_METHOD"
+
+
 def _start_method() -> str:
     """fork where it is safe (no Qt loaded: the CLI and scripts), as it skips re-importing
     everything in each worker; spawn in the app, whose Qt threads make forking unsafe."""
+    chosen = os.environ.get(START_METHOD_VARIABLE)
+    if chosen is not None and chosen in multiprocessing.get_all_start_methods():
+        return chosen
     if sys.platform.startswith("linux") and "PySide6" not in sys.modules:
         return "fork"
     return "spawn"

@@ -1097,12 +1097,8 @@ class MainWindow(CodebookActions, SegmentationEdits, FindActions, QMainWindow):
         lazy_call(self, "ui.shortcuts_dialog", "show_shortcuts", self, acts, list(self._code_keys))
 
     def show_about(self) -> None:
-        from importlib.metadata import PackageNotFoundError, version
+        from annotator import __version__ as ver
 
-        try:
-            ver = version("annotator")
-        except PackageNotFoundError:
-            ver = "development"
         QMessageBox.about(
             self,
             "About annotator",

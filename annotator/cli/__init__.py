@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_open = sub.add_parser("open", help="open a project in the desktop app")
     p_open.add_argument("project", nargs="?", help="project file (.annotator)")
     p_open.add_argument("--coder", help="code as this coder")
+    p_open.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help="print 'window ready' once the window is shown, then close it (for smoke tests "
+        "of an installed build and start-up timing)",
+    )
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -73,7 +79,7 @@ def main(argv: Sequence[str] | None = None, launch_app: AppLauncher | None = Non
             )
             return 2
         if args.command is None:
-            args.project, args.coder = None, None
+            args.project, args.coder, args.quit_when_ready = None, None, False
         problem = name_problem(args.coder.strip()) if args.coder else None
         if problem is not None:
             print(f"error: --coder: coder name {problem}", file=sys.stderr)
