@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from annotator.errors import DamagedProjectError, ProjectError, ProjectLockedError
+from annotator.partial_files import sweep_abandoned, temporary_name
 from annotator.storage.engine import backup_to, header_problem, release_sidecars, sidecars
 
 log = logging.getLogger(__name__)
@@ -71,12 +72,14 @@ def take_backup(engine: Engine, project_path: Path, keep: int = DEFAULT_KEEP) ->
     folder.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime(_STAMP)
     target = folder / f"{project_path.stem}-{stamp}.annotator"
-    partial = target.with_suffix(".partial")
+    sweep_abandoned(folder)  # copies that backups killed mid-write left behind
+    partial = folder / temporary_name(target.name)
     try:
         backup_to(engine, partial)
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+        Path(str(partial) + "-journal").unlink(missing_ok=True)
     for old in list_backups(project_path)[keep:]:
         old.unlink(missing_ok=True)
     log.info("backed up %s to %s", project_path, target)
