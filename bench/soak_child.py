@@ -15,7 +15,13 @@ Operations:
   labels PROJECT FILE               import a long-layout label file
   export PROJECT TARGET             export labels (the format follows the suffix)
   backup PROJECT COUNT              take COUNT backups, one after another
-  relabel PROJECT SID CODE CODER    (two-writer scenario) set one code on one sentence
+  relabel PROJECT SID CODE CODER HOW   (two writers) give one sentence a code, HOW = add
+                                    (add_label) or toggle (planned at the key press, as the UI
+                                    does, applied after "go"); then, after "look", print what
+                                    the sentence has
+
+A refused change (an AnnotatorError) is printed as one ``error: ...`` line on stderr, exit 1,
+as the CLI and the app show it.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from annotator.errors import AnnotatorError  # noqa: E402
+from annotator.logs import configure_logging  # noqa: E402
 from annotator.project import Project  # noqa: E402
 
 
@@ -51,7 +59,30 @@ def label(project: Project, coder: str, start: int, count: int) -> None:
         say(f"ack {sid}")
 
 
+def relabel(project: Project, sid: int, code: str, coder: str, how: str) -> None:
+    command = project.toggle_command([sid], code, coder) if how == "toggle" else None
+    say("ready")
+    sys.stdin.readline()  # "go": both writers start together
+    if command is not None:
+        command.apply(project)
+    else:
+        project.add_label(sid, code, coder)
+    say("ack")
+    sys.stdin.readline()  # "look": both have written
+    aid = project.sentence(sid).article_id
+    say("sees " + ",".join(sorted(c for _, c in project.labels(aid, [coder]).get(sid, []))))
+
+
 def main(argv: list[str]) -> int:
+    configure_logging()  # as the app and the CLI do: warnings go to the log file
+    try:
+        return run(argv)
+    except AnnotatorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def run(argv: list[str]) -> int:
     op, path = argv[0], Path(argv[1])
     rest = argv[2:]
     with Project.open(path) as project:
@@ -78,10 +109,7 @@ def main(argv: list[str]) -> int:
             for _ in range(int(rest[0])):
                 say(f"ack {project.backup()}")
         elif op == "relabel":
-            say("ready")
-            sys.stdin.readline()  # "go": both writers start together
-            project.add_label(int(rest[0]), rest[1], rest[2])
-            say("ack")
+            relabel(project, int(rest[0]), rest[1], rest[2], rest[3])
         else:
             raise SystemExit(f"unknown operation {op}")
     say("done")

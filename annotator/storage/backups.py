@@ -12,9 +12,22 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from annotator.errors import DamagedProjectError, ProjectError, ProjectLockedError
+from annotator.errors import (
+    AnnotatorError,
+    DamagedProjectError,
+    DiskFullError,
+    DiskIOError,
+    ProjectError,
+    ProjectLockedError,
+)
 from annotator.partial_files import sweep_abandoned, temporary_name
-from annotator.storage.engine import backup_to, header_problem, release_sidecars, sidecars
+from annotator.storage.engine import (
+    backup_to,
+    header_problem,
+    release_sidecars,
+    sidecars,
+    storage_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +90,8 @@ def take_backup(engine: Engine, project_path: Path, keep: int = DEFAULT_KEEP) ->
     try:
         backup_to(engine, partial)
         partial.replace(target)
+    except sqlite3.Error as exc:  # a full disk said so with a traceback (bench/soak_scenarios)
+        raise _not_written(project_path, exc) from exc
     finally:
         partial.unlink(missing_ok=True)
         Path(str(partial) + "-journal").unlink(missing_ok=True)
@@ -84,6 +99,18 @@ def take_backup(engine: Engine, project_path: Path, keep: int = DEFAULT_KEEP) ->
         old.unlink(missing_ok=True)
     log.info("backed up %s to %s", project_path, target)
     return target
+
+
+def _not_written(project_path: Path, exc: sqlite3.Error) -> AnnotatorError:
+    """The typed error for a backup SQLite could not write, worded for a backup."""
+    typed = storage_error(exc)
+    if isinstance(typed, DiskFullError):
+        return DiskFullError(
+            f"the disk is full: no backup of {project_path.name} was written; "
+            "free some space and try again"
+        )
+    kind = type(typed) if typed is not None else DiskIOError
+    return kind(f"no backup of {project_path.name} was written ({exc})")
 
 
 def check_backup(backup: Path) -> None:
