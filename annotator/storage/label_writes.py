@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy import and_, delete, or_, select
 from sqlmodel import Session
 
 from annotator.errors import LabelError
 from annotator.records import CodeRecord, LabelChange
+from annotator.storage import clock
 from annotator.storage import tables as t
 from annotator.storage.coding_state import touch_status
 
@@ -140,7 +140,7 @@ def write_changes(
     to_insert = present - initial
     to_delete = initial - present
     _check_targets(session, to_insert)
-    now = datetime.now(UTC)
+    now = clock.stamp_for(session, {ch.coder_id for ch in effective})
     for i in range(0, len(sorted_delete := sorted(to_delete)), 300):
         chunk = sorted_delete[i : i + 300]
         session.execute(
@@ -183,7 +183,7 @@ def write_changes(
     pairs = {(ch.sentence_id, ch.coder_id) for ch in effective}
     article_of = articles_of(session, touched)
     for aid, coder in sorted({(article_of[sid], coder) for sid, coder in pairs}):
-        touch_status(session, aid, coder)
+        touch_status(session, aid, coder, now)
     return effective
 
 

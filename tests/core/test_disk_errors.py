@@ -142,7 +142,7 @@ def test_a_backup_on_a_full_disk_is_one_clear_error_and_leaves_nothing(tiny_disk
         project.backup()
         free = shutil.disk_usage(tiny_disk).free
         (tiny_disk / "ballast").write_bytes(bytes(free - 64 * 1024))
-        with pytest.raises(DiskFullError, match="no backup of p.annotator was written") as e:
+        with pytest.raises(DiskFullError, match=r"no backup of p\.annotator was written") as e:
             project.backup()
         assert "\n" not in str(e.value)
     assert len(list_backups(path)) == 1  # the earlier one, untouched
