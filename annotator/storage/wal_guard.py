@@ -10,18 +10,28 @@ included. And a second program opening the project now gets a fresh, empty log b
 view of the file no longer matches this one's (bench/soak_scenarios.py shows both).
 
 So every write first compares the side files with the ones its connection opened (device and
-inode, taken after its first write began). If they differ or are gone, the write is refused:
-first everything this process had saved is copied from the log it still holds into the project
-file (``wal_checkpoint(TRUNCATE)``), then the pool lets go of its connections so the next write
-starts a fresh log, and the researcher is told, in one line, that the last change was not saved
-and everything before it is in the file.
+inode, taken after its first write began). If they differ or are gone, the write is refused with
+one line, after saving what this process had:
+
+- if nobody has opened the project since (no new side files beside it), everything this process
+  saved is copied from the log it still holds into the project file (``wal_checkpoint``);
+- if another program has (it has side files of its own, hence a view of the file that differs
+  from this one), folding this log in would overwrite that program's work, and letting go of
+  it would lose this one's: both views are written to project files beside it
+  (``<name>.rescued-window-<time>`` and ``<name>.rescued-other-<time>``), which ``annotator
+  merge`` brings back, and the message says so.
+
+Then the pool lets go of its connections, so the next write opens the side files there now.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
+import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,21 +65,82 @@ def check_before_write(path: Path, fairy: Any, pool: Any) -> None:
     now = side_files(path)
     if now == seen:
         return
-    failure = _checkpoint(fairy.driver_connection)
     log.error("side files of %s changed under the open project (%s -> %s)", path, seen, now)
+    changed = " and ".join(
+        f"{path.name}{suffix}"
+        for suffix, a, b in zip(("-wal", "-shm"), seen, now, strict=True)
+        if a != b
+    )
     fairy.info.pop(_SEEN, None)
-    fairy.invalidate()  # this connection holds the deleted log: never use it again
-    pool.dispose()  # nor the others of the pool (idle ones close now); the next write starts afresh
-    saved = (
-        f"every change saved until now has been written into {path.name}"
-        if failure is None
-        else f"copying recent changes into {path.name} failed ({failure}): close the project "
-        "(it copies them as it closes) and open it again"
-    )
+    driver = fairy.driver_connection
+    if all(b is None or a == b for a, b in zip(seen, now, strict=True)):
+        # Nobody has opened the project since (else there would be new side files): the log
+        # this process holds is the only one, and copying it into the file is safe.
+        failure = _checkpoint(driver)
+        saved = (
+            f"every change saved until now has been written into {path.name}"
+            if failure is None
+            else f"copying recent changes into {path.name} failed ({failure}): close the "
+            "project (it copies them as it closes) and open it again"
+        )
+    else:
+        # Another program has opened it since, with side files of its own: the two views
+        # differ, and this one's log must not be copied over the other's work. Keep this view
+        # whole in a copy that can be merged back.
+        ours = _rescue_copy(path, driver)
+        theirs = _rescue_theirs(path)
+        copies = [c.name for c in (ours, theirs) if c is not None]
+        saved = (
+            "it was opened elsewhere since, so the work of this window and of the other were "
+            f"also saved as {' and '.join(copies)}: if any of it is missing from {path.name}, "
+            f"bring it back with `annotator merge {path.name} {' '.join(copies)}`"
+        )
+    # Let go of every connection that holds the old side files, so the next write opens the
+    # ones there now. (SQLite folds a log into the file as its last connection closes, and only
+    # then: while another program still has the project open, closing these changes nothing.)
+    fairy.invalidate()
+    pool.dispose()
     raise JournalDeletedError(
-        f"another program deleted {path.name}-wal (the log of recent changes) while the project "
-        f"was open; {saved}; the last change was not saved: make it again"
+        f"another program deleted or replaced {changed} (the log of recent changes) while the "
+        f"project was open; {saved}; the last change was not saved: make it again"
     )
+
+
+def _rescue_name(path: Path, whose: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return path.with_name(f"{path.stem}.rescued-{whose}-{stamp}{path.suffix}")
+
+
+def _rescue_theirs(path: Path) -> Path | None:
+    """The view of whoever opened the project after the deletion -- the file with the log now
+    beside it -- as a project file of its own: read from copies of both, so that nothing
+    SQLite does on closing the old connections can take it away. None if there is no log."""
+    wal = Path(f"{path}-wal")
+    try:
+        with tempfile.TemporaryDirectory(prefix=".rescue-", dir=path.parent) as tmp:
+            copy = Path(tmp) / path.name
+            shutil.copyfile(path, copy)
+            shutil.copyfile(wal, f"{copy}-wal")
+            source = sqlite3.connect(str(copy))
+            try:
+                return _rescue_copy(path, source, "other")
+            finally:
+                source.close()
+    except (OSError, sqlite3.Error) as exc:
+        log.error("could not copy the other program's view of %s: %s", path, exc)
+        return None
+
+
+def _rescue_copy(path: Path, driver: sqlite3.Connection, whose: str = "window") -> Path:
+    """The view of the project `driver` has, written to a new project file beside it."""
+    target = _rescue_name(path, whose)
+    dest = sqlite3.connect(str(target))
+    try:
+        driver.backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dest.close()
+    return target
 
 
 def remember_after_begin(path: Path, fairy: Any) -> None:

@@ -76,7 +76,7 @@ def test_a_crash_after_the_log_was_deleted_keeps_every_acknowledged_label(
         proc.wait()
     acked = {int(x.split()[1]) for x in lines if x.startswith("ack ")}
     refused = [x for x in lines if x.startswith("refused ")]
-    assert len(refused) == 1 and "deleted p.annotator-wal" in refused[0]
+    assert len(refused) == 1 and f"deleted or replaced p.annotator{deleted[0]}" in refused[0]
     assert "every change saved until now has been written into p.annotator" in refused[0]
     assert len(acked) == 39  # 20 before, 19 after the refused one
     check, stored = labelled(path)
@@ -98,3 +98,45 @@ def test_in_process_the_refusal_is_one_line_and_the_next_write_saves(tmp_path: P
         project.add_label(ids[1], "Denial", "anna")
         assert os.path.exists(f"{path}-wal")  # a fresh log, under its name
     assert labelled(path) == ("ok", {ids[0], ids[1]})
+
+
+@pytest.mark.parametrize("deleted", [("-wal", "-shm"), ("-shm",)])
+def test_opened_elsewhere_after_the_deletion_both_views_are_kept_to_merge(
+    tmp_path: Path, deleted: tuple[str, ...]
+) -> None:
+    """Another program that opens the project after the deletion gets side files of its own: a
+    second view of the file. Folding this window's log into the file would overwrite the other's
+    work (tried: its label vanished), so each view is saved as a copy, and a merge of the copies
+    brings every acknowledged label back."""
+    path = tmp_path / "p.annotator"
+    build(path)
+    with Project.open(path) as project:
+        ids = [s.id for s in project.sentences(project.article_ids()[0])]
+        for sid in ids[:10]:
+            project.add_label(sid, "Denial", "anna")
+        for suffix in deleted:
+            os.unlink(f"{path}{suffix}")
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from annotator.project import Project\n"
+                f"with Project.open({str(path)!r}) as p: p.add_label({ids[50]}, 'Denial', 'ben')",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        assert other.returncode == 0, other.stderr
+        with pytest.raises(JournalDeletedError, match="opened elsewhere since") as refused:
+            project.add_label(ids[11], "Denial", "anna")
+    copies = sorted(tmp_path.glob("p.rescued-*.annotator"))
+    assert len(copies) == 2 and all(c.name in str(refused.value) for c in copies)
+    with Project.open(path) as project:
+        project.merge(copies)
+        aid = project.article_ids()[0]
+        stored = project.labels(aid)
+    assert {sid for sid, pairs in stored.items() if ("anna", "Denial") in pairs} == set(ids[:10])
+    assert stored[ids[50]] == [("ben", "Denial")]
+    assert labelled(path)[0] == "ok"
