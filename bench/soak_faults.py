@@ -14,8 +14,9 @@ one progress step takes. After every kill the parent checks the file straight th
   event row;
 - no half-imported article (each has all its sentences, numbered 0..n-1, inside its text) and a
   killed import/merge/label import is all or nothing;
-- no partial export or backup: the target is absent or complete, and no temporary file of a
-  dead process survives the next export or backup into that folder.
+- no partial export or backup: the target is absent or complete, every listed backup passes
+  quick_check, and no temporary file of a dead process survives the next export or backup into
+  that folder that gets through (checked again after the last round, in a fresh process).
 
 Not part of ``make test`` (tests/bench/test_soak_smoke.py runs three rounds of it so it cannot
 rot). The fault scenarios (a nearly full disk, a read-only folder, the -wal deleted, two writers,
@@ -82,7 +83,8 @@ class Outcome:
     """What one round saw and what the checks found."""
 
     op: str
-    killed_mid_work: bool
+    killed_mid_work: bool  # before the child's last acknowledgement
+    committed_unacknowledged: bool = False  # killed after the commit, before the ack
     problems: list[str] = field(default_factory=list)
 
 
@@ -96,6 +98,7 @@ class Campaign:
     calibration: dict[str, tuple[int, float]] = field(default_factory=dict)
     label_file: list[dict[str, str]] = field(default_factory=list)
     label_fields: list[str] = field(default_factory=list)
+    committed: bool = False  # the last all-or-nothing round's work arrived
 
     # -- set-up ---------------------------------------------------------------------------
     def build(self, articles: int = 120, sentences: int = 40) -> None:
@@ -211,11 +214,14 @@ class Campaign:
         proc = self.start(op, self.project, args)
         lines_seen = kill_child(proc, kill_after, self.rng.uniform(0, step))
         acks = [x[4:] for x in lines_seen if x.startswith("ack ")]
-        outcome = Outcome(op, killed_mid_work="done" not in lines_seen)
+        expected = 400 if op == "label" else 4 if op == "backup" else 1
+        outcome = Outcome(op, killed_mid_work=len(acks) < expected)
         if op == "label":
             self.acked |= {int(a) for a in acks}
+        self.committed = False
         outcome.problems += self.check_file()
         outcome.problems += self.check_op(op, tag, args, acks, proc.pid, before)
+        outcome.committed_unacknowledged = self.committed and not acks
         return outcome
 
     def backups_before(self) -> set[Path]:
@@ -263,6 +269,7 @@ class Campaign:
     ) -> list[str]:
         if op == "import":
             got = self.count("SELECT count(*) FROM article WHERE text LIKE ?", f"Wire {tag} %")
+            self.committed = got == 30
             return all_or_nothing("import", got, 30, bool(acks))
         if op == "merge":
             other = sqlite3.connect(args[0])
@@ -271,13 +278,15 @@ class Campaign:
             finally:
                 other.close()
             got = self.labels_of(f"m{tag}")
+            self.committed = got == want
             return all_or_nothing("merge", got, want, bool(acks))
         if op == "labels":
+            self.committed = self.labels_of(f"i{tag}") == len(self.label_file)
             return all_or_nothing(
                 "label import", self.labels_of(f"i{tag}"), len(self.label_file), bool(acks)
             )
         if op == "export":
-            return check_export(self.project, Path(args[0]), pid)
+            return check_export(self.project, Path(args[0]), pid, bool(acks))
         if op == "backup":
             return check_backups(self.project, acks, pid, before)
         return []
@@ -353,8 +362,11 @@ def stale(partials: list[Path], pid: int) -> list[Path]:
     return [p for p in partials if f"-{pid}." not in p.name]
 
 
-def check_export(project: Path, target: Path, pid: int) -> list[str]:
-    problems = [f"left behind: {p.name}" for p in stale(partial_files(target.parent), pid)]
+def check_export(project: Path, target: Path, pid: int, swept: bool) -> list[str]:
+    """The target is absent or whole; once an export got through (`swept`: its sweep ran), no
+    temporary file of an earlier, killed one is left."""
+    left = stale(partial_files(target.parent), pid) if swept else []
+    problems = [f"left behind: {p.name}" for p in left]
     if not target.exists():
         return problems
     reference = target.with_name("reference" + target.suffix)
@@ -398,7 +410,8 @@ def check_backups(project: Path, acks: list[str], pid: int, before: set[Path]) -
     from annotator.storage.backups import backup_dir, check_backup
 
     folder = backup_dir(project)
-    problems = [f"left behind: {p.name}" for p in stale(partial_files(folder), pid)]
+    left = stale(partial_files(folder), pid) if acks else []  # acks: a sweep has run
+    problems = [f"left behind: {p.name}" for p in left]
     listed = backup_listing(project)
     for backup in listed:
         try:
@@ -427,11 +440,13 @@ def run(
     rng.shuffle(ops)
     per_op: Counter[str] = Counter()
     mid_work: Counter[str] = Counter()
+    late: Counter[str] = Counter()
     failures: list[str] = []
     for n, op in enumerate(ops):
         outcome = campaign.round(n, op)
         per_op[op] += 1
         mid_work[op] += outcome.killed_mid_work
+        late[op] += outcome.committed_unacknowledged
         for problem in outcome.problems:
             failures.append(f"round {n} ({op}): {problem}")
             if log:
@@ -453,7 +468,8 @@ def run(
         "rounds": rounds,
         "seed": seed,
         "per_operation": dict(sorted(per_op.items())),
-        "killed_mid_work": dict(sorted(mid_work.items())),
+        "killed_before_acknowledged": dict(sorted(mid_work.items())),
+        "of_those_committed_already": dict(sorted(late.items())),
         "acknowledged_labels": len(campaign.acked),
         "calibration": {k: [n, round(t, 3)] for k, (n, t) in campaign.calibration.items()},
         "failures": failures,
@@ -469,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="soak-"))
+    os.environ.setdefault("ANNOTATOR_LOG_DIR", str(work / "logs"))  # the children's log files
     try:
         result = run(args.rounds, args.seed, work)
         if args.scenarios:
