@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -19,6 +20,7 @@ from annotator.errors import (
     DiskIOError,
     ProjectError,
     ProjectLockedError,
+    WriteDeniedError,
 )
 from annotator.partial_files import sweep_abandoned, temporary_name
 from annotator.storage.engine import (
@@ -82,19 +84,24 @@ def take_backup(engine: Engine, project_path: Path, keep: int = DEFAULT_KEEP) ->
     if keep < 1:
         raise ValueError("keep at least one backup")
     folder = backup_dir(project_path)
-    folder.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime(_STAMP)
     target = folder / f"{project_path.stem}-{stamp}.annotator"
-    sweep_abandoned(folder)  # copies that backups killed mid-write left behind
     partial = folder / temporary_name(target.name)
     try:
+        folder.mkdir(exist_ok=True)
+        sweep_abandoned(folder)  # copies that backups killed mid-write left behind
         backup_to(engine, partial)
         partial.replace(target)
     except sqlite3.Error as exc:  # a full disk said so with a traceback (bench/soak_scenarios)
         raise _not_written(project_path, exc) from exc
+    except OSError as exc:  # a read-only folder: one line naming the file and the reason
+        raise WriteDeniedError(
+            f"no backup of {project_path.name} was written: {exc.strerror or exc} ({folder})"
+        ) from exc
     finally:
-        partial.unlink(missing_ok=True)
-        Path(str(partial) + "-journal").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+            Path(str(partial) + "-journal").unlink(missing_ok=True)
     for old in list_backups(project_path)[keep:]:
         old.unlink(missing_ok=True)
     log.info("backed up %s to %s", project_path, target)

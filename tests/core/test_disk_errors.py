@@ -147,3 +147,17 @@ def test_a_backup_on_a_full_disk_is_one_clear_error_and_leaves_nothing(tiny_disk
         assert "\n" not in str(e.value)
     assert len(list_backups(path)) == 1  # the earlier one, untouched
     assert sorted(p.name for p in backup_dir(path).iterdir()) == [list_backups(path)[0].name]
+
+
+def test_a_backup_on_a_read_only_disk_is_one_line_naming_the_file(tiny_disk: Path) -> None:
+    path = tiny_disk / "p.annotator"
+    with make(path, n=20):
+        pass
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    try:
+        refused = pytest.raises(WriteDeniedError, match=r"no backup of p\.annotator was written")
+        with Project.open(path) as project, refused:  # it opens read-only: the disk is
+            project.backup()
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(tiny_disk)], check=True)
+    assert not (tiny_disk / "p.annotator.backups").exists()
