@@ -22,6 +22,8 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from annotator.errors import AnnotatorError
+from annotator.partial_files import SUFFIX as PARTIAL
+from annotator.partial_files import owner_tag, sweep_abandoned
 from annotator.records import Status
 from annotator.storage import tables as t
 
@@ -129,8 +131,11 @@ def atomic_target(path: Path, *, force: bool = False) -> Iterator[Path]:
         raise TargetExistsError(f"{path} already exists: choose another name or allow overwriting")
     if not path.parent.is_dir():
         raise ExportError(f"cannot write {path.name}: folder {path.parent} does not exist")
+    sweep_abandoned(path.parent)  # temporary files of exports that were killed mid-write
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{owner_tag()}.", suffix=PARTIAL, dir=path.parent
+        )
     except OSError as exc:
         raise ExportError(f"cannot write {path.name}: {_reason(exc)}") from exc
     os.close(fd)

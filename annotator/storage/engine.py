@@ -30,6 +30,7 @@ from annotator.errors import (
     ProjectLockedError,
     WriteDeniedError,
 )
+from annotator.storage import wal_guard
 from annotator.storage.open_files import open_here
 
 log = logging.getLogger(__name__)
@@ -233,7 +234,11 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(WRITE_OPTION):
+            if not read_only:  # the -wal deleted from outside? (see wal_guard)
+                wal_guard.check_before_write(path, conn.connection, engine.pool)
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if not read_only:
+                wal_guard.remember_after_begin(path, conn.connection)
         else:
             conn.exec_driver_sql("BEGIN")
 
