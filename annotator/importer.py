@@ -463,8 +463,8 @@ def _store(
     try:
         with bulk_connection(engine) as bind, paced_gc():
             batcher = _Batcher(bind, report)
-            for _origin, size, items in results:
-                text_in_file = 0
+            for file_origin, size, items in results:
+                text_in_file = articles_in_file = 0
                 for origin, item in items:
                     if cancel is not None:
                         cancel.check()
@@ -472,9 +472,13 @@ def _store(
                         report.problems.append((item.origin, item.message))
                         continue
                     batcher.add(item, origin)
+                    articles_in_file += 1
                     text_in_file += len(item.text)
                     if size > CHUNK_BYTES:  # a big table: progress within it
                         progress(done + min(size, text_in_file), total())
+                if articles_in_file > 1 or file_origin in report.articles_per_file:
+                    held = report.articles_per_file.get(file_origin, 0) + articles_in_file
+                    report.articles_per_file[file_origin] = held
                 done += size
                 report.bytes_read = done
                 progress(done, total())

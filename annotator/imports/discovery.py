@@ -10,7 +10,8 @@ from pathlib import Path
 from annotator.imports.base import ImportProblem
 
 #: One file, one article.
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
+#: (A news-database export in .docx, .pdf, .rtf, .txt or .html gives one article per article.)
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".rtf"})
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 #: One row (or line), one article.
 TABLE_SUFFIXES = frozenset({".csv", ".tsv"}) | JSON_LINES_SUFFIXES
@@ -19,7 +20,6 @@ SUPPORTED_SUFFIXES: frozenset[str] = ARTICLE_SUFFIXES | TABLE_SUFFIXES
 # What to do with formats researchers often have but we do not read.
 _CONVERT_HINTS = {
     ".doc": "save it as .docx in Word",
-    ".rtf": "save it as .docx or .txt",
     ".odt": "save it as .docx",
     ".xlsx": "save the sheet as CSV",
     ".xls": "save the sheet as CSV",

@@ -1,4 +1,8 @@
-"""Word .docx: paragraphs (and table rows) in document order, title from core properties."""
+"""Word .docx: paragraphs (and table rows) in document order, title from core properties.
+
+A .docx that is a news-database export (Nexis Uni's usual format) gives one article per
+article of the export (see news_exports).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from docx.table import Table
 from lxml import etree
 
 from annotator.imports.base import (
+    ImportProblem,
     ParsedArticle,
     UnreadableFile,
     describe_error,
@@ -19,6 +24,8 @@ from annotator.imports.base import (
     normalise_field,
     normalise_text,
 )
+from annotator.imports.news_exports import articles_from_lines
+from annotator.imports.nexis_layout import BREAK
 from annotator.imports.zip_safety import check_zip
 
 logger = logging.getLogger(__name__)
@@ -26,13 +33,25 @@ logger = logging.getLogger(__name__)
 
 def read_docx(data: bytes, origin: str) -> ParsedArticle:
     """One document, one article; paragraphs are separated by a blank line."""
+    found = read_docx_articles(data, origin)
+    if len(found) != 1 or not isinstance(found[0], ParsedArticle):
+        raise UnreadableFile("the document is a news export of several articles")
+    return found[0]
+
+
+def read_docx_articles(data: bytes, origin: str) -> list[ParsedArticle | ImportProblem]:
+    """A news export's articles, or the document as one article."""
     check_zip(data, ".docx")
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = [
-            _table_text(block) if isinstance(block, Table) else block.text
-            for block in document.iter_inner_content()
-        ]
+        blocks = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                blocks.append(_table_text(block))
+                continue
+            blocks.append(block.text)
+            if block._p.xpath("./w:pPr/w:sectPr|./w:r/w:br[@w:type='page']"):
+                blocks.append(BREAK)  # Nexis Uni ends each article with a section break
         properties = document.core_properties
         title = normalise_field(properties.title)
         language = normalise_field(properties.language)
@@ -58,16 +77,22 @@ def read_docx(data: bytes, origin: str) -> ParsedArticle:
         # python-docx reports a damaged package through whichever of these its parser hits.
         logger.info("cannot read %s", origin, exc_info=True)
         raise UnreadableFile(f"not a valid .docx file ({describe_error(error)})") from None
+    news = articles_from_lines([line for block in blocks for line in block.split("\n")], origin)
+    if news is not None:
+        return news
+    blocks = [block for block in blocks if block != BREAK]
     text = normalise_text("\n\n".join(block.strip() for block in blocks if block.strip()))
     if not text:
         raise UnreadableFile("no text in the document")
-    return ParsedArticle(
-        text=text,
-        origin=origin,
-        title=title or guess_title(text),
-        language=language,
-        meta=meta,
-    )
+    return [
+        ParsedArticle(
+            text=text,
+            origin=origin,
+            title=title or guess_title(text),
+            language=language,
+            meta=meta,
+        )
+    ]
 
 
 def _table_text(table: Table) -> str:
