@@ -23,8 +23,10 @@ from annotator.imports.discovery import (
     unsupported_problem,
 )
 from annotator.imports.news_exports import read_html_articles, read_text_articles
+from annotator.imports.odf_documents import read_odt_articles
 from annotator.imports.pdf_documents import read_pdf_articles
 from annotator.imports.rtf_documents import read_rtf_articles
+from annotator.imports.spreadsheets import read_ods, read_xlsx
 from annotator.imports.tables import (
     JsonlPart,
     read_delimited,
@@ -49,7 +51,9 @@ _DOCUMENTS: dict[str, Callable[[bytes, str], list[ParsedArticle | ImportProblem]
     ".docx": read_docx_articles,
     ".pdf": read_pdf_articles,
     ".rtf": read_rtf_articles,
+    ".odt": read_odt_articles,
 }
+_SPREADSHEETS = {".xlsx": read_xlsx, ".ods": read_ods}
 _MIB = 1024 * 1024
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows only
@@ -106,6 +110,8 @@ def read_loaded(
         elif single is not None:
             # The whole article is built before it is yielded: never half a file.
             yield _checked_length(single(loaded, origin))
+        elif suffix in _SPREADSHEETS:
+            yield from map(_checked_length, _SPREADSHEETS[suffix](loaded, origin, options))
         elif suffix in JSON_LINES_SUFFIXES:
             yield from map(_checked_length, read_jsonl(loaded, origin, options))
         else:
