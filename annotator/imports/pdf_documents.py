@@ -89,12 +89,7 @@ def _read_pages(
             page = document[number]
             textpage = page.get_textpage()
             try:
-                runs = []
-                for index in range(textpage.count_rects()):
-                    left, bottom, right, top = textpage.get_rect(index)
-                    text = textpage.get_text_bounded(left, bottom, right, top)
-                    runs.append(Run(left, bottom, right, top, text))
-                lines = page_lines(runs, page.get_width())
+                lines = page_lines(_page_runs(textpage), page.get_width())
                 heights.append(page.get_height())
             finally:
                 textpage.close()
@@ -110,6 +105,89 @@ def _read_pages(
     if len(empty) == len(pages):
         raise UnreadableFile(NO_TEXT_LAYER)
     return pages, heights, empty, info
+
+
+def _page_runs(textpage: pypdfium2.PdfTextPage) -> list[Run]:
+    """PDFium's lines with their boxes. PDFium orders the characters, finds the words (it adds
+    the spaces a PDF leaves out) and the lines; a line with a wide gap inside (two columns
+    written line by line across the page, a table) is cut at the gap."""
+    runs: list[Run] = []
+    text = textpage.get_text_range()
+    start = 0
+    for line in text.split("\r\n"):
+        count = len(line)
+        if line.strip():
+            boxes = [textpage.get_rect(i) for i in range(textpage.count_rects(start, count))]
+            runs.extend(_cut_at_gaps(textpage, start, line, boxes))
+        start += count + 2
+    return runs
+
+
+def _cut_at_gaps(
+    textpage: pypdfium2.PdfTextPage,
+    start: int,
+    line: str,
+    boxes: list[tuple[float, float, float, float]],
+) -> list[Run]:
+    if max(box[1] for box in boxes) >= min(box[3] for box in boxes):
+        return _runs_by_character(textpage, start, line)  # PDFium's "line" spans two lines
+    boxes.sort(key=lambda box: box[0])
+    height = max(box[3] - box[1] for box in boxes)
+    parts: list[list[tuple[float, float, float, float]]] = [[boxes[0]]]
+    for box in boxes[1:]:
+        if box[0] - parts[-1][-1][2] > 2.5 * height:
+            parts.append([box])
+        else:
+            parts[-1].append(box)
+    if len(parts) == 1:
+        return [_run(boxes, line)]
+    # Find where each part's text starts: the first character at or right of its box.
+    cuts = []
+    offset = 0
+    for part in parts[1:]:
+        while offset < len(line) and textpage.get_charbox(start + offset)[0] < part[0][0] - 0.5:
+            offset += 1
+        cuts.append(offset)
+    pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+    return [_run(part, piece) for part, piece in zip(parts, pieces, strict=True) if piece.strip()]
+
+
+def _runs_by_character(textpage: pypdfium2.PdfTextPage, start: int, line: str) -> list[Run]:
+    """The slow way, for the few lines that need it: each character's box, a new run where
+    the characters move to another line or leave a wide gap."""
+    runs: list[Run] = []
+    chars: list[str] = []
+    box: list[float] = []
+    for offset, char in enumerate(line):
+        left, bottom, right, top = textpage.get_charbox(start + offset)
+        if right - left <= 0 and top - bottom <= 0:  # a space PDFium added: no box
+            chars.append(char)
+            continue
+        middle = (bottom + top) / 2
+        if box and (
+            not box[1] - 0.25 * (box[3] - box[1]) <= middle <= box[3] + 0.25 * (box[3] - box[1])
+            or left - box[2] > 2.5 * (box[3] - box[1])
+        ):
+            runs.append(Run(box[0], box[1], box[2], box[3], "".join(chars)))
+            chars, box = [], []
+        chars.append(char)
+        if box:
+            box = [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+        else:
+            box = [left, bottom, right, top]
+    if box:
+        runs.append(Run(box[0], box[1], box[2], box[3], "".join(chars)))
+    return [run for run in runs if run.text.strip()]
+
+
+def _run(boxes: list[tuple[float, float, float, float]], text: str) -> Run:
+    return Run(
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+        text,
+    )
 
 
 def read_pdf(data: bytes, origin: str) -> ParsedArticle:

@@ -10,6 +10,7 @@ page numbers) are dropped; ligatures and odd spaces are normalised. See docs/pdf
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import unicodedata
@@ -36,6 +37,7 @@ class Line:
     right: float
     top: float
     text: str
+    column: int = 0  # 0: the page's only column, or a line across both; 1 left, 2 right
 
     @property
     def height(self) -> float:
@@ -45,6 +47,9 @@ class Line:
 _ODD_SPACES = re.compile("[\t\u2000-\u200a\u202f\u205f\u3000]+")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# PDFium marks a hyphen it takes for a word broken at the line end with U+0002 (U+FFFE in
+# whole-page text): it becomes a soft hyphen, which joining the lines removes.
+_LINE_END_HYPHEN = re.compile("[\x02\ufffe]")
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:(?:page|seite|p\.|s\.)\s*)?\d{1,4}(?:\s*(?:of|von|/|de|sur)\s*\d{1,4})?"
     r"(?:\s*[-–—])?$|^\d{1,4}\s*\|.*|.*\|\s*\d{1,4}$",
@@ -57,7 +62,7 @@ _DIGITS = re.compile(r"\d+")
 
 
 def clean_run_text(text: str) -> str:
-    text = _ZERO_WIDTH.sub("", text)
+    text = _LINE_END_HYPHEN.sub("\u00ad", _ZERO_WIDTH.sub("", text))
     text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _ODD_SPACES.sub(" ", text.replace("\r", " ").replace("\n", " "))
     return " ".join(text.split(" ")) if "  " not in text else re.sub(" {2,}", " ", text)
@@ -85,66 +90,78 @@ def page_lines(runs: Sequence[Run], page_width: float) -> list[Line]:
 
 
 def _band_lines(runs: Sequence[Run], gutter: float) -> list[Line]:
-    left = [r for r in runs if r.right <= gutter]
-    right = [r for r in runs if r.left >= gutter]
-    return _lines(left) + _lines(right)
+    left = _lines([r for r in runs if r.right <= gutter])
+    right = _lines([r for r in runs if r.left >= gutter])
+    for line in left:
+        line.column = 1
+    for line in right:
+        line.column = 2
+    return left + right
 
 
 def _gutter(runs: Sequence[Run], page_width: float) -> float | None:
-    """The middle of the widest vertical strip no narrow run crosses, if there is text on both
-    sides of it on enough lines to call the page two columns."""
+    """Where a page of two columns divides: the x in the middle half of the text that the fewest
+    runs cross (a headline or an author line across both columns may), with text on both sides
+    of it side by side on several lines."""
     narrow = [r for r in runs if r.right - r.left < 0.6 * page_width]
     if len(narrow) < 6:
         return None
-    spans = sorted((r.left, r.right) for r in narrow)
-    lo, hi = spans[0][0], max(r for _, r in spans)
-    best: tuple[float, float] | None = None
-    reach = spans[0][1]
-    for left, right in spans[1:]:
-        if left > reach + 8 and (best is None or left - reach > best[1] - best[0]):
-            best = (reach, left)
-        reach = max(reach, right)
-    if best is None:
+    lo = min(r.left for r in runs)
+    hi = max(r.right for r in runs)
+    best: tuple[int, float] | None = None
+    for step in range(26, 75, 2):
+        x = lo + (hi - lo) * step / 100
+        crossing = sum(1 for r in runs if r.left < x < r.right)
+        if best is None or crossing < best[0]:
+            best = (crossing, x)
+    if best is None or best[0] > max(2, 0.15 * len(runs)):
         return None
-    gutter = (best[0] + best[1]) / 2
-    if not lo + 0.2 * (hi - lo) < gutter < hi - 0.2 * (hi - lo):
-        return None
-    left_count = sum(1 for r in narrow if r.right <= gutter)
-    right_count = len(narrow) - left_count
-    return gutter if min(left_count, right_count) >= 3 else None
+    gutter = best[1]
+    left = [r for r in narrow if r.right <= gutter]
+    right = [r for r in narrow if r.left >= gutter]
+    side_by_side = sum(1 for r in left if any(o.bottom < r.top and r.bottom < o.top for o in right))
+    return gutter if side_by_side >= 3 else None
 
 
 def _lines(runs: Sequence[Run]) -> list[Line]:
-    """Runs that share a baseline, left to right, make a line; lines top to bottom."""
-    lines: list[Line] = []
-    for run in sorted(runs, key=lambda r: (-r.top, r.left)):
-        height = max(run.top - run.bottom, 1.0)
-        for line in reversed(lines[-3:]):
-            middle = (run.top + run.bottom) / 2
-            if line.bottom - 0.2 * height <= middle <= line.top + 0.2 * height and (
-                run.left >= line.right - 0.5 * height or run.right <= line.left
-            ):
-                _join_run(line, run, height)
+    """Runs that share a baseline make a line, left to right; lines top to bottom. Some writers
+    (Qt) place every glyph on its own, so runs are grouped before they are ordered."""
+    groups: list[tuple[float, float, list[Run]]] = []  # bottom, top, runs
+    for run in sorted(runs, key=lambda r: -(r.top + r.bottom)):
+        middle = (run.top + run.bottom) / 2
+        for index in range(len(groups) - 1, max(len(groups) - 4, -1), -1):
+            bottom, top, members = groups[index]
+            slack = 0.25 * (top - bottom)
+            if bottom - slack <= middle <= top + slack:
+                members.append(run)
+                groups[index] = (min(bottom, run.bottom), max(top, run.top), members)
                 break
         else:
-            lines.append(Line(run.left, run.bottom, run.right, run.top, clean_run_text(run.text)))
-    for line in lines:
-        line.text = line.text.strip()
+            groups.append((run.bottom, run.top, [run]))
+    lines = [_line(sorted(members, key=lambda r: r.left)) for _, _, members in groups]
     lines.sort(key=lambda line: -line.top)
     return lines
 
 
-def _join_run(line: Line, run: Run, height: float) -> None:
-    text = clean_run_text(run.text)
-    if run.right <= line.left:  # came out of order: it goes first
-        line.text = text + " " + line.text
-        line.left = run.left
-    else:
-        gap = run.left - line.right
-        glue = "" if gap < 0.12 * height or line.text.endswith(" ") or text.startswith(" ") else " "
-        line.text = line.text + glue + text
-        line.right = max(line.right, run.right)
-    line.bottom, line.top = min(line.bottom, run.bottom), max(line.top, run.top)
+def _line(runs: Sequence[Run]) -> Line:
+    first = runs[0]
+    text = clean_run_text(first.text)
+    right = first.right
+    # A word space is about half a character's advance; glyphs of a word are closer.
+    advance = (max(r.right for r in runs) - first.left) / max(sum(len(r.text) for r in runs), 1)
+    for run in runs[1:]:
+        piece = clean_run_text(run.text)
+        gap = run.left - right
+        glue = "" if gap < 0.35 * advance or text.endswith(" ") or piece.startswith(" ") else " "
+        text += glue + piece
+        right = max(right, run.right)
+    return Line(
+        first.left,
+        min(r.bottom for r in runs),
+        right,
+        max(r.top for r in runs),
+        re.sub(" {2,}", " ", text).strip(),
+    )
 
 
 def drop_running_heads(pages: list[list[Line]], heights: Sequence[float]) -> list[list[Line]]:
@@ -182,44 +199,77 @@ def paragraphs(pages: Sequence[Sequence[Line]]) -> list[str]:
     """Lines -> paragraphs, across pages: a paragraph cut by a page break is joined again."""
     result: list[str] = []
     open_paragraph = False  # the last paragraph may go on on the next page
+    # A page of one column is as wide as the widest of the document's (a short last page is
+    # not narrower for being short).
+    single = _column_widths([line for lines in pages for line in lines if line.column == 0])
     for lines in pages:
         if not lines:
             continue
-        heights = [line.height for line in lines]
-        typical = statistics.median(heights)
-        left_margin = min(line.left for line in lines)
-        width = max(line.right for line in lines) - left_margin
+        typical = statistics.median(line.height for line in lines)
+        pitches = [
+            a.bottom - b.bottom
+            for a, b in itertools.pairwise(lines)
+            if a.column == b.column and 0 < a.bottom - b.bottom < 3 * typical
+        ]
+        # The line pitch is the smallest step between lines of a column: a page of one-line
+        # paragraphs has only the (larger) steps between paragraphs.
+        pitch = min((p for p in pitches if p >= 0.8 * typical), default=1.5 * typical)
+        widths = {**_column_widths(lines), **single}
         previous: Line | None = None
         for line in lines:
             if previous is None:
                 starts = not (open_paragraph and _continues(result[-1], line.text))
             else:
-                starts = _starts_paragraph(previous, line, typical, width)
+                starts = _starts_paragraph(previous, line, typical, pitch, widths)
             if starts or not result:
                 result.append(line.text)
             else:
                 result[-1] = _join(result[-1], line.text)
             previous = line
         open_paragraph = previous is not None and not previous.text.endswith(_SENTENCE_END)
-    return [p for p in result if p]
+    return [p.replace("\u00ad", "") for p in result if p]
+
+
+def _column_widths(lines: Sequence[Line]) -> dict[int, tuple[float, float]]:
+    """Each column's left edge and width (from its lines)."""
+    extents: dict[int, tuple[float, float]] = {}
+    for line in lines:
+        left, right = extents.get(line.column, (line.left, line.right))
+        extents[line.column] = (min(left, line.left), max(right, line.right))
+    return {column: (left, right - left) for column, (left, right) in extents.items()}
 
 
 def _continues(paragraph: str, text: str) -> bool:
     return not paragraph.endswith(_SENTENCE_END) and text[:1].islower()
 
 
-def _starts_paragraph(previous: Line, line: Line, typical: float, width: float) -> bool:
-    gap = previous.bottom - line.top
-    if gap > 0.7 * typical or gap < -0.5 * typical:
-        return True  # a blank line's worth of space, or a jump back up (a new column)
+def _starts_paragraph(
+    previous: Line,
+    line: Line,
+    typical: float,
+    pitch: float,
+    widths: dict[int, tuple[float, float]],
+) -> bool:
+    if line.column != previous.column:
+        return (
+            not (previous.text.endswith(_HYPHENS) or not previous.text.endswith(_SENTENCE_END))
+            or not line.text[:1].islower()
+        )
+    step = previous.bottom - line.bottom
+    if step > 1.3 * pitch or step < -0.5 * typical:
+        return True  # a blank line's worth of space, or a jump back up
     if abs(line.height - previous.height) > 0.25 * max(previous.height, line.height):
         return True  # type of another size: a headline, a caption
-    if line.left - previous.left > 1.2 * typical and line.right - line.left < width:
+    left, width = widths[line.column]
+    if line.left - previous.left > 1.2 * typical:
         return True  # a first-line indent
-    short = previous.right - previous.left < 0.8 * width
-    if short and (
-        previous.text.endswith(_SENTENCE_END) or previous.right - previous.left < 0.5 * width
-    ):
+    # A line that ends where the next line's first word would still have fitted ends on
+    # purpose: a paragraph's last line, a headline, a label. A wrapped line ends short only
+    # by as much as the next word needs.
+    first_word = line.text.split(" ", 1)[0]
+    per_char = (line.right - line.left) / max(len(line.text), 1)
+    room = left + width - previous.right
+    if room > (len(first_word) + 1.5) * per_char:
         return not (previous.text.endswith(_HYPHENS) and line.text[:1].islower())
     return False
 

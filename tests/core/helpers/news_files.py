@@ -167,7 +167,7 @@ def write_nexis_pdf(path: Path, stories: tuple[Story, ...] = STORIES) -> Path:
                 continue
             pdf.set_font("helvetica", "B" if line == story.headline else "", 11)
             pdf.multi_cell(0, 5.5, line)
-            pdf.ln(1)
+            pdf.ln(2)  # paragraph spacing
     pdf.output(str(path))
     return path
 
