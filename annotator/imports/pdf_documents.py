@@ -107,87 +107,119 @@ def _read_pages(
     return pages, heights, empty, info
 
 
+Box = tuple[float, float, float, float]  # left, bottom, right, top
+
+
 def _page_runs(textpage: pypdfium2.PdfTextPage) -> list[Run]:
     """PDFium's lines with their boxes. PDFium orders the characters, finds the words (it adds
-    the spaces a PDF leaves out) and the lines; a line with a wide gap inside (two columns
-    written line by line across the page, a table) is cut at the gap."""
+    the spaces a PDF leaves out) and the lines; a "line" that holds two (Qt's PDFs, where each
+    glyph is placed alone) is split, and one with a wide gap inside (two columns written line
+    by line across the page, a table) is cut at the gap."""
     runs: list[Run] = []
     text = textpage.get_text_range()
     start = 0
     for line in text.split("\r\n"):
-        count = len(line)
         if line.strip():
-            boxes = [textpage.get_rect(i) for i in range(textpage.count_rects(start, count))]
-            runs.extend(_cut_at_gaps(textpage, start, line, boxes))
-        start += count + 2
+            runs.extend(_line_runs(textpage, start, line))
+        start += len(line) + 2
     return runs
 
 
-def _cut_at_gaps(
-    textpage: pypdfium2.PdfTextPage,
-    start: int,
-    line: str,
-    boxes: list[tuple[float, float, float, float]],
-) -> list[Run]:
-    if max(box[1] for box in boxes) >= min(box[3] for box in boxes):
-        return _runs_by_character(textpage, start, line)  # PDFium's "line" spans two lines
+_MANY_BOXES = 16
+"""A line of more boxes than this has a box per glyph (Qt places each glyph alone): its extent
+comes from its first and last characters, not from a call per glyph."""
+
+
+def _line_runs(textpage: pypdfium2.PdfTextPage, start: int, line: str) -> list[Run]:
+    first = _visible(textpage, start, line, 0)
+    if first is None:
+        return []
+    # The loose box (the font's ascent and descent) gives every line of a size the same
+    # height, so the steps between lines measure the line pitch, not the letters.
+    left, bottom, _, top = textpage.get_charbox(start + first, loose=True)
+    count = textpage.count_rects(start, len(line))
+    if count > _MANY_BOXES:
+        last = _last_visible(textpage, start, line)
+        _, last_bottom, right, last_top = textpage.get_charbox(start + last, loose=True)
+        two_lines = abs((last_bottom + last_top) - (bottom + top)) > top - bottom
+        boxes: list[Box] = [(left, bottom, right, top)]
+    else:
+        boxes = [textpage.get_rect(i) for i in range(count)]
+        two_lines = max(box[1] for box in boxes) >= min(box[3] for box in boxes)
+    if two_lines:
+        cut = _next_line_at(textpage, start, line, (bottom + top) / 2, top - bottom)
+        if cut is not None:
+            return _line_runs(textpage, start, line[:cut]) + _line_runs(
+                textpage, start + cut, line[cut:]
+            )
     boxes.sort(key=lambda box: box[0])
-    height = max(box[3] - box[1] for box in boxes)
-    parts: list[list[tuple[float, float, float, float]]] = [[boxes[0]]]
+    parts: list[list[Box]] = [[boxes[0]]]
     for box in boxes[1:]:
-        if box[0] - parts[-1][-1][2] > 2.5 * height:
+        if box[0] - parts[-1][-1][2] > 2.5 * (top - bottom):
             parts.append([box])
         else:
             parts[-1].append(box)
-    if len(parts) == 1:
-        return [_run(boxes, line)]
-    # Find where each part's text starts: the first character at or right of its box.
     cuts = []
     offset = 0
-    for part in parts[1:]:
+    for part in parts[1:]:  # where each part's text starts: its first character's box
         while offset < len(line) and textpage.get_charbox(start + offset)[0] < part[0][0] - 0.5:
             offset += 1
         cuts.append(offset)
     pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
-    return [_run(part, piece) for part, piece in zip(parts, pieces, strict=True) if piece.strip()]
+    return [
+        Run(min(b[0] for b in part), bottom, max(b[2] for b in part), top, piece)
+        for part, piece in zip(parts, pieces, strict=True)
+        if piece.strip()
+    ]
 
 
-def _runs_by_character(textpage: pypdfium2.PdfTextPage, start: int, line: str) -> list[Run]:
-    """The slow way, for the few lines that need it: each character's box, a new run where
-    the characters move to another line or leave a wide gap."""
-    runs: list[Run] = []
-    chars: list[str] = []
-    box: list[float] = []
-    for offset, char in enumerate(line):
+def _last_visible(textpage: pypdfium2.PdfTextPage, start: int, line: str) -> int:
+    offset = len(line) - 1
+    while offset > 0:
         left, bottom, right, top = textpage.get_charbox(start + offset)
-        if right - left <= 0 and top - bottom <= 0:  # a space PDFium added: no box
-            chars.append(char)
-            continue
-        middle = (bottom + top) / 2
-        if box and (
-            not box[1] - 0.25 * (box[3] - box[1]) <= middle <= box[3] + 0.25 * (box[3] - box[1])
-            or left - box[2] > 2.5 * (box[3] - box[1])
-        ):
-            runs.append(Run(box[0], box[1], box[2], box[3], "".join(chars)))
-            chars, box = [], []
-        chars.append(char)
-        if box:
-            box = [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+        if line[offset].strip() and (right > left or top > bottom):
+            return offset
+        offset -= 1
+    return 0
+
+
+def _visible(textpage: pypdfium2.PdfTextPage, start: int, line: str, offset: int) -> int | None:
+    """The first character at or after `offset` that has a box (PDFium's added spaces have
+    none)."""
+    while offset < len(line):
+        left, bottom, right, top = textpage.get_charbox(start + offset)
+        if line[offset].strip() and (right > left or top > bottom):
+            return offset
+        offset += 1
+    return None
+
+
+def _next_line_at(
+    textpage: pypdfium2.PdfTextPage, start: int, line: str, middle: float, height: float
+) -> int | None:
+    """Where the text moves to another line: a binary search over the characters (a few
+    calls, not one per character), assuming the first line's characters come first."""
+
+    def elsewhere(offset: int) -> bool:
+        found = _visible(textpage, start, line, offset)
+        if found is None:
+            return True
+        _, bottom, _, top = textpage.get_charbox(start + found, loose=True)
+        return bool(abs((bottom + top) / 2 - middle) > 0.5 * height)
+
+    last = len(line) - 1
+    while last > 0 and not line[last].strip():
+        last -= 1
+    if last <= 0 or not elsewhere(last):
+        return None
+    low, high = 0, last  # elsewhere(low) is False, elsewhere(high) is True
+    while high - low > 1:
+        mid = (low + high) // 2
+        if elsewhere(mid):
+            high = mid
         else:
-            box = [left, bottom, right, top]
-    if box:
-        runs.append(Run(box[0], box[1], box[2], box[3], "".join(chars)))
-    return [run for run in runs if run.text.strip()]
-
-
-def _run(boxes: list[tuple[float, float, float, float]], text: str) -> Run:
-    return Run(
-        min(box[0] for box in boxes),
-        min(box[1] for box in boxes),
-        max(box[2] for box in boxes),
-        max(box[3] for box in boxes),
-        text,
-    )
+            low = mid
+    return high
 
 
 def read_pdf(data: bytes, origin: str) -> ParsedArticle:

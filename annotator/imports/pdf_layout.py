@@ -58,7 +58,7 @@ _PAGE_NUMBER = re.compile(
 _SENTENCE_END = tuple('.!?:;"”’»)')
 _HYPHENS = ("-", "\u00ad", "\u2010")
 _MARGIN_LINES = 2  # lines at the top and at the bottom of a page that may be running heads
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"(?<!\d)\d{1,4}(?!\d)")  # page numbers, dates; not an article's id
 
 
 def clean_run_text(text: str) -> str:
@@ -231,11 +231,16 @@ def paragraphs(pages: Sequence[Sequence[Line]]) -> list[str]:
 
 
 def _column_widths(lines: Sequence[Line]) -> dict[int, tuple[float, float]]:
-    """Each column's left edge and width (from its lines)."""
+    """Each column's left edge and width, from its lines of body type: a headline in larger
+    type may be wider than the column."""
+    if not lines:
+        return {}
+    typical = statistics.median(line.height for line in lines)
     extents: dict[int, tuple[float, float]] = {}
     for line in lines:
-        left, right = extents.get(line.column, (line.left, line.right))
-        extents[line.column] = (min(left, line.left), max(right, line.right))
+        left, right = extents.get(line.column, (line.left, line.left))
+        body = abs(line.height - typical) <= 0.15 * typical
+        extents[line.column] = (min(left, line.left), max(right, line.right) if body else right)
     return {column: (left, right - left) for column, (left, right) in extents.items()}
 
 
