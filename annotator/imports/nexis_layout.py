@@ -14,6 +14,7 @@ found by its own "Body" line, so two are never merged, and the count on the cove
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -115,7 +116,7 @@ def parse_nexis(lines: Sequence[str]) -> NexisExport | None:
     if ends:
         start = 0
         for end in [*ends, len(cleaned)]:
-            inside = [a for a in anchors if start <= a < end]
+            inside = anchors[bisect.bisect_left(anchors, start) : bisect.bisect_left(anchors, end)]
             if inside:
                 records.extend(_segment(cleaned, start, end, inside, first=start == 0))
             elif end != len(cleaned) and any(cleaned[start:end]):

@@ -108,6 +108,8 @@ def _gutter(runs: Sequence[Run], page_width: float) -> float | None:
         return None
     lo = min(r.left for r in runs)
     hi = max(r.right for r in runs)
+    if sum(1 for r in narrow if r.left > lo + 0.3 * (hi - lo)) < 3:
+        return None  # nothing starts right of the middle: one column (the usual page)
     best: tuple[int, float] | None = None
     for step in range(26, 75, 2):
         x = lo + (hi - lo) * step / 100

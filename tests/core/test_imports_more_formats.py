@@ -6,6 +6,8 @@ import datetime
 from pathlib import Path
 
 import openpyxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.table import Table, TableCell, TableRow
 from odf.text import H, P
@@ -138,3 +140,16 @@ def test_odt_paragraphs_and_title(tmp_path: Path) -> None:
         "Front line holds\n\nTroops held the line near Pokrovsk.\n\nTalks resumed in Geneva."
     )
     assert article.title == "Front line holds"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=6))
+def test_rtf_fast_reading_gives_what_striprtf_gives(paragraphs: list[str]) -> None:
+    """The import reads plain text in runs (rtf_documents._rtf_to_text); striprtf's own
+    character-by-character reading must give the same text."""
+    from striprtf.striprtf import rtf_to_text
+
+    from annotator.imports.rtf_documents import _rtf_to_text
+
+    source = rtf_document(paragraphs).decode("ascii")
+    assert _rtf_to_text(source) == rtf_to_text(source, errors="replace")
