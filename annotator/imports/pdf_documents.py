@@ -143,6 +143,9 @@ def _line_runs(textpage: pypdfium2.PdfTextPage, start: int, line: str) -> list[R
         _, last_bottom, right, last_top = textpage.get_charbox(start + last, loose=True)
         two_lines = abs((last_bottom + last_top) - (bottom + top)) > top - bottom
         boxes: list[Box] = [(left, bottom, right, top)]
+    elif count == 1:  # the usual line: one box, nothing to split or cut
+        box_left, _, box_right, _ = textpage.get_rect(0)  # of the count_rects just made
+        return [Run(box_left, bottom, box_right, top, line)]
     else:
         boxes = [textpage.get_rect(i) for i in range(count)]
         two_lines = max(box[1] for box in boxes) >= min(box[3] for box in boxes)

@@ -61,7 +61,12 @@ _MARGIN_LINES = 2  # lines at the top and at the bottom of a page that may be ru
 _DIGITS = re.compile(r"(?<!\d)\d{1,4}(?!\d)")  # page numbers, dates; not an article's id
 
 
+_PLAIN = re.compile(r"[ -~]*")  # printable ASCII: nothing to normalise
+
+
 def clean_run_text(text: str) -> str:
+    if _PLAIN.fullmatch(text) and "  " not in text:
+        return text
     text = _LINE_END_HYPHEN.sub("\u00ad", _ZERO_WIDTH.sub("", text))
     text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _ODD_SPACES.sub(" ", text.replace("\r", " ").replace("\n", " "))
@@ -147,6 +152,9 @@ def _lines(runs: Sequence[Run]) -> list[Line]:
 
 def _line(runs: Sequence[Run]) -> Line:
     first = runs[0]
+    if len(runs) == 1:
+        text = clean_run_text(first.text)
+        return Line(first.left, first.bottom, first.right, first.top, text.strip())
     text = clean_run_text(first.text)
     right = first.right
     # A word space is about half a character's advance; glyphs of a word are closer.
