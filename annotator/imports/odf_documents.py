@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 
 from annotator.imports.base import (
     ImportProblem,
@@ -35,7 +34,10 @@ def read_odt_articles(data: bytes, origin: str) -> list[ParsedArticle | ImportPr
         for element in document.meta.childNodes:
             if element.qname[1] == "title":
                 title = normalise_field(teletype.extractText(element))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError) as error:
+    except Exception as error:
+        # A damaged zip or XML part raises whatever the parser meets (zlib.error,
+        # NotImplementedError for an unknown compression, expat and lxml errors, KeyError
+        # ...); each means the same to the researcher: this file cannot be read.
         logger.info("odfpy cannot read %s", origin, exc_info=True)
         raise UnreadableFile(f"not a readable .odt file ({describe_error(error)})") from None
     news = articles_from_lines(blocks, origin)

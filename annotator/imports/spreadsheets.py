@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import io
 import logging
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 
 from annotator.imports.base import (
@@ -33,7 +32,6 @@ def read_xlsx(
     data: bytes, origin: str, options: TableOptions
 ) -> Iterator[ParsedArticle | ImportProblem]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     check_zip(data, ".xlsx")
     try:
@@ -43,7 +41,10 @@ def read_xlsx(
             for sheet in book
         ]
         book.close()
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
+    except Exception as error:
+        # A damaged zip or XML part raises whatever the parser meets (zlib.error,
+        # NotImplementedError for an unknown compression, expat and lxml errors, KeyError
+        # ...); each means the same to the researcher: this file cannot be read.
         logger.info("openpyxl cannot read %s", origin, exc_info=True)
         raise UnreadableFile(f"not a readable .xlsx file ({describe_error(error)})") from None
     yield from _sheet_rows(sheets, origin, options)
@@ -55,7 +56,10 @@ def read_ods(
     check_zip(data, ".ods")
     try:
         sheets = _ods_sheets(data)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError) as error:
+    except Exception as error:
+        # A damaged zip or XML part raises whatever the parser meets (zlib.error,
+        # NotImplementedError for an unknown compression, expat and lxml errors, KeyError
+        # ...); each means the same to the researcher: this file cannot be read.
         logger.info("odfpy cannot read %s", origin, exc_info=True)
         raise UnreadableFile(f"not a readable .ods file ({describe_error(error)})") from None
     yield from _sheet_rows(sheets, origin, options)

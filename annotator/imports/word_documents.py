@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.opc.exceptions import OpcError
 from docx.table import Table
 from lxml import etree
 
@@ -62,16 +60,10 @@ def read_docx_articles(data: bytes, origin: str) -> list[ParsedArticle | ImportP
             )
             if normalise_field(value)
         }
-    except (
-        zipfile.BadZipFile,
-        OpcError,
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        etree.LxmlError,
-    ) as error:
-        # python-docx reports a damaged package through whichever of these its parser hits.
+    except Exception as error:
+        # A damaged zip or XML part raises whatever the parser meets (zlib.error,
+        # NotImplementedError for an unknown compression, expat and lxml errors, KeyError
+        # ...); each means the same to the researcher: this file cannot be read.
         logger.info("cannot read %s", origin, exc_info=True)
         raise UnreadableFile(f"not a valid .docx file ({describe_error(error)})") from None
     news = articles_from_lines([line for block in blocks for line in block.split("\n")], origin)
