@@ -31,14 +31,16 @@ logger = logging.getLogger(__name__)
 
 
 def read_docx(data: bytes, origin: str) -> ParsedArticle:
-    """One document, one article; paragraphs are separated by a blank line."""
-    found = read_docx_articles(data, origin)
-    if len(found) != 1 or not isinstance(found[0], ParsedArticle):
-        raise UnreadableFile("the document is a news export of several articles")
-    return found[0]
+    """One document, one article, whatever it holds (a REFI-QDA project's source is one
+    text even if it is a news export); paragraphs are separated by a blank line."""
+    (article,) = read_docx_articles(data, origin, split_exports=False)
+    assert isinstance(article, ParsedArticle)
+    return article
 
 
-def read_docx_articles(data: bytes, origin: str) -> list[ParsedArticle | ImportProblem]:
+def read_docx_articles(
+    data: bytes, origin: str, split_exports: bool = True
+) -> list[ParsedArticle | ImportProblem]:
     """A news export's articles, or the document as one article."""
     check_zip(data, ".docx")
     try:
@@ -66,9 +68,11 @@ def read_docx_articles(data: bytes, origin: str) -> list[ParsedArticle | ImportP
         # ...); each means the same to the researcher: this file cannot be read.
         logger.info("cannot read %s", origin, exc_info=True)
         raise UnreadableFile(f"not a valid .docx file ({describe_error(error)})") from None
-    news = articles_from_lines([line for block in blocks for line in block.split("\n")], origin)
-    if news is not None:
-        return news
+    if split_exports:
+        lines = [line for block in blocks for line in block.split("\n")]
+        news = articles_from_lines(lines, origin)
+        if news is not None:
+            return news
     blocks = [block for block in blocks if block != BREAK]
     text = normalise_text("\n\n".join(block.strip() for block in blocks if block.strip()))
     if not text:

@@ -198,3 +198,13 @@ def test_import_reports_how_many_articles_each_export_held(tmp_path: Path) -> No
         str(folder / "factiva.html"): 2,
         str(folder / "nexis.docx"): len(STORIES),
     }
+
+
+def test_docx_read_as_one_document_is_not_split(tmp_path: Path) -> None:
+    """A REFI-QDA source is one text, even when it is a Nexis export (refi_project)."""
+    from annotator.imports.word_documents import read_docx
+
+    path = write_nexis_docx(tmp_path / "source.docx")
+    article = read_docx(path.read_bytes(), "source")
+    assert all(story.headline in article.text for story in STORIES)
+    assert "End of Document" in article.text
