@@ -115,10 +115,12 @@ def _record(fields: Sequence[tuple[str, Sequence[str]]]) -> NewsRecord:
 
 
 def looks_like_factiva_html(data: bytes) -> bool:
+    """Factiva's page: its article divs with their headline block and paragraph class, or its
+    tables of field codes (a news site's page may use one class name, not all of them)."""
     head = data[: 4 * 1024 * 1024]
-    return (b"articleParagraph" in head and b"Article" in head) or (
-        b">HD<" in head and (b">AN<" in head or b">SN<" in head)
-    )
+    article_format = b"articleParagraph" in head and b'id="hd"' in head and b"Headline" in head
+    coded = b">HD<" in head and (b">AN<" in head or b">SN<" in head)
+    return article_format or coded
 
 
 def parse_factiva_html(markup: str) -> list[NewsRecord]:
