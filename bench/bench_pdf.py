@@ -40,7 +40,7 @@ Document = tuple[str, bytes, list[str]]  # style, PDF, true paragraphs
 
 def _truth(count: int, seed: int) -> list[list[str]]:
     rng = random.Random(seed)
-    return [[p for p in article(rng).split("\n\n") if p.strip()] for _ in range(count)]
+    return [[p.strip() for p in article(rng).split("\n\n") if p.strip()] for _ in range(count)]
 
 
 def one_column(stories: list[list[str]]) -> bytes:

@@ -271,10 +271,11 @@ def _starts_paragraph(
             or not line.text[:1].islower()
         )
     step = previous.bottom - line.bottom
-    if step > 1.3 * pitch or step < -0.5 * typical:
+    # Larger type has a larger pitch: a two-line headline is not two paragraphs.
+    if step > 1.3 * pitch * max(1.0, previous.height / typical) or step < -0.5 * typical:
         return True  # a blank line's worth of space, or a jump back up
-    if abs(line.height - previous.height) > 0.25 * max(previous.height, line.height):
-        return True  # type of another size: a headline, a caption
+    if abs(line.height - previous.height) > 0.1 * max(previous.height, line.height):
+        return True  # type of another size (line heights come from the font): a headline
     left, width = widths[line.column]
     if line.left - previous.left > 1.2 * typical:
         return True  # a first-line indent
