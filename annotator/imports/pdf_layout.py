@@ -225,12 +225,15 @@ def paragraphs(pages: Sequence[Sequence[Line]]) -> list[str]:
         # paragraphs has only the (larger) steps between paragraphs.
         pitch = min((p for p in pitches if p >= 0.8 * typical), default=1.5 * typical)
         widths = {**_column_widths(lines), **single}
+        margins = _local_margins(lines, typical)
         previous: Line | None = None
-        for line in lines:
+        for index, line in enumerate(lines):
             if previous is None:
                 starts = not (open_paragraph and _continues(result[-1], line.text))
             else:
-                starts = _starts_paragraph(previous, line, typical, pitch, widths)
+                starts = _starts_paragraph(
+                    previous, line, typical, pitch, widths, margins[index - 1]
+                )
             if starts or not result:
                 result.append(line.text)
             else:
@@ -238,6 +241,29 @@ def paragraphs(pages: Sequence[Sequence[Line]]) -> list[str]:
             previous = line
         open_paragraph = previous is not None and not previous.text.endswith(_SENTENCE_END)
     return [p.replace("\u00ad", "") for p in result if p]
+
+
+def _local_margins(lines: Sequence[Line], typical: float) -> list[float | None]:
+    """For each line, the right edge its neighbours share, if at least three of them end
+    within a point or two of each other (justified or full lines): an indented block (an
+    abstract, a quotation) is narrower than its column. None where there is no such edge."""
+    margins: list[float | None] = []
+    for index, line in enumerate(lines):
+        near = sorted(
+            (
+                other.right
+                for other in lines[max(0, index - 3) : index + 4]
+                if other.column == line.column and abs(other.left - line.left) < 2 * typical
+            ),
+            reverse=True,
+        )
+        margin = None
+        for first, third in zip(near, near[2:], strict=False):
+            if first - third <= 0.2 * typical:
+                margin = first
+                break
+        margins.append(margin)
+    return margins
 
 
 def _column_widths(lines: Sequence[Line]) -> dict[int, tuple[float, float]]:
@@ -264,6 +290,7 @@ def _starts_paragraph(
     typical: float,
     pitch: float,
     widths: dict[int, tuple[float, float]],
+    margin: float | None = None,
 ) -> bool:
     if line.column != previous.column:
         return (
@@ -284,7 +311,8 @@ def _starts_paragraph(
     # by as much as the next word needs.
     first_word = line.text.split(" ", 1)[0]
     per_char = (line.right - line.left) / max(len(line.text), 1)
-    room = left + width - previous.right
+    right = left + width if margin is None else min(left + width, margin)
+    room = right - previous.right
     if room > (len(first_word) + 1.5) * per_char:
         return not (previous.text.endswith(_HYPHENS) and line.text[:1].islower())
     return False

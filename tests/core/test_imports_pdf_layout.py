@@ -174,3 +174,26 @@ def test_pages_without_text_are_reported_beside_the_text(tmp_path: Path) -> None
     assert isinstance(article, ParsedArticle) and isinstance(problem, ImportProblem)
     assert article.text == PARAGRAPH + "\n\nEnd."
     assert problem.message.startswith("page 2 of 3 without a text layer (scanned?)")
+
+
+def test_indented_justified_block_stays_one_paragraph(tmp_path: Path) -> None:
+    """An abstract or a quotation set narrower than the column: its lines end at its own
+    margin, short of the column's, and still go on."""
+    body = "Troops held the line near the river for a third day, the army said on Sunday. " * 3
+    block = (
+        "We are trying to extend the boundary of what can be coded by hand. Existing systems "
+        "require a lot of time and human effort to tune for a new scenario, officials said. "
+        "IE systems in advance are what the researchers propose instead of that."
+    )
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 11)
+    pdf.set_xy(20, 20)
+    pdf.multi_cell(170, 5.5, body.strip(), align="J")
+    pdf.set_xy(45, pdf.get_y() + 4)
+    pdf.multi_cell(120, 5.5, block, align="J")
+    pdf.set_xy(20, pdf.get_y() + 4)
+    pdf.multi_cell(170, 5.5, body.strip(), align="J")
+    path = tmp_path / "a.pdf"
+    pdf.output(str(path))
+    assert text_of(path) == "\n\n".join([body.strip(), block, body.strip()])
