@@ -22,7 +22,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = ARTICLE_SUFFIXES | TABLE_SUFFIXES
 
 # What to do with formats researchers often have but we do not read.
 _CONVERT_HINTS = {
-    ".doc": "save it as .docx in Word",
+    ".doc": "save it as .docx in Word (a LexisNexis .doc export is RTF: rename it .rtf)",
     ".xls": "save the sheet as CSV",
     ".json": "write one JSON object per line as .jsonl",
 }

@@ -101,7 +101,17 @@ def _articles(records: Sequence[NewsRecord], origin: str, layout: str) -> Articl
 
 def read_text_articles(data: bytes, origin: str) -> Articles:
     """A .txt file: a news export's articles (Factiva and LexisNexis write .txt too), or the
-    file as one article (text_files.read_plain_text)."""
+    file as one article (text_files.read_plain_text). An RTF or PDF file saved as .txt (a
+    download renamed) is read as what it is."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{\\rtf"):
+        from annotator.imports.rtf_documents import read_rtf_articles
+
+        return read_rtf_articles(data, origin)
+    if head.startswith(b"%PDF-"):
+        from annotator.imports.pdf_documents import read_pdf_articles
+
+        return read_pdf_articles(data, origin)
     if may_be_export(data):
         decoded = decode_text(data).text
         found = articles_from_lines(decoded.replace("\r\n", "\n").split("\n"), origin)

@@ -208,3 +208,15 @@ def test_docx_read_as_one_document_is_not_split(tmp_path: Path) -> None:
     article = read_docx(path.read_bytes(), "source")
     assert all(story.headline in article.text for story in STORIES)
     assert "End of Document" in article.text
+
+
+def test_rtf_export_saved_as_txt_is_read_as_rtf(tmp_path: Path) -> None:
+    path = tmp_path / "download.txt"
+    path.write_bytes(write_nexis_rtf(tmp_path / "export.rtf").read_bytes())
+    assert [a.title for a in articles(path)] == [s.headline for s in STORIES]
+
+
+def test_pdf_saved_as_txt_is_read_as_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "download.txt"
+    path.write_bytes(write_nexis_pdf(tmp_path / "export.pdf").read_bytes())
+    assert [a.text for a in articles(path)] == [s.text for s in STORIES]
