@@ -30,7 +30,7 @@ Articles = list[ParsedArticle | ImportProblem]
 
 #: Bytes that any Nexis or Factiva export holds somewhere; a file without them is not one and
 #: is not split into lines to find out (most .txt files).
-MARKERS = (b"End of Document", b"Body", b"DOCUMENTS", b"HD", b"Dokument")
+MARKERS = (b"End of Document", b"\nBody", b"DOCUMENTS", b"\nHD", b"\tHD", b"Dokument ")
 
 
 # As web_pages reads them: the charset a page declares, and an XML declaration lxml refuses.
@@ -41,7 +41,7 @@ XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 
 def may_be_export(data: bytes) -> bool:
-    return any(marker in data for marker in MARKERS)
+    return data[:64].lstrip()[:2] == b"HD" or any(marker in data for marker in MARKERS)
 
 
 def articles_from_lines(lines: Sequence[str], origin: str) -> Articles | None:
