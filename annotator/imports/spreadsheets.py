@@ -11,7 +11,9 @@ import datetime
 import io
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
+from annotator.imports import tables
 from annotator.imports.base import (
     ImportProblem,
     ParsedArticle,
@@ -19,7 +21,6 @@ from annotator.imports.base import (
     UnreadableFile,
     describe_error,
 )
-from annotator.imports.tables import _article, _resolve_columns, _unique_names
 from annotator.imports.zip_safety import check_zip
 
 logger = logging.getLogger(__name__)
@@ -129,8 +130,8 @@ def _sheet_rows(
     header = [_cell_text(value) for value in rows[0][1]]
     if not any(cell.strip() for cell in header):
         raise UnreadableFile("no header row: the first row must name the columns")
-    names = _unique_names(header)
-    columns = _resolve_columns(names, options, strict=True)
+    names = _table_helper("unique_names")(header)
+    columns = _table_helper("resolve_columns")(names, options, strict=True)
     if len(filled) > 1:
         others = ", ".join(repr(other) for other, _ in filled[1:])
         yield ImportProblem(origin, f"only the first sheet {name!r} was read, not {others}")
@@ -138,7 +139,15 @@ def _sheet_rows(
         raise UnreadableFile("no rows below the header")
     for number, row in rows[1:]:
         values = dict(zip(names, (_cell_text(value) for value in row), strict=False))
-        yield _article(values, columns, f"{origin} row {number}")
+        yield _table_helper("row_article")(values, columns, f"{origin} row {number}")
+
+
+def _table_helper(name: str) -> Any:
+    """The CSV reader's column handling, which rows of a sheet share: `tables` names these
+    helpers `row_article`, `resolve_columns`, `unique_names` (earlier with a leading "_"
+    and `_article`); either naming is found, so this module does not depend on which."""
+    older = {"row_article": "_article"}.get(name, f"_{name}")
+    return getattr(tables, name, None) or getattr(tables, older)
 
 
 def _has_value(row: Iterable[object]) -> bool:
