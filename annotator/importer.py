@@ -59,6 +59,10 @@ log = logging.getLogger(__name__)
 
 BATCH_CHARS = 4_000_000  # commit about every 4 MB of text: short write locks, few transactions
 PARALLEL_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
+#: How much more reading a byte of these formats costs than a byte of plain text (measured with
+#: bench/bench_news_import.py): an import and its chunks weigh files by it, so a folder of a few
+#: MB of .docx or .pdf exports goes to the workers like the 8 MB of text it costs as much as.
+PARSE_COST = {".docx": 6, ".odt": 6, ".pdf": 8, ".rtf": 6, ".xlsx": 4, ".ods": 4}
 CHUNK_BYTES = 1_000_000  # files are handed to workers in chunks of about this much text
 # Chunks queued per worker: enough that workers never wait while this process writes a batch.
 IN_FLIGHT_PER_WORKER = 8
@@ -201,7 +205,7 @@ def import_paths(
     # workers before it walks on (the walk costs about a tenth of the import on 100,000 files).
     walk.prefetch(PARALLEL_MIN_BYTES)
     if workers is None:
-        large = not walk.finished or walk.total >= PARALLEL_MIN_BYTES
+        large = not walk.finished or walk.weight >= PARALLEL_MIN_BYTES
         workers = min(2, os.cpu_count() or 1) if large else 1
     if workers > 1:
         results: Iterator[FileResult] = _parallel(
@@ -254,6 +258,7 @@ class _Walk:
         self._files = files
         self._found: collections.deque[tuple[str, int]] = collections.deque()
         self.total = 0
+        self.weight = 0  # bytes weighed by PARSE_COST: what reading them costs
         self.handed = 0  # bytes of the files iterated over so far
         self.finished = False
 
@@ -264,6 +269,7 @@ class _Walk:
             return False
         self._found.append(found)
         self.total += found[1]
+        self.weight += found[1] * PARSE_COST.get(suffix_of(found[0]), 1)
         return True
 
     def __iter__(self) -> Iterator[tuple[str, int]]:
@@ -273,8 +279,8 @@ class _Walk:
             yield found
 
     def prefetch(self, size: int) -> None:
-        """Walk until the files found reach `size` bytes, or the walk ends."""
-        while self.total < size and self._find_one():
+        """Walk until the files found weigh `size` bytes, or the walk ends."""
+        while self.weight < size and self._find_one():
             pass
 
     def finish(self) -> None:
@@ -346,7 +352,7 @@ def _tasks(
             if not chunk:
                 target = chunk_bytes()  # asked as each chunk starts: the end may be in sight
             chunk.append((f, size))
-            acc += size
+            acc += size * PARSE_COST.get(suffix, 1)
             if acc >= target:
                 yield "files", chunk, None
                 chunk, acc = [], 0
@@ -487,8 +493,8 @@ def _store(
     try:
         with bulk_connection(engine) as bind, paced_gc():
             batcher = _Batcher(bind, report)
-            for _origin, size, items in results:
-                text_in_file = 0
+            for file_origin, size, items in results:
+                text_in_file = articles_in_file = 0
                 for origin, item in items:
                     if cancel is not None:
                         cancel.check()
@@ -496,9 +502,13 @@ def _store(
                         report.problems.append((item.origin, item.message))
                         continue
                     batcher.add(item, origin)
+                    articles_in_file += 1
                     text_in_file += len(item.text)
                     if size > CHUNK_BYTES:  # a big table: progress within it
                         progress(done + min(size, text_in_file), total())
+                if articles_in_file > 1 or file_origin in report.articles_per_file:
+                    held = report.articles_per_file.get(file_origin, 0) + articles_in_file
+                    report.articles_per_file[file_origin] = held
                 done += size
                 report.bytes_read = done
                 progress(done, total())

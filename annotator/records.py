@@ -146,6 +146,8 @@ class ImportReport:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (origin, message)
     bytes_read: int = 0
     article_ids: list[int] = field(default_factory=list)
+    #: Files that held several articles (news exports, tables) -> how many; duplicates count.
+    articles_per_file: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [

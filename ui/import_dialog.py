@@ -253,6 +253,20 @@ class ImportReportDialog(QDialog):
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
 
+        self.per_file_view: QPlainTextEdit | None = None
+        if report.articles_per_file:  # news exports and tables: how many each file held
+            n = len(report.articles_per_file)
+            layout.addWidget(QLabel(f"{n} file{_s(n)} held several articles:"))
+            self.per_file_view = QPlainTextEdit(
+                "\n".join(
+                    f"{origin}: {held:,} articles"
+                    for origin, held in report.articles_per_file.items()
+                )
+            )
+            self.per_file_view.setReadOnly(True)
+            self.per_file_view.setMaximumHeight(90)
+            layout.addWidget(self.per_file_view)
+
         self.duplicates_view: QPlainTextEdit | None = None
         if report.skipped_duplicates:
             n = len(report.skipped_duplicates)

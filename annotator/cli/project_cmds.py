@@ -88,6 +88,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Project.open(args.project) as p, ProgressBar("importing") as bar:
         report = p.import_paths(args.paths, options, progress=bar, cancel=CancelToken())
     print(report.summary())
+    for origin, held in report.articles_per_file.items():
+        print(f"  {origin}: {held:,} articles")
     for origin in report.skipped_duplicates:
         print(f"  skipped (already in the project): {origin}")
     for origin, message in report.problems:

@@ -23,28 +23,37 @@ from annotator.imports.discovery import (
     suffix_of,
     unsupported_problem,
 )
-from annotator.imports.pdf_documents import read_pdf
+from annotator.imports.news_exports import read_html_articles, read_text_articles
+from annotator.imports.odf_documents import read_odt_articles
+from annotator.imports.pdf_documents import read_pdf_articles
+from annotator.imports.rtf_documents import read_rtf_articles
+from annotator.imports.spreadsheets import read_ods, read_xlsx
 from annotator.imports.tables import (
     JsonlPart,
     read_jsonl,
     read_jsonl_part,
     split_jsonl,
 )
-from annotator.imports.text_files import read_markdown, read_plain_text
-from annotator.imports.web_pages import read_html
-from annotator.imports.word_documents import read_docx
+from annotator.imports.text_files import read_markdown
+from annotator.imports.word_documents import read_docx_articles
 
 logger = logging.getLogger(__name__)
 
 _SINGLE_ARTICLE: dict[str, Callable[[bytes, str], ParsedArticle]] = {
-    ".txt": read_plain_text,
     ".md": read_markdown,
     ".markdown": read_markdown,
-    ".html": read_html,
-    ".htm": read_html,
-    ".docx": read_docx,
-    ".pdf": read_pdf,
 }
+#: Formats a news database exports many articles in (see news_exports): one file, one or more.
+_DOCUMENTS: dict[str, Callable[[bytes, str], list[ParsedArticle | ImportProblem]]] = {
+    ".txt": read_text_articles,
+    ".html": read_html_articles,
+    ".htm": read_html_articles,
+    ".docx": read_docx_articles,
+    ".pdf": read_pdf_articles,
+    ".rtf": read_rtf_articles,
+    ".odt": read_odt_articles,
+}
+_SPREADSHEETS = {".xlsx": read_xlsx, ".ods": read_ods}
 _MIB = 1024 * 1024
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows only
@@ -121,10 +130,16 @@ def read_loaded(
     origin = os.fspath(path)
     suffix = suffix_of(origin)
     try:
+        document = _DOCUMENTS.get(suffix)
         single = _SINGLE_ARTICLE.get(suffix)
-        if single is not None:
+        if document is not None:
+            # All of a file's articles are built before the first is yielded: never half a file.
+            yield from map(_checked_length, document(loaded, origin))
+        elif single is not None:
             # The whole article is built before it is yielded: never half a file.
             yield _checked_length(single(loaded, origin))
+        elif suffix in _SPREADSHEETS:
+            yield from map(_checked_length, _SPREADSHEETS[suffix](loaded, origin, options))
         elif suffix in JSON_LINES_SUFFIXES:
             yield from map(_checked_length, read_jsonl(loaded, origin, options))
         else:
