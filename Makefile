@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+PACKAGE_STAMP := $(VENV)/.package-stamp
 
-.PHONY: run test bench lint screenshots clean
+.PHONY: run test bench lint screenshots package package-test wheel-test clean
 
 run: $(STAMP)
 	$(VENV)/bin/annotator
@@ -23,6 +24,22 @@ lint: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) packaging/screenshots.py
 
+# The self-contained app (packaging/README.md): dist/annotator/ and dist/annotator-<version>-*.tar.gz
+package: $(PACKAGE_STAMP)
+	$(PY) packaging/build.py
+
+# Runs the BUILT app (not the source) in `env -i` with a fresh HOME; not part of `make test`.
+package-test: $(STAMP)
+	$(PY) packaging/smoke_test.py
+
+# The wheel in a fresh venv outside the repository, and `pipx install .` (downloads from PyPI).
+wheel-test: $(STAMP)
+	$(PY) packaging/wheel_test.py
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,package]'
+	@touch $(PACKAGE_STAMP)
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "annotator needs Python 3.11 or newer"'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
@@ -31,4 +48,4 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 __all__ = ["Project", "__version__"]
 
 
@@ -13,4 +11,11 @@ def __getattr__(name: str) -> object:
         from annotator.project import Project
 
         return Project
+    if name == "__version__":
+        # One place for the number: the package metadata (pyproject.toml), see _version.py.
+        from annotator._version import read_version
+
+        value = read_version()
+        globals()["__version__"] = value
+        return value
     raise AttributeError(name)

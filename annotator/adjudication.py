@@ -88,7 +88,8 @@ def adjudication_items(
     return [
         AdjudicationItem(
             r.article_id, r.article_title, r.sentence_id, r.sentence_index, r.sentence_text,
-            dict(r.codes), decided.get(r.sentence_id),
+            dict(r.codes), r.article_uid, r.sentence_start, r.sentence_end,
+            decision=decided.get(r.sentence_id),
         )
         for r in rows
     ]  # fmt: skip

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_
 from pydantic import model_validator as _model_validator
 
 from annotator.errors import AnnotatorError
+from annotator.names import name_problem
 from annotator.paths import default_codebook_path
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,9 @@ def _one_line_name(value: str) -> str:
         raise ValueError("must not be empty")
     if "\n" in value or "\r" in value:
         raise ValueError("must be on one line")
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -166,6 +170,9 @@ class CodeGroup(BaseModel):
     id: str
     name: str
     multiple: bool = False
+    # the codes are a scale in codebook order (tone: negative < neutral < positive): agreement
+    # then uses the ordinal level and weighted coefficients by default; single choice only
+    ordered: bool = False
     description: str = ""
     codes: tuple[Code, ...] = ()
 
@@ -188,6 +195,8 @@ class CodeGroup(BaseModel):
     def _unique_names(self) -> CodeGroup:
         for _index, message in _group_problems(self.name, self.codes):
             raise ValueError(message)
+        if self.ordered and self.multiple:
+            raise ValueError(f"group '{self.name}': an ordered group must be single choice")
         return self
 
 
@@ -359,7 +368,7 @@ _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "time
 _STRUCTURE_TAGS = {_YAML + "seq", _YAML + "map"}
 
 _CODEBOOK_FIELDS = ("name", "version", "description", "groups")
-_GROUP_FIELDS = ("id", "name", "choice", "multiple", "description", "codes")
+_GROUP_FIELDS = ("id", "name", "choice", "multiple", "ordered", "description", "codes")
 _CODE_FIELDS = (
     "id",
     "name",
@@ -577,9 +586,10 @@ def _codebook_from_nodes(reader: _YamlReader, root: yaml.Node) -> Codebook:
 
 def _code_where(code_raw: dict[str, Any], group_name: str, index: int) -> str:
     name = code_raw.get("name")
-    if isinstance(name, str) and name.strip() and "\n" not in name:
+    if isinstance(name, str) and name.strip() and "\n" not in name and not name_problem(name):
         return f"code '{name.strip()}'"
-    return f"group '{group_name}', code #{index + 1}"
+    shown = f"'{group_name}'" if name_problem(group_name) is None else repr(group_name)
+    return f"group {shown}, code #{index + 1}"
 
 
 def _read_group(
@@ -609,6 +619,10 @@ def _read_group(
             raise reader.fail(fields["choice"], f"{what}: 'choice' and 'multiple' disagree")
         raw["multiple"] = choice == "multiple"
         lines["multiple"] = lines["choice"]
+    if "ordered" in fields:
+        raw["ordered"] = reader.flag(fields["ordered"], what, "ordered")
+        if raw["ordered"] and raw.get("multiple"):
+            raise reader.fail(fields["ordered"], f"{what}: an ordered group must be single choice")
     if not raw.get("id", "").strip():
         raw["id"] = generated_id(codebook_name, name)
     codes: list[dict[str, Any]] = []
@@ -667,6 +681,7 @@ def dump_codebook_yaml(cb: Codebook) -> str:
             "id": group.id,
             "name": group.name,
             "choice": "multiple" if group.multiple else "single",
+            **({"ordered": True} if group.ordered else {}),
             **({"description": group.description} if group.description else {}),
             "codes": [_code_doc(code) for code in group.codes],
         }

@@ -65,3 +65,7 @@ class WriteDeniedError(ChangeNotSavedError):
 
 class DiskIOError(ChangeNotSavedError):
     """The system reported an I/O error (failing disk, removed drive, lost network share)."""
+
+
+class JournalDeletedError(ChangeNotSavedError):
+    """Another program deleted the project's -wal or -shm file while the project was open."""

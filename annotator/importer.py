@@ -32,6 +32,12 @@ from annotator.imports.discovery import (
     iter_files,
     suffix_of,
 )
+from annotator.imports.file_names import (
+    escaped_bytes,
+    has_bad_bytes,
+    readable_name,
+    title_from_name,
+)
 from annotator.imports.reading import jsonl_parts, load, read_loaded, read_part
 from annotator.imports.tables import JsonlPart
 from annotator.progress import CancelToken, ProgressCallback, no_progress
@@ -53,6 +59,10 @@ log = logging.getLogger(__name__)
 
 BATCH_CHARS = 4_000_000  # commit about every 4 MB of text: short write locks, few transactions
 PARALLEL_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
+#: How much more reading a byte of these formats costs than a byte of plain text (measured with
+#: bench/bench_news_import.py): an import and its chunks weigh files by it, so a folder of a few
+#: MB of .docx or .pdf exports goes to the workers like the 8 MB of text it costs as much as.
+PARSE_COST = {".docx": 6, ".odt": 6, ".pdf": 8, ".rtf": 6, ".xlsx": 4, ".ods": 4}
 CHUNK_BYTES = 1_000_000  # files are handed to workers in chunks of about this much text
 # Chunks queued per worker: enough that workers never wait while this process writes a batch.
 IN_FLIGHT_PER_WORKER = 8
@@ -81,11 +91,11 @@ def to_new_article(parsed: ParsedArticle) -> NewArticle:
     name = os.path.basename(origin)
     stem, suffix = os.path.splitext(name)
     if suffix.lower() in ARTICLE_SUFFIXES:
-        meta.setdefault("file", name)
+        _note_file(meta, name)
         if not title:
-            title = stem.replace("_", " ").replace("-", " ").strip()
+            title = title_from_name(stem)
     elif origin and origin != "<api>":
-        meta.setdefault("file", origin)
+        _note_file(meta, origin)
     text = parsed.text
     digest = content_hash(text)
     return NewArticle(
@@ -100,6 +110,16 @@ def to_new_article(parsed: ParsedArticle) -> NewArticle:
         language=parsed.language,
         meta_json=meta_json(meta),
     )
+
+
+def _note_file(meta: dict[str, str], name: str) -> None:
+    """meta "file": the name as it reads; a name that is not valid UTF-8 is stored repaired,
+    with its original bytes, escaped, in "file_bytes" (so the file can still be found)."""
+    if "file" in meta:
+        return
+    meta["file"] = readable_name(name)
+    if has_bad_bytes(name):
+        meta["file_bytes"] = escaped_bytes(name)
 
 
 def _language(tag: str) -> str:
@@ -143,7 +163,7 @@ class _Batcher:
 
     def add(self, article: NewArticle, origin: str) -> None:
         if article.content_hash in self.pending_hashes:
-            self.report.skipped_duplicates.append(origin)
+            self.report.skipped_duplicates.append(readable_name(origin))
             return
         self.pending.append(article)
         self.pending_origins.append(origin)
@@ -160,7 +180,7 @@ class _Batcher:
             fresh = [a for a in self.pending if a.content_hash not in existing]
             for a, origin in zip(self.pending, self.pending_origins, strict=True):
                 if a.content_hash in existing:
-                    self.report.skipped_duplicates.append(origin)
+                    self.report.skipped_duplicates.append(readable_name(origin))
             ids = insert_articles(session, fresh)
         self.report.article_ids.extend(ids)
         self.report.imported += len(fresh)
@@ -185,7 +205,7 @@ def import_paths(
     # workers before it walks on (the walk costs about a tenth of the import on 100,000 files).
     walk.prefetch(PARALLEL_MIN_BYTES)
     if workers is None:
-        large = not walk.finished or walk.total >= PARALLEL_MIN_BYTES
+        large = not walk.finished or walk.weight >= PARALLEL_MIN_BYTES
         workers = min(2, os.cpu_count() or 1) if large else 1
     if workers > 1:
         results: Iterator[FileResult] = _parallel(
@@ -238,6 +258,7 @@ class _Walk:
         self._files = files
         self._found: collections.deque[tuple[str, int]] = collections.deque()
         self.total = 0
+        self.weight = 0  # bytes weighed by PARSE_COST: what reading them costs
         self.handed = 0  # bytes of the files iterated over so far
         self.finished = False
 
@@ -248,6 +269,7 @@ class _Walk:
             return False
         self._found.append(found)
         self.total += found[1]
+        self.weight += found[1] * PARSE_COST.get(suffix_of(found[0]), 1)
         return True
 
     def __iter__(self) -> Iterator[tuple[str, int]]:
@@ -257,8 +279,8 @@ class _Walk:
             yield found
 
     def prefetch(self, size: int) -> None:
-        """Walk until the files found reach `size` bytes, or the walk ends."""
-        while self.total < size and self._find_one():
+        """Walk until the files found weigh `size` bytes, or the walk ends."""
+        while self.weight < size and self._find_one():
             pass
 
     def finish(self) -> None:
@@ -330,7 +352,7 @@ def _tasks(
             if not chunk:
                 target = chunk_bytes()  # asked as each chunk starts: the end may be in sight
             chunk.append((f, size))
-            acc += size
+            acc += size * PARSE_COST.get(suffix, 1)
             if acc >= target:
                 yield "files", chunk, None
                 chunk, acc = [], 0
@@ -394,9 +416,17 @@ def _start_worker() -> None:
             os.nice(WORKER_NICENESS)
 
 
+#: names a start method for the import's workers instead of the choice below: the smoke test of
+#: the built app sets "spawn" to run, from the command line, the start the app itself uses.
+START_METHOD_VARIABLE = "ANNOTATOR_IMPORT_START_METHOD"
+
+
 def _start_method() -> str:
     """fork where it is safe (no Qt loaded: the CLI and scripts), as it skips re-importing
     everything in each worker; spawn in the app, whose Qt threads make forking unsafe."""
+    chosen = os.environ.get(START_METHOD_VARIABLE)
+    if chosen is not None and chosen in multiprocessing.get_all_start_methods():
+        return chosen
     if sys.platform.startswith("linux") and "PySide6" not in sys.modules:
         return "fork"
     return "spawn"
@@ -463,8 +493,8 @@ def _store(
     try:
         with bulk_connection(engine) as bind, paced_gc():
             batcher = _Batcher(bind, report)
-            for _origin, size, items in results:
-                text_in_file = 0
+            for file_origin, size, items in results:
+                text_in_file = articles_in_file = 0
                 for origin, item in items:
                     if cancel is not None:
                         cancel.check()
@@ -472,9 +502,13 @@ def _store(
                         report.problems.append((item.origin, item.message))
                         continue
                     batcher.add(item, origin)
+                    articles_in_file += 1
                     text_in_file += len(item.text)
                     if size > CHUNK_BYTES:  # a big table: progress within it
                         progress(done + min(size, text_in_file), total())
+                if articles_in_file > 1 or file_origin in report.articles_per_file:
+                    held = report.articles_per_file.get(file_origin, 0) + articles_in_file
+                    report.articles_per_file[file_origin] = held
                 done += size
                 report.bytes_read = done
                 progress(done, total())

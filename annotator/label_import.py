@@ -6,9 +6,11 @@ its offsets ``sentence_start``/``sentence_end`` (and, when given, ``sentence_tex
 text at those offsets); the code by ``group`` and ``code`` name; coders are created as needed.
 ``labelled_at`` is kept from the file, so export -> import -> export gives the same file.
 
-Rows that match nothing are reported by row number (the spreadsheet row: the header is row 1)
-and skipped; the valid rows are imported in one transaction. A file that is not a long-layout
-table (not CSV, a column missing) changes nothing.
+Rows of kind ``memo`` (a memo on a sentence without a label) and ``article`` (a coder's status
+and article memo) bring memos and the coder's status across; a status is raised, never
+lowered. Rows that match nothing are reported by row number (the spreadsheet row: the header
+is row 1) and skipped; the valid rows are imported in one transaction. A file that is not a
+long-layout table (not CSV, a column missing) changes nothing.
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from sqlmodel import Session
 
 from annotator.errors import AnnotatorError
 from annotator.exports.spreadsheet_safety import restore_series
-from annotator.merge import LabelSink, stored_time, upsert_memo
+from annotator.label_sink import LabelSink, stored_time, upsert_memo
+from annotator.names import name_problem
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import Status
 from annotator.storage import tables as t
-from annotator.storage.coding_state import ensure_coder
+from annotator.storage.coding_state import ensure_coder, set_status
 from annotator.storage.unit_of_work import write_session
 
 if TYPE_CHECKING:
@@ -48,10 +51,17 @@ TEXT_COLUMNS = [
     "group",
     "code",
     "memo",
+    "coder_status",
+    "record",
 ]
+#: Kinds of rows in the long layout (its ``record`` column; absent or empty means a label).
+LABEL, MEMO, ARTICLE = "label", "memo", "article"
+STATUS_BY_NAME = {s.label: int(s) for s in Status}
 CHUNK_ROWS = 50_000
 MAX_LISTED = 1_000
 MAX_XLSX_BYTES = 256 * 1024 * 1024
+MAX_HEADER_BYTES = 1024 * 1024
+"""A long-layout label table has about a dozen columns; its header is a few hundred bytes."""
 
 
 class LabelImportError(AnnotatorError):
@@ -104,6 +114,7 @@ def import_labels(
             state.import_chunk(first_row, chunk)
             progress(min(size, int(size * report.rows / max(report.rows + 1, 1))), size)
         state.touch_statuses()
+        state.apply_statuses()
     project._forget_caches()
     progress(size, size)
     log.info("import-labels %s: %s", path.name, report.summary())
@@ -119,6 +130,7 @@ def _read_chunks(path: Path) -> Iterator[tuple[int, pd.DataFrame]]:
     if suffix == ".xlsx":
         frames: Any = [_read_xlsx(path)]
     elif suffix in (".csv", ".txt", ".tsv"):
+        _check_header_width(path, "\t" if suffix == ".tsv" else ",")
         try:
             frames = pd.read_csv(
                 path,
@@ -157,6 +169,32 @@ def _read_chunks(path: Path) -> Iterator[tuple[int, pd.DataFrame]]:
         ) from None
     if not checked:
         raise LabelImportError(f"{path.name} is empty")
+
+
+def _check_header_width(path: Path, sep: str) -> None:
+    """Refuse a header of thousands of columns before pandas parses the file: a header of
+    1,000,000 columns took pandas 48 s and 1.1 GB to find the label columns missing."""
+    import csv
+
+    from annotator.imports.tables import MAX_COLUMNS
+
+    with path.open("rb") as fh:
+        head = fh.read(MAX_HEADER_BYTES + 1)
+    line, ended, _rest = head.partition(b"\n")
+    if not ended and len(head) > MAX_HEADER_BYTES:
+        raise LabelImportError(
+            f"{path.name}: the header row is longer than {MAX_HEADER_BYTES // 1024} KiB; "
+            "this is not a long-layout label table; nothing was imported"
+        )
+    try:
+        columns = len(next(csv.reader([line.decode("utf-8", "replace")], delimiter=sep), []))
+    except csv.Error:
+        return  # pandas says what is wrong with it
+    if columns > MAX_COLUMNS:
+        raise LabelImportError(
+            f"{path.name}: the header row has {columns:,} columns, over the limit of "
+            f"{MAX_COLUMNS:,}; this is not a long-layout label table; nothing was imported"
+        )
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
@@ -235,6 +273,7 @@ class _State:
         self.sentences: dict[int, dict[tuple[int, int], int]] = {}
         self.texts: dict[int, str] = {}
         self.touched: set[tuple[int, int]] = set()
+        self.file_status: dict[tuple[int, int], int] = {}
 
     def _load_articles(self, ids: set[int]) -> None:
         todo = sorted(i for i in ids if i not in self.sentences)
@@ -272,17 +311,28 @@ class _State:
         self._load_articles(articles)
         pending: list[tuple[int, int, int, str]] = []
         pending_rows: list[int] = []
-        memos: dict[tuple[int, int, int], tuple[int, str]] = {}
+        memos: dict[tuple[int, int, int | None], tuple[int, str]] = {}
         for n, raw in enumerate(records):
             row_no = first_row + n
             row = {k: str(v) for k, v in raw.items()}
-            found = self._match(row_no, row)
+            kind = row.get("record", "").strip() or LABEL
+            if kind not in (LABEL, MEMO, ARTICLE):
+                self.report.problem(row_no, f"record '{kind}' is not label, memo or article")
+                continue
+            found = self._match(row_no, row, kind)
             if found is None:
                 continue
             aid, sid, code, coder, at = found
-            pending.append((sid, code, coder, at))
-            pending_rows.append(row_no)
-            self.touched.add((aid, coder))
+            status = self._status(row_no, row)
+            if status is None:
+                continue
+            if kind == LABEL:
+                assert sid is not None and code is not None
+                pending.append((sid, code, coder, at))
+                pending_rows.append(row_no)
+                self.touched.add((aid, coder))
+            key = (aid, coder)
+            self.file_status[key] = max(self.file_status.get(key, 0), status)
             memo = row.get("memo", "")
             if memo.strip():
                 memos.setdefault((coder, aid, sid), (row_no, memo))
@@ -301,11 +351,54 @@ class _State:
                     row_no, "memo differs from the one in the project; kept the project's"
                 )
 
-    def _match(self, row_no: int, row: dict[str, str]) -> tuple[int, int, int, int, str] | None:
+    def _status(self, row_no: int, row: dict[str, str]) -> int | None:
+        """The row's ``coder_status`` as a number (0 when the column is absent or empty)."""
+        given = row.get("coder_status", "").strip().casefold()
+        if not given:
+            return 0
+        if given not in STATUS_BY_NAME:
+            self.report.problem(
+                row_no, f"coder_status '{given}' is not done, in progress or not started"
+            )
+            return None
+        return STATUS_BY_NAME[given]
+
+    def _match(
+        self, row_no: int, row: dict[str, str], kind: str = LABEL
+    ) -> tuple[int, int | None, int | None, int, str] | None:
+        """(article, sentence, code, coder, time) of a row; an ``article`` row has no sentence,
+        ``article`` and ``memo`` rows no code."""
         aid = self._article(row)
         if aid is None:
             self.report.problem(row_no, "no article with this article_id or article_hash")
             return None
+        sid: int | None = None
+        if kind != ARTICLE:
+            sid = self._sentence(row_no, row, aid)
+            if sid is None:
+                return None
+        code: int | None = None
+        if kind == LABEL:
+            group, code_name = row["group"].strip(), row["code"].strip()
+            code = self.codes.get((group, code_name)) or self.codes.get(
+                (group.casefold(), code_name.casefold())
+            )
+            if code is None:
+                self.report.problem(row_no, f"no code '{code_name}' in group '{group}'")
+                return None
+        coder = self._coder(row_no, row)
+        if coder is None:
+            return None
+        try:
+            at = parse_time(row.get("labelled_at", "")) if kind == LABEL else ""
+        except ValueError:
+            self.report.problem(
+                row_no, f"labelled_at '{row.get('labelled_at')}' is not an ISO time"
+            )
+            return None
+        return aid, sid, code, coder, at
+
+    def _sentence(self, row_no: int, row: dict[str, str], aid: int) -> int | None:
         try:
             start, end = int(row["sentence_start"]), int(row["sentence_end"])
         except ValueError:
@@ -321,30 +414,36 @@ class _State:
                 row_no, "sentence_text differs from the project's text at those offsets"
             )
             return None
-        group, code_name = row["group"].strip(), row["code"].strip()
-        code = self.codes.get((group, code_name)) or self.codes.get(
-            (group.casefold(), code_name.casefold())
-        )
-        if code is None:
-            self.report.problem(row_no, f"no code '{code_name}' in group '{group}'")
-            return None
+        return sid
+
+    def _coder(self, row_no: int, row: dict[str, str]) -> int | None:
         name = row["coder"].strip()
         if not name:
             self.report.problem(row_no, "no coder given")
             return None
         coder = self.coders.get(name)
         if coder is None:
+            problem = name_problem(name)
+            if problem is not None:
+                self.report.problem(row_no, f"coder name {problem}")
+                return None
             coder = ensure_coder(self.session, name)
             self.coders[name] = coder
             self.report.coders_added.append(name)
-        try:
-            at = parse_time(row.get("labelled_at", ""))
-        except ValueError:
-            self.report.problem(
-                row_no, f"labelled_at '{row.get('labelled_at')}' is not an ISO time"
-            )
-            return None
-        return aid, sid, code, coder, at
+        return coder
+
+    def apply_statuses(self) -> None:
+        """Statuses from the file's ``coder_status``: raised, never lowered (as merge does)."""
+        for (aid, coder), status in sorted(self.file_status.items()):
+            if status <= 0:
+                continue
+            current = self.session.execute(
+                select(t.article_status.c.status).where(
+                    t.article_status.c.article_id == aid, t.article_status.c.coder_id == coder
+                )
+            ).scalar()
+            if current is None or int(current) < status:
+                set_status(self.session, aid, coder, Status(status))
 
     def touch_statuses(self) -> None:
         """Coders who now have labels on an article they had not started have it in progress."""

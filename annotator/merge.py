@@ -1,10 +1,14 @@
-"""Merging coders' project files into a lead project, and the pieces other imports share.
+"""Merging coders' project files into a lead project, and the codebook merge other imports share.
 
 Rules (docs/exchange.md):
-* articles are matched by content hash; new ones are added with their sentences. When the same
-  article has different sentence boundaries, labels move by offsets: a lead sentence takes a
-  label when the other project's sentence covers more than half of its non-whitespace
-  characters (the same rule as REFI-QDA selections). Such moves are reported.
+* articles are matched by content hash (worked out again from the text: a file's own may be
+  stale); new ones are added with their sentences. When the same article has different sentence
+  boundaries, labels move by offsets: a lead sentence takes a label when the other project's
+  sentence covers more than half of its non-whitespace characters (the same rule as REFI-QDA
+  selections). Such moves are reported.
+* an article with the id of a lead article but another text (not just other white space) is a
+  conflict: nothing of it is merged (labels, memos, status), and the report says where each of
+  its labels would have landed (merge_texts.TextConflict; the CLI exits with status 1).
 * codes are matched by stable id, then by name within the matched group. Same id with another
   name or group: the lead's code is kept (labels still map by id) and the difference reported.
   Same name, different id in a single-choice group: a conflict, reported, its labels skipped.
@@ -18,12 +22,9 @@ Rules (docs/exchange.md):
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +34,21 @@ from sqlmodel import Session
 
 from annotator.codebook import Codebook, CodeGroup
 from annotator.errors import AnnotatorError
+from annotator.label_sink import LabelSink, upsert_memo
+from annotator.merge_texts import TextConflict, map_sentences
 from annotator.models import new_uid
+from annotator.names import visible_name
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ProjectCodebook
 from annotator.storage import tables as t
-from annotator.storage.article_writes import NewArticle, insert_articles
+from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding_state import ensure_coder
-from annotator.storage.engine import refuse_if_ended
 from annotator.storage.unit_of_work import read_session, write_session
 
 log = logging.getLogger(__name__)
 
 ARTICLE_BATCH = 500
-STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite (naive UTC)
 MAX_LISTED = 200  # conflicts listed one by one; the rest are counted
 
 
@@ -141,6 +143,7 @@ def merge_codebook(lead: Codebook | None, incoming: Codebook, origin: str) -> Co
                     id=e["g"].id,
                     name=e["g"].name,
                     multiple=e["g"].multiple,
+                    ordered=e["g"].ordered,
                     description=e["g"].description,
                     codes=tuple(e["codes"]),
                 )
@@ -167,157 +170,6 @@ def code_ids_by_uid(session: Session) -> dict[str, int]:
     return {str(u): int(i) for i, u in session.execute(select(t.code.c.id, t.code.c.uid))}
 
 
-# --- spans -----------------------------------------------------------------------------------
-
-
-def nonspace_prefix(text: str) -> list[int]:
-    """prefix[i] = number of non-whitespace characters in text[:i]."""
-    return [0, *itertools.accumulate(0 if ch.isspace() else 1 for ch in text)]
-
-
-def covered(spans: Sequence[tuple[int, int]], start: int, end: int) -> list[int]:
-    """Indexes of spans (sorted, in non-whitespace coordinates) that [start, end) covers by more
-    than half. A span with no non-whitespace character is never covered."""
-    ends = [e for _s, e in spans]
-    out = []
-    i = bisect.bisect_right(ends, start)
-    while i < len(spans) and spans[i][0] < end:
-        s, e = spans[i]
-        if e > s and 2 * (min(e, end) - max(s, start)) > e - s:
-            out.append(i)
-        i += 1
-    return out
-
-
-def to_nonspace(prefix: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    n = len(prefix) - 1
-    return [(prefix[min(max(s, 0), n)], prefix[min(max(e, 0), n)]) for s, e in spans]
-
-
-# --- writing labels --------------------------------------------------------------------------
-
-
-def stored_time(value: datetime | None) -> str:
-    return (value or datetime.now(UTC)).astimezone(UTC).strftime(STORED_TIME)
-
-
-class LabelSink:
-    """Adds labels in bulk, idempotently, keeping the lead's label in single-choice conflicts."""
-
-    def __init__(self, session: Session, batch: str) -> None:
-        self.session = session
-        self.batch = batch
-        self.reload_codes()
-        # Compiled once and run through the driver: SQLAlchemy's per-row parameter handling
-        # costs more than SQLite's insert at a million labels.
-        self.insert_sql = _positional(
-            session,
-            t.label.insert().values(
-                sentence_id=bindparam("s"),
-                code_id=bindparam("c"),
-                coder_id=bindparam("k"),
-                created_at=bindparam("at", type_=String),
-            ),
-            ("s", "c", "k", "at"),
-        )
-        self.event_sql = _positional(
-            session,
-            t.label_event.insert().values(
-                sentence_id=bindparam("s"),
-                code_id=bindparam("c"),
-                coder_id=bindparam("k"),
-                at=bindparam("at", type_=String),
-                action=bindparam("action"),
-                batch=bindparam("batch"),
-            ),
-            ("at", "k", "s", "c", "action", "batch"),
-        )
-
-    def reload_codes(self) -> None:
-        self.group_of = {
-            int(i): (int(g), bool(m))
-            for i, g, m in self.session.execute(
-                select(t.code.c.id, t.code.c.group_id, t.code_group.c.multiple).join(
-                    t.code_group, t.code_group.c.id == t.code.c.group_id
-                )
-            )
-        }
-
-    def add(
-        self, rows: Sequence[tuple[int, int, int, str]], *, fresh: bool = False
-    ) -> tuple[int, int, list[tuple[int, str]]]:
-        """rows of (sentence id, code id, coder id, stored time) ->
-        (added, already there, [(row index, why it was not added)]).
-        ``fresh``: the sentences were just created, so they have no labels yet."""
-        have: dict[tuple[int, int], set[int]] = {}
-        sids = [] if fresh else sorted({r[0] for r in rows})
-        for i in range(0, len(sids), 900):
-            for s, c, k in self.session.execute(
-                select(t.label.c.sentence_id, t.label.c.code_id, t.label.c.coder_id).where(
-                    t.label.c.sentence_id.in_(sids[i : i + 900])
-                )
-            ):
-                have.setdefault((s, k), set()).add(c)
-        params: list[tuple[int, int, int, str]] = []
-        already = 0
-        refused: list[tuple[int, str]] = []
-        for n, (s, c, k, at) in enumerate(rows):
-            codes = have.setdefault((s, k), set())
-            if c in codes:
-                already += 1
-                continue
-            gid, multiple = self.group_of[c]
-            if not multiple:
-                other = [x for x in codes if self.group_of.get(x, (None, True))[0] == gid]
-                if other:
-                    refused.append((n, "contradicts a code already given in a single-choice group"))
-                    continue
-            codes.add(c)
-            params.append((s, c, k, at))
-        if params:
-            conn = self.session.connection()
-            refuse_if_ended(conn)
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            driver.executemany(self.insert_sql, params)
-            driver.executemany(
-                self.event_sql, [(at, k, s, c, "add", self.batch) for s, c, k, at in params]
-            )
-        return len(params), already, refused
-
-
-def _positional(session: Session, stmt: Any, order: Sequence[str]) -> str:
-    """SQL text of a Core statement whose parameters come in ``order`` (qmark style)."""
-    compiled = stmt.compile(dialect=session.get_bind().dialect)
-    if tuple(compiled.positiontup or ()) != tuple(order):
-        raise AssertionError(f"unexpected parameter order {compiled.positiontup}")
-    return str(compiled)
-
-
-def upsert_memo(
-    session: Session, coder: int, article: int, sentence: int | None, text: str, updated: str
-) -> str:
-    """'added', 'same' or 'differs' (the existing memo is kept)."""
-    where = (
-        (t.memo.c.coder_id == coder)
-        & (t.memo.c.article_id == article)
-        & (t.memo.c.sentence_id.is_(None) if sentence is None else t.memo.c.sentence_id == sentence)
-    )
-    found = session.execute(select(t.memo.c.text).where(where)).scalar()
-    if found is None:
-        session.execute(
-            t.memo.insert().values(
-                coder_id=coder,
-                article_id=article,
-                sentence_id=sentence,
-                text=text,
-                updated_at=bindparam("u", value=updated, type_=String),
-            )
-        )
-        return "added"
-    return "same" if found == text else "differs"
-
-
 # --- merge -----------------------------------------------------------------------------------
 
 
@@ -334,6 +186,8 @@ class MergeReport:
     codes_added: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     skipped: int = 0  # labels not carried over (see conflicts)
+    #: articles not merged: another text under the lead's id (each also one line in conflicts)
+    text_conflicts: list[TextConflict] = field(default_factory=list)
 
     def note(self, message: str) -> None:
         if len(self.conflicts) < MAX_LISTED:
@@ -357,6 +211,11 @@ class MergeReport:
             parts.append(f"{self.labels_moved} labels moved onto differently split sentences")
         if self.skipped:
             parts.append(f"{self.skipped} labels skipped")
+        if self.text_conflicts:
+            n = len(self.text_conflicts)
+            parts.append(
+                f"{n} article{'s' if n != 1 else ''} NOT merged: another text under the lead's id"
+            )
         if self.conflicts:
             parts.append(f"{len(self.conflicts)} conflicts (see the list)")
         return ", ".join(parts)
@@ -433,6 +292,7 @@ def _merge_one(
     with read_session(other.engine) as o:
         other_codes = {int(i): str(u) for i, u in o.execute(select(t.code.c.id, t.code.c.uid))}
         other_coders = {int(i): str(n) for i, n in o.execute(select(t.coder.c.id, t.coder.c.name))}
+        code_names = {int(i): str(n) for i, n in o.execute(select(t.code.c.id, t.code.c.name))}
         other_articles = list(o.execute(select(t.article.c.id).order_by(t.article.c.id)).scalars())
     code_map = {
         oid: lead_codes[code_map_uid[uid]]
@@ -441,7 +301,9 @@ def _merge_one(
     }
     known = set(session.execute(select(t.coder.c.name)).scalars())
     coder_map = {}
-    for oid, name in other_coders.items():
+    for oid, other_name in other_coders.items():
+        # a name stored before names were checked is taken as its visible form
+        name = other_name if other_name in known else visible_name(other_name)
         coder_map[oid] = ensure_coder(session, name)
         if name not in known:
             report.coders_added.append(name)
@@ -453,7 +315,7 @@ def _merge_one(
             select(t.article.c.id, t.article.c.uid, t.article.c.content_hash)
         )
     }
-    lead_uids = {u for _i, u in lead_by_hash.values()}
+    lead_by_uid = {u: (i, h) for h, (i, u) in lead_by_hash.items()}
     for b in range(0, len(other_articles), ARTICLE_BATCH):
         if cancel is not None:
             cancel.check()
@@ -469,9 +331,21 @@ def _merge_one(
                 code_map,
                 coder_map,
                 lead_by_hash,
-                lead_uids,
+                lead_by_uid,
+                (other_coders, code_names),
             )
         step(b + len(batch))
+
+
+def _unique_uids(articles: Sequence[Any]) -> list[str]:
+    """The articles' uids, a new one for any repeated (a damaged file may repeat one)."""
+    seen: set[str] = set()
+    out = []
+    for a in articles:
+        uid = a.uid if a.uid not in seen else new_uid()
+        seen.add(uid)
+        out.append(uid)
+    return out
 
 
 def _merge_batch(
@@ -484,8 +358,12 @@ def _merge_batch(
     code_map: dict[int, int],
     coder_map: dict[int, int],
     lead_by_hash: dict[str, tuple[int, str]],
-    lead_uids: set[str],
+    lead_by_uid: dict[str, tuple[int, str]],
+    names: tuple[dict[int, str], dict[int, str]],
 ) -> None:
+    """Merge one batch of the other file's articles. `lead_by_hash` (content hash -> lead id,
+    uid) and `lead_by_uid` (uid -> lead id, content hash) grow with the articles added;
+    `names` are the other file's coder and code names, for the report."""
     arts = o.execute(
         select(
             t.article.c.id,
@@ -508,31 +386,42 @@ def _merge_batch(
     ):
         o_sents.setdefault(aid, []).append((sid, start, end))
 
-    new = [a for a in arts if a.content_hash not in lead_by_hash]
+    # The hash is worked out again from the text: the file's own may be stale (a file edited
+    # outside the app), and a stale hash matched another text to the lead's article.
+    hashes = {a.id: content_hash(a.text) for a in arts}
+    conflicting: dict[int, int] = {}  # article -> the lead's article of its id, another text
+    new = []
+    for a in arts:
+        if hashes[a.id] in lead_by_hash:
+            continue
+        if a.uid in lead_by_uid:
+            conflicting[a.id] = lead_by_uid[a.uid][0]
+        else:
+            new.append(a)
     if new:
         new_rows = [
             NewArticle(
                 text=a.text,
                 spans=[(s, e) for _i, s, e in o_sents.get(a.id, [])],
-                content_hash=a.content_hash,
+                content_hash=hashes[a.id],
                 title=a.title,
                 source=a.source,
                 date=a.date,
                 url=a.url,
                 language=a.language,
                 meta_json=a.meta_json or "{}",
-                uid=new_uid() if a.uid in lead_uids else a.uid,
+                uid=uid,
             )
-            for a in new
+            for a, uid in zip(new, _unique_uids(new), strict=True)
         ]
         ids = insert_articles(session, new_rows)
         for row, new_id in zip(new_rows, ids, strict=True):
             assert row.uid is not None
             lead_by_hash[row.content_hash] = (new_id, row.uid)
-            lead_uids.add(row.uid)
+            lead_by_uid[row.uid] = (new_id, row.content_hash)
         report.articles_added += len(new)
-    art_map = {a.id: lead_by_hash[a.content_hash][0] for a in arts}
-    lead_ids = list(art_map.values())
+    art_map = {a.id: lead_by_hash[hashes[a.id]][0] for a in arts if a.id not in conflicting}
+    lead_ids = [*art_map.values(), *conflicting.values()]
     l_sents: dict[int, list[tuple[int, int, int]]] = {}
     for sid, aid, start, end in session.execute(
         select(t.sentence.c.id, t.sentence.c.article_id, t.sentence.c.start, t.sentence.c.end)
@@ -546,31 +435,34 @@ def _merge_batch(
             select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(lead_ids))
         )
     }
+    # A lead article whose own stored hash is stale may hold another text: a conflict too.
+    for a in arts:
+        lead_id = art_map.get(a.id)
+        if lead_id is not None and content_hash(lead_text[lead_id]) != hashes[a.id]:
+            conflicting[a.id] = art_map.pop(a.id)
     sent_map: dict[int, list[int]] = {}
     exact: dict[int, int] = {}
     moved_sentences: set[int] = set()
+    # sentence -> (its index, where it would land, the conflict) for conflicting articles
+    unmerged: dict[int, tuple[int, list[int], TextConflict]] = {}
+    conflicts: list[TextConflict] = []
     for a in arts:
         mine = o_sents.get(a.id, [])
-        theirs = l_sents.get(art_map[a.id], [])
-        lt = lead_text[art_map[a.id]]
-        if lt == a.text and [(s, e) for _i, s, e in mine] == [(s, e) for _i, s, e in theirs]:
-            for (osid, _s, _e), (lsid, _ls, _le) in zip(mine, theirs, strict=True):
-                sent_map[osid] = [lsid]
-                exact[osid] = lsid
+        lead_id = art_map.get(a.id, conflicting.get(a.id))
+        assert lead_id is not None
+        theirs = l_sents.get(lead_id, [])
+        mapped = map_sentences(a.text, mine, lead_text[lead_id], theirs)
+        if a.id in conflicting:
+            conflict = TextConflict(origin, a.uid, a.title)
+            conflicts.append(conflict)
+            lead_index = {sid: i for i, (sid, _s, _e) in enumerate(theirs)}
+            for i, (sid, _s, _e) in enumerate(mine):
+                landing = [lead_index[lsid] for lsid in mapped.targets[sid]]
+                unmerged[sid] = (i, landing, conflict)
             continue
-        lp, op = nonspace_prefix(lt), nonspace_prefix(a.text)
-        lspans = to_nonspace(lp, [(s, e) for _i, s, e in theirs])
-        index_of = {(s, e): i for i, (s, e) in enumerate(lspans)}
-        for (osid, _s, _e), (ns, ne) in zip(
-            mine, to_nonspace(op, [(s, e) for _i, s, e in mine]), strict=True
-        ):
-            if (ns, ne) in index_of:
-                lsid = theirs[index_of[(ns, ne)]][0]
-                sent_map[osid] = [lsid]
-                exact[osid] = lsid
-            else:
-                sent_map[osid] = [theirs[i][0] for i in covered(lspans, ns, ne)]
-                moved_sentences.add(osid)
+        sent_map.update(mapped.targets)
+        exact.update(mapped.exact)
+        moved_sentences |= mapped.moved
     # labels
     rows: list[tuple[int, int, int, str]] = []
     skipped_code = 0
@@ -587,6 +479,11 @@ def _merge_batch(
         .where(t.sentence.c.article_id.in_(batch))
         .order_by(t.label.c.id)
     ):
+        if osid in unmerged:
+            index, landing, conflict = unmerged[osid]
+            coder_name, code_names = names
+            conflict.land(coder_name.get(ocoder, "?"), code_names.get(ocode, "?"), index, landing)
+            continue
         code = code_map.get(ocode)
         if code is None:
             skipped_code += 1
@@ -599,7 +496,11 @@ def _merge_batch(
             moved += 1
         for lsid in targets:
             rows.append((lsid, code, coder_map[ocoder], at))
-    fresh = {lead_by_hash[a.content_hash][0] for a in new}
+    for conflict in conflicts:
+        report.text_conflicts.append(conflict)
+        report.skipped += conflict.labels
+        report.note(conflict.line())
+    fresh = {lead_by_hash[hashes[a.id]][0] for a in new}
     only_new = bool(new) and len(fresh) == len(arts)
     added, present, refused = sink.add(rows, fresh=only_new)
     report.labels_added += added
@@ -629,6 +530,8 @@ def _merge_batch(
             type_coerce(t.memo.c.updated_at, String),
         ).where(t.memo.c.article_id.in_(batch))
     ):
+        if aid not in art_map:
+            continue  # its article was not merged (a text conflict)
         target: int | None = None
         if osid is not None:
             target = exact.get(osid)
@@ -661,6 +564,8 @@ def _merge_batch(
             type_coerce(t.article_status.c.updated_at, String),
         ).where(t.article_status.c.article_id.in_(batch))
     ):
+        if aid not in art_map:
+            continue
         key = (art_map[aid], coder_map[ocoder])
         current = lead_status.get(key)
         if current is None:

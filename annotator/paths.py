@@ -29,5 +29,10 @@ def default_codebook_path() -> Path:
     return codebooks_dir() / "conflict-news.yaml"
 
 
+def icons_dir() -> Path:
+    """The application icon: annotator.svg and its PNG sizes."""
+    return resources_dir() / "icons"
+
+
 def sample_articles_dir() -> Path:
     return resources_dir() / "sample_articles"

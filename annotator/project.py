@@ -36,6 +36,7 @@ from annotator.project_ranges import RangesAndDuplicates
 from annotator.records import (
     ArticleRecord,
     ArticleSummary,
+    CodebookChanges,
     CodeRecord,
     ImportReport,
     LabelChange,
@@ -45,9 +46,9 @@ from annotator.records import (
     Status,
 )
 from annotator.segmentation import merge_spans, split_span
-from annotator.storage import article_writes, coding_state, label_writes, queries
+from annotator.storage import article_writes, coding_state, label_writes, open_files, queries
 from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
-from annotator.storage.codebook_store import CodebookChanges, save_codebook
+from annotator.storage.codebook_store import save_codebook
 from annotator.storage.engine import (
     header_problem,
     make_engine,
@@ -58,7 +59,7 @@ from annotator.storage.engine import (
     storage_error,
 )
 from annotator.storage.migrations import create_schema, read_schema_version, upgrade
-from annotator.storage.unit_of_work import read_session, write_session
+from annotator.storage.unit_of_work import read_session, trial_session, write_session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,6 +79,12 @@ ArticleRef = int | ArticleRecord | ArticleSummary
 SUFFIX = ".annotator"
 
 
+def relock_open_projects() -> int:
+    """Renew SQLite's locks on every project this process has open (see Project.relock); the
+    app calls it after each file dialog. Returns how many files were relocked."""
+    return open_files.relock()
+
+
 class Project(RangesAndDuplicates):
     """One open project file."""
 
@@ -85,6 +92,7 @@ class Project(RangesAndDuplicates):
         self.path = Path(path)
         self.read_only = read_only
         self._engine: Engine | None = make_engine(self.path, read_only=read_only)
+        self._file_key = open_files.register(self.path, self._engine)
         self._codebook: ProjectCodebook | None = None
         self._coder_ids: dict[str, int] = {}
         self._sidecars_before: set[str] | None = None
@@ -101,6 +109,8 @@ class Project(RangesAndDuplicates):
         project = cls(path)
         try:
             create_schema(project.engine)
+            # The file exists only now: note it as open here (see storage/open_files).
+            project._file_key = open_files.register(path, project.engine)
             if codebook is not None:
                 project.load_codebook(codebook)
         except BaseException:
@@ -130,7 +140,9 @@ class Project(RangesAndDuplicates):
             raise ProjectError(f"{path} does not exist")
         if path.is_dir():
             raise NotAProjectError(f"{path} is a folder, not a project file")
-        problem = header_problem(path)
+        # A file this process has open is known to be whole, and reading its header here would
+        # drop the locks SQLite holds on it (see storage/open_files).
+        problem = None if open_files.open_here(path) else header_problem(path)
         if problem is not None:
             error = NotAProjectError if "not a SQLite" in problem else DamagedProjectError
             hint = "" if error is NotAProjectError else "; restore a backup"
@@ -190,6 +202,7 @@ class Project(RangesAndDuplicates):
         if self._engine is None:
             return
         self._engine.dispose()
+        open_files.unregister(self._file_key, self._engine)
         self._engine = None
         if self.read_only and self._sidecars_before is not None:
             remove_sidecars_left_by_reader(self.path, self._sidecars_before)
@@ -212,6 +225,12 @@ class Project(RangesAndDuplicates):
     def backup(self, keep: int = DEFAULT_KEEP) -> Path:
         """Take a rolling backup now (the newest `keep`, default five, are kept beside the file)."""
         return take_backup(self.engine, self.path, keep)
+
+    def relock(self) -> bool:
+        """Renew SQLite's locks on the file after something outside this library may have read
+        it (a file dialog sniffing types, a thumbnailer): idle connections are closed and the
+        next use reopens them. False when a connection is in use (then nothing is done)."""
+        return open_files.relock(self.path) > 0
 
     def backups(self) -> list[Path]:
         return list_backups(self.path)
@@ -238,6 +257,28 @@ class Project(RangesAndDuplicates):
             changes = save_codebook(s, cb)
         self._codebook = None
         return changes
+
+    def preview_codebook(self, codebook: Codebook | str | Path) -> CodebookChanges:
+        """What load_codebook would change (codes added, removed, renamed; labels hidden),
+        changing nothing: the load runs in a transaction that is rolled back."""
+        self._writable()
+        cb = codebook if isinstance(codebook, Codebook) else load_codebook(Path(codebook))
+        with trial_session(self.engine) as s:
+            return save_codebook(s, cb)
+
+    def codebook_changed(self) -> bool:
+        """Has someone else (another process, say ``annotator codebook import``) changed the
+        codebook since this object last read it? If so the next ``codebook`` reads it afresh.
+
+        Cheap enough to poll: the codebook's rows are few."""
+        if self._codebook is None:
+            return False
+        with read_session(self.engine) as s:
+            fresh = queries.project_codebook(s)
+        if fresh == self._codebook:
+            return False
+        self._codebook = fresh
+        return True
 
     def code(self, ref: CodeRef) -> CodeRecord:
         if isinstance(ref, CodeRecord):
@@ -564,17 +605,30 @@ class Project(RangesAndDuplicates):
         with read_session(self.engine) as s:
             return reliability_from_project(s, coders=coders, group=group, article_ids=article_ids)
 
+    def default_weights(self, group: str | None = None) -> str | None:
+        """Gwet's "ordinal" weights for a group the codebook declares ordered, else None."""
+        from annotator.storage.reliability_queries import resolve_group
+
+        with read_session(self.engine) as s:
+            return "ordinal" if resolve_group(s, group).ordered else None
+
     def agreement(
         self,
         coders: Sequence[str] | None = None,
         group: str | None = None,
         bootstrap: int = 1000,
         seed: int = 20110101,
+        weights: str | None = None,
     ) -> AgreementReport:
-        """The full agreement report (coefficients overall and per code, interval, matrices)."""
+        """The full agreement report (coefficients overall and per code, interval, matrices).
+
+        An ordered group (codebook ``ordered: true``) gives ordinal data and, unless ``weights``
+        is given, Gwet's ordinal weights."""
         from annotator.agreement import compute_report
 
-        return compute_report(self.reliability_data(coders, group), bootstrap=bootstrap, seed=seed)
+        data = self.reliability_data(coders, group)
+        chosen = weights if weights is not None else self.default_weights(group)
+        return compute_report(data, bootstrap=bootstrap, seed=seed, weights=chosen)
 
     def disagreements(
         self, coders: Sequence[str] | None = None, group: str | None = None
@@ -583,6 +637,13 @@ class Project(RangesAndDuplicates):
 
         with read_session(self.engine) as s:
             return disagreement_rows(s, coders=coders, group=group)
+
+    def sentence_names(self, sentence_ids: Sequence[int]) -> dict[int, str]:
+        """Reports' names for sentences ("Title — sentence 4"), by sentence id."""
+        from annotator.storage.reliability_queries import sentence_names
+
+        with read_session(self.engine) as s:
+            return sentence_names(s, sentence_ids)
 
     def find(self, text: str, limit: int = 500) -> list[tuple[int, str, int, int, str]]:
         with read_session(self.engine) as s:

@@ -84,6 +84,7 @@ class GroupRecord:
     multiple: bool
     description: str
     codes: tuple[CodeRecord, ...]
+    ordered: bool = False  # the codebook declares the codes a scale (agreement: ordinal)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ class ImportReport:
     article_ids: list[int] = field(default_factory=list)
     #: groups of near-duplicates (annotator.near_duplicates.Group) holding an imported article
     near_duplicates: list[Any] = field(default_factory=list)
+    #: Files that held several articles (news exports, tables) -> how many; duplicates count.
+    articles_per_file: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [
@@ -193,3 +196,33 @@ class SelectionRecord:
     source_start: int
     source_end: int
     origin: str
+
+
+@dataclass
+class CodebookChanges:
+    """What loading a codebook did (or, from a preview, would do) to the project's codes."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old name, new name)
+    #: removed code -> its labels (every coder): kept in the file, hidden and not counted
+    hidden_labels: dict[str, int] = field(default_factory=dict)
+    #: renamed code (new name) -> its labels, shown under the new name
+    renamed_labels: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_hidden_labels(self) -> int:
+        return sum(self.hidden_labels.values())
+
+    def summary(self) -> str:
+        text = (
+            f"{len(self.added)} codes added, {len(self.updated)} updated, "
+            f"{len(self.deactivated)} no longer in the codebook (kept with their labels, hidden)"
+        )
+        if self.renamed:
+            text += f", {len(self.renamed)} renamed"
+        if self.n_hidden_labels:
+            n = self.n_hidden_labels
+            text += f"; {n} label{'s' if n != 1 else ''} hidden"
+        return text

@@ -39,14 +39,8 @@ from sqlmodel import Session
 
 from annotator.codebook import Codebook, CodebookError
 from annotator.errors import AnnotatorError
-from annotator.merge import (
-    LabelSink,
-    code_ids_by_uid,
-    lead_codebook,
-    merge_codebook,
-    stored_time,
-    upsert_memo,
-)
+from annotator.label_sink import LabelSink, stored_time, upsert_memo
+from annotator.merge import code_ids_by_uid, lead_codebook, merge_codebook
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.refi_codebook import codebook_from_refi_element, normalize_guid
 from annotator.segmentation import segment

@@ -208,10 +208,15 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "adjudicate", "&Adjudication", (), "adjudicate", "Resolve disagreements between coders"
     ),
-    ActionSpec("zoom_in", "Zoom &in", (SK.ZoomIn, "Ctrl+="), "zoom_in", "Larger sentence text"),
-    ActionSpec("zoom_out", "Zoom &out", (SK.ZoomOut,), "zoom_out", "Smaller sentence text"),
+    ActionSpec("zoom_in", "Zoom &in", (SK.ZoomIn, "Ctrl+="), "zoom_in", "Larger text"),
+    ActionSpec("zoom_out", "Zoom &out", (SK.ZoomOut,), "zoom_out", "Smaller text"),
+    ActionSpec("zoom_reset", "&Reset zoom", ("Ctrl+0",), "zoom_reset", "Default text size"),
     ActionSpec(
-        "zoom_reset", "&Reset zoom", ("Ctrl+0",), "zoom_reset", "Default sentence text size"
+        "preferences",
+        "&Preferences…",
+        (SK.Preferences,),
+        "preferences",
+        "Theme (light, dark or the system's) and text size",
     ),
     # Help
     ActionSpec(

@@ -10,6 +10,7 @@ decision record), one short transaction each.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 from collections.abc import Callable, Sequence
@@ -53,7 +54,7 @@ from annotator.storage.reliability_queries import StoredGroup
 from ui import icons
 from ui.coder_selector import CoderSelector
 from ui.report_window import close_keys
-from ui.table_model import RIGHT, Index, RowTableModel, sentence_cell
+from ui.table_model import RIGHT, SENTENCE_NUMBER, Index, RowTableModel, sentence_cell
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def open_adjudication(parent: QWidget | None, project: Project, jump: Jump) -> A
 class AdjudicationListModel(RowTableModel):
     """The disagreements: article, sentence number, and the decision so far."""
 
-    HEADERS = ("Article", "Sentence", "Decision")
+    HEADERS = ("Article", SENTENCE_NUMBER, "Decision")
 
     @property
     def items(self) -> list[AdjudicationItem]:
@@ -592,10 +593,9 @@ class AdjudicationWindow(QMainWindow):
 
         order = {c.name: i for i, c in enumerate(self.group.codes)}
         decided = tuple(sorted(codes, key=lambda n: order.get(n, 0)))
-        new = AdjudicationItem(
-            item.article_id, item.article_title, item.sentence_id, item.sentence_index,
-            item.sentence_text, item.codes, Decision(decided, self.lead, datetime.now(UTC), note),
-        )  # fmt: skip
+        new = dataclasses.replace(
+            item, decision=Decision(decided, self.lead, datetime.now(UTC), note)
+        )
         nxt = self._next_open(row, 1)
         self.model.replace(row, new)
         self._update_progress()

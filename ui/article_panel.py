@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -32,6 +33,7 @@ from ui.sentence_delegate import SentenceDelegate
 from ui.sentence_model import SENTENCE_ID_ROLE, SentenceFilterProxy, SentenceModel
 
 SF = QItemSelectionModel.SelectionFlag
+TITLE_SCALE = 1.35
 
 
 class SentenceView(QListView):
@@ -88,10 +90,7 @@ class ArticlePanel(QWidget):
         self.title_label.setObjectName("articleTitle")
         self.title_label.setWordWrap(True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        tf = QFont(self.font())
-        tf.setPointSizeF(tf.pointSizeF() * 1.35)
-        tf.setWeight(QFont.Weight.DemiBold)
-        self.title_label.setFont(tf)
+        self._style_title()
         self.meta_label = QLabel(self)
         self.meta_label.setObjectName("articleMeta")
         self.meta_label.setEnabled(False)  # muted colour from the palette
@@ -142,6 +141,18 @@ class ArticlePanel(QWidget):
         self.set_codebook(None)
 
     # -- header and filter ----------------------------------------------------------------
+    def _style_title(self) -> None:
+        """The title a third larger than the panel's text, so it follows the window's zoom."""
+        tf = QFont(self.font())
+        tf.setPointSizeF(tf.pointSizeF() * TITLE_SCALE)
+        tf.setWeight(QFont.Weight.DemiBold)
+        self.title_label.setFont(tf)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._style_title()
+        super().changeEvent(event)
+
     def set_header(self, article: ArticleRecord | None, status: Status | None = None) -> None:
         if article is None:
             self.title_label.setText("No article")

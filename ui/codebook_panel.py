@@ -13,9 +13,10 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -182,7 +183,10 @@ class CodebookModel(QAbstractItemModel):
             if col == CodebookColumn.COUNT:
                 return "sentences you gave this code in this article"
             key = f" (key {code.key.upper()})" if code.key else ""
-            return f"Click to toggle {code.name}{key} on the selected sentences"
+            return (
+                f"Click to toggle {code.name}{key} on the selected sentences; "
+                "double-click to read it without coding"
+            )
         elif role == Qt.ItemDataRole.TextAlignmentRole and col != CodebookColumn.NAME:
             return int(Qt.AlignmentFlag.AlignCenter)
         elif role == CODE_ID_ROLE:
@@ -230,7 +234,11 @@ class CodeTree(QTreeView):
 
 
 class CodebookPanel(QWidget):
-    """Emits code_toggled(code id) when a code is clicked or activated."""
+    """Emits code_toggled(code id) when a code is clicked or activated.
+
+    A click toggles only once the double-click interval has passed without a second click: a
+    double-click is how a coder opens a code to read it, and must not label anything.
+    """
 
     code_toggled = Signal(int)
 
@@ -252,7 +260,13 @@ class CodebookPanel(QWidget):
         hh.setSectionResizeMode(CodebookColumn.COUNT, QHeaderView.ResizeMode.Fixed)
         hh.resizeSection(CodebookColumn.KEY, 40)
         hh.resizeSection(CodebookColumn.COUNT, 48)
+        self._pending_code: int | None = None
+        self._click_timer = QTimer(self)
+        self._click_timer.setSingleShot(True)
+        self._click_timer.setInterval(QGuiApplication.styleHints().mouseDoubleClickInterval())
+        self._click_timer.timeout.connect(self._click_settled)
         self.tree.clicked.connect(self._clicked)
+        self.tree.doubleClicked.connect(self._double_clicked)
         self.tree.toggle_requested.connect(self.code_toggled)
         self.tree.selectionModel().currentChanged.connect(self._show_current)
 
@@ -298,8 +312,21 @@ class CodebookPanel(QWidget):
 
     def _clicked(self, index: QModelIndex) -> None:
         code = self.model.code_at(index)
+        self._pending_code = code.id if code is not None else None
         if code is not None:
-            self.code_toggled.emit(code.id)
+            self._click_timer.start()
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        self._click_timer.stop()
+        self._pending_code = None
+        code = self.model.code_at(index)
+        if code is not None:
+            self.show_code(code.id)
+
+    def _click_settled(self) -> None:
+        code_id, self._pending_code = self._pending_code, None
+        if code_id is not None:
+            self.code_toggled.emit(code_id)
 
     def _show_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         code = self.model.code_at(current)

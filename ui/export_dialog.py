@@ -39,6 +39,7 @@ from annotator.exports import ExportOptions, export_labels
 from annotator.exports.csv_export import preview_frame
 from annotator.project import Project
 from ui.errors import show_error
+from ui.file_dialogs import SafeFileDialog
 from ui.workers import Job, start_job
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 PREVIEW_ROWS = 50
 #: (label, suffix, layout)
 FORMATS: tuple[tuple[str, str, str], ...] = (
-    ("CSV: one row per label (long)", ".csv", "long"),
+    ("CSV: one row per label, plus memo and status rows (long)", ".csv", "long"),
     ("CSV: one row per sentence, a column per coder (wide)", ".csv", "wide"),
     ("Excel workbook (.xlsx)", ".xlsx", "long"),
     ("JSON Lines, one sentence a line (.jsonl)", ".jsonl", "long"),
@@ -214,7 +215,7 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         suffix = self.suffix()
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = SafeFileDialog.getSaveFileName(
             self,
             "Export to",
             self.path_edit.text(),

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.project import Project
-from ui.table_model import RowTableModel
+from ui.table_model import SENTENCE_NUMBER, RowTableModel
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ def snippet(text: str, needle: str, width: int = SNIPPET_CHARS) -> str:
 class FindResultsModel(RowTableModel):
     """Rows of Project.find: article title, sentence number, sentence text around the match."""
 
-    HEADERS = ("Article", "#", "Sentence")
+    HEADERS = ("Article", SENTENCE_NUMBER, "Sentence")
     ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
     SENTENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 

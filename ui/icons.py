@@ -41,6 +41,7 @@ GLYPHS: dict[str, str] = {
     "zoom_reset": "mdi6.magnify-close",
     "shortcuts": "mdi6.keyboard-outline",
     "about": "mdi6.information-outline",
+    "preferences": "mdi6.cog-outline",
     "read_only": "mdi6.lock-outline",
     "status_not_started": "mdi6.circle-outline",
     "status_in_progress": "mdi6.circle-half-full",

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,6 +43,7 @@ from annotator.imports import SUPPORTED_SUFFIXES, TableOptions
 from annotator.project import Project
 from annotator.records import ImportReport
 from ui.errors import show_error
+from ui.file_dialogs import SafeFileDialog
 from ui.table_model import RowTableModel
 from ui.workers import start_job
 
@@ -51,8 +51,12 @@ log = logging.getLogger(__name__)
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson")
 STATUS_MS = 8000
+#: REFI-QDA projects from other QDA programs: their sources, codebook, coders and codings
+REFI_SUFFIXES = (".qdpx", ".qde")
 _FILE_FILTER = (
-    "Articles (" + " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES)) + ");;All files (*)"
+    "Articles and REFI-QDA projects ("
+    + " ".join(f"*{s}" for s in sorted({*SUPPORTED_SUFFIXES, *REFI_SUFFIXES}))
+    + ");;REFI-QDA projects (*.qdpx *.qde);;All files (*)"
 )
 
 # Dialogs shown without a parent must be kept alive until they close.
@@ -166,11 +170,11 @@ class ImportDialog(QDialog):
 
     # -- slots ------------------------------------------------------------------------
     def _choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add files", "", _FILE_FILTER)
+        files, _ = SafeFileDialog.getOpenFileNames(self, "Add files", "", _FILE_FILTER)
         self.add_paths([Path(f) for f in files])
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add folder")
+        folder = SafeFileDialog.getExistingDirectory(self, "Add folder")
         if folder:
             self.add_paths([Path(folder)])
 
@@ -253,6 +257,20 @@ class ImportReportDialog(QDialog):
         self.summary_label.setFont(font)
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
+
+        self.per_file_view: QPlainTextEdit | None = None
+        if report.articles_per_file:  # news exports and tables: how many each file held
+            n = len(report.articles_per_file)
+            layout.addWidget(QLabel(f"{n} file{_s(n)} held several articles:"))
+            self.per_file_view = QPlainTextEdit(
+                "\n".join(
+                    f"{origin}: {held:,} articles"
+                    for origin, held in report.articles_per_file.items()
+                )
+            )
+            self.per_file_view.setReadOnly(True)
+            self.per_file_view.setMaximumHeight(90)
+            layout.addWidget(self.per_file_view)
 
         self.duplicates_view: QPlainTextEdit | None = None
         if report.skipped_duplicates:
@@ -373,6 +391,14 @@ def _start(
     options: TableOptions,
     on_done: Callable[[ImportReport], None],
 ) -> None:
+    refi = [p for p in paths if p.suffix.lower() in REFI_SUFFIXES]
+    if refi:  # codes, coders and codings come too: annotator.refi_project, as on the command line
+        from ui.refi_import import start_refi_import
+
+        start_refi_import(parent, project, refi, on_done)
+        paths = [p for p in paths if p not in refi]
+        if not paths:
+            return
     log.info("importing %d paths into %s", len(paths), project.path)
     _status(parent, "Importing…")
 

@@ -21,14 +21,13 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QFont,
+    QGuiApplication,
     QKeySequence,
     QShowEvent,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -43,14 +42,21 @@ from annotator.project import Project
 from annotator.records import LabelChange, Status
 from ui import icons
 from ui import settings as keys
-from ui.actions import ActionRegistry, code_key_conflicts, lazy_call
+from ui.actions import ActionRegistry, lazy_call
 from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.article_list_panel import ArticleListPanel
 from ui.article_panel import ArticlePanel
-from ui.codebook_panel import CodebookPanel, swatch
+from ui.codebook_panel import CodebookPanel
+from ui.codebook_watch import CodebookWatch
+from ui.done_guard import DoneChoice, DoneGuard
+from ui.file_dialogs import SafeFileDialog
 from ui.import_dialog import accept_file_drag, dropped_paths, run_import
 from ui.settings import Settings
-from ui.undo import LabelUndoCommand
+from ui.undo import LabelUndoCommand, StatusUndoCommand
+from ui.window_codebook import CodebookActions
+from ui.window_duplicates import DuplicateActions
+from ui.window_find import FindActions
+from ui.window_segmentation import SegmentationEdits
 from ui.workers import cancel_and_wait, start_job
 
 log = logging.getLogger(__name__)
@@ -77,38 +83,7 @@ def ask_unblind(parent: QWidget | None) -> bool:
     return box.clickedButton() is go
 
 
-class StatusUndoCommand(QUndoCommand):
-    """Mark done (Ctrl+D) on the undo stack: undo puts the article's status back and shows it.
-
-    Applied before it is pushed (like LabelUndoCommand), so the first redo() does nothing.
-    """
-
-    def __init__(
-        self,
-        window: MainWindow,
-        article_id: int,
-        before: Status,
-        after: Status,
-        text: str,
-    ) -> None:
-        super().__init__(text)
-        self.window = window
-        self.article_id = article_id
-        self.before = before
-        self.after = after
-        self._applied = True
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self.window.set_article_status(self.article_id, self.after, show=True)
-
-    def undo(self) -> None:
-        self.window.set_article_status(self.article_id, self.before, show=True)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(CodebookActions, SegmentationEdits, FindActions, DuplicateActions, QMainWindow):
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -128,6 +103,13 @@ class MainWindow(QMainWindow):
         self._unblinded: set[tuple[Path, str]] = set()  # (project, coder) that agreed this session
 
         self.undo_stack = QUndoStack(self)
+        self.done_guard = DoneGuard()
+        self.codebook_watch = CodebookWatch(self)
+        self.codebook_watch.changed.connect(
+            lambda: self._codebook_changed(
+                "The codebook was changed in another program: codes and keys updated"
+            )
+        )
         self._backed_up: weakref.WeakSet[Project] = weakref.WeakSet()
         self.registry = ActionRegistry(self)
 
@@ -154,7 +136,7 @@ class MainWindow(QMainWindow):
         self.mark_not_done_action = QAction("Mark as &not done", self)
         self.mark_not_done_action.setObjectName("mark_not_done")
         self.mark_not_done_action.setStatusTip(
-            "Take back “done” for this article: its uncoded sentences no longer count as none"
+            "Take back “done” for this article: its uncoded sentences no longer count as (no code)"
         )
         self.mark_not_done_action.triggered.connect(self.mark_not_done)
         self._connect_actions()
@@ -226,6 +208,7 @@ class MainWindow(QMainWindow):
             "zoom_in": lambda: self.zoom(1),
             "zoom_out": lambda: self.zoom(-1),
             "zoom_reset": lambda: self.zoom(0),
+            "preferences": self.open_preferences,
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
@@ -264,6 +247,9 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(a["find"])
         edit.addAction(a["corpus_find"])
+        edit.addSeparator()
+        edit.addAction(a["preferences"])
+        a["preferences"].setMenuRole(QAction.MenuRole.PreferencesRole)
 
         self.code_menu = mb.addMenu("&Code")
 
@@ -335,7 +321,7 @@ class MainWindow(QMainWindow):
         split = s.get(keys.SPLITTER)
         if not split.isEmpty():
             self.splitter.restoreState(split)
-        self._base_point_size = QFont(self.sentence_view.font()).pointSizeF()
+        self._base_point_size = QFont(self.font()).pointSizeF()
         size = s.get(keys.SENTENCE_POINT_SIZE)
         self._point_size = size if size > 0 else self._base_point_size
         self._apply_point_size()
@@ -387,6 +373,7 @@ class MainWindow(QMainWindow):
             raise
         self._close_project()
         self.project = project
+        self.codebook_watch.set_project(project)
         self._set_coder(name)
         self._enforce_blind()
         self.settings.add_recent(path)
@@ -395,13 +382,7 @@ class MainWindow(QMainWindow):
         self._apply_codebook()
         self.article_list_model.set_summaries(project.article_summaries(self.coder))
         self.article_list_panel.hide_empty_columns()
-        article_id, sentence_id = self.settings.position(path)
-        if article_id is None or self.article_list_model.row_of(article_id) is None:
-            article_id = self.article_list_panel.neighbour(None, 1)
-        if article_id is not None:
-            self.show_article(article_id, sentence_id)
-        else:
-            self._show_empty()
+        self._show_where_left_off()
         self._update_title()
         self._update_enabled()
         if project.read_only:
@@ -424,6 +405,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self._close_children()
         cancel_and_wait(timeout_ms=10_000)
+        self.codebook_watch.set_project(None)
         self.project.close()
         self.project = None
         self._article_id = None
@@ -503,7 +485,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self._set_coder(name)
         self._enforce_blind()
-        self.reload()
+        self.article_list_model.set_summaries(self.project.article_summaries(self.coder))
+        self.article_list_panel.hide_empty_columns()
+        self._show_where_left_off()
         self._update_title()
         self.statusBar().showMessage(f"Now coding as {name}", 4000)
         self._refocus()
@@ -522,53 +506,6 @@ class MainWindow(QMainWindow):
             self.show_article(aid, sid)
         else:
             self._show_empty()
-
-    def _apply_codebook(self) -> None:
-        assert self.project is not None
-        cb = self.project.codebook
-        self.codebook_panel.set_codebook(cb)
-        self.article_panel.set_codebook(cb)
-        self.sentence_model.set_codebook(cb)
-        self._rebuild_code_actions()
-
-    def _rebuild_code_actions(self) -> None:
-        for action in self._code_actions:
-            self.removeAction(action)
-            action.deleteLater()
-        self._code_actions = []
-        self.code_menu.clear()
-        if self.project is None:
-            return
-        codes = self.project.codebook.codes
-        bound, problems = code_key_conflicts((c.key, c.name) for c in codes)
-        self._code_keys = []
-        for code in codes:
-            action = QAction(code.name, self)
-            action.setObjectName(f"code:{code.id}")
-            action.setIcon(swatch(code.color or "#888888"))
-            key = code.key.lower()
-            if key and bound.get(key) == code.name:
-                action.setShortcut(QKeySequence(key.upper()))
-                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-                self._code_keys.append((key.upper(), code.name))
-            action.setToolTip(f"Toggle {code.name} on the selected sentences")
-            action.triggered.connect(lambda _c=False, cid=code.id: self.toggle_code(cid))
-            self.addAction(action)
-            self.code_menu.addAction(action)
-            self._code_actions.append(action)
-        self.code_menu.addSeparator()
-        self.code_menu.addAction(self.registry["clear"])
-        self.code_menu.addSeparator()
-        self.code_menu.addAction(self.registry["mark_done"])
-        self.code_menu.addAction(self.mark_not_done_action)
-        self.code_menu.addSeparator()
-        self.code_menu.addAction(self.registry["split_sentence"])
-        self.code_menu.addAction(self.registry["merge_next"])
-        if problems:
-            message = "; ".join(problems)
-            log.warning("code keys: %s", message)
-            self.statusBar().showMessage(message, 15000)
-        self._update_enabled()
 
     # =====================================================================================
     # articles and sentences
@@ -656,42 +593,25 @@ class MainWindow(QMainWindow):
         self._update_position_label()
 
     def _save_position(self) -> None:
-        if self.project is None:
+        if self.project is None or self.coder is None:
             return
-        self.settings.set_position(
-            self.project.path, self._article_id, self.article_panel.current_sentence_id()
-        )
+        sid = self.article_panel.current_sentence_id()
+        self.settings.set_position(self.project.path, self.coder, self._article_id, sid)
+
+    def _show_where_left_off(self) -> None:
+        """The article and sentence this coder was at in this project, else the first article."""
+        assert self.project is not None
+        article_id, sentence_id = self.settings.position(self.project.path, self.coder or "")
+        if article_id is None or self.article_list_model.row_of(article_id) is None:
+            article_id = self.article_list_panel.neighbour(None, 1)
+        if article_id is not None:
+            self.show_article(article_id, sentence_id)
+        else:
+            self._show_empty()
 
     # =====================================================================================
     # labelling
     # =====================================================================================
-    def resolve_near_duplicates(self, keep_all: bool) -> None:
-        """Decide on the open article's group of near-duplicates: keep it alone (the others are
-        marked duplicate) or keep all. A decision is changed by deciding again."""
-        summary = (
-            None
-            if self._article_id is None
-            else self.article_list_model.summary_of(self._article_id)
-        )
-        if self.project is None or summary is None or summary.duplicate_group is None:
-            self.statusBar().showMessage("This article has no near-duplicates", 3000)
-            return
-        if self.project.read_only:
-            self.statusBar().showMessage("This project is open read-only", 3000)
-            return
-        keep = None if keep_all else [summary.id]
-        marks = self.project.resolve_near_duplicates(summary.duplicate_group, keep)
-        for aid, mark in marks.items():
-            self.article_list_model.update_summary(aid, duplicate_mark=mark)
-        n = sum(m == "duplicate" for m in marks.values())
-        self.statusBar().showMessage(
-            f"Kept all {len(marks)} near-duplicates"
-            if keep_all
-            else f"Kept this article; {n} near-duplicates marked duplicate (left out of "
-            "agreement and exports)",
-            10_000,
-        )
-
     def _can_label(self) -> bool:
         if self.project is None or self.coder is None or self._article_id is None:
             return False
@@ -709,7 +629,7 @@ class MainWindow(QMainWindow):
         if not sids:
             self.statusBar().showMessage("Select a sentence first", 3000)
             return
-        self._push(self.project.toggle_command(sids, code_id, self.coder))
+        self._push_edit(self.project.toggle_command(sids, code_id, self.coder))
 
     def clear_codes(self) -> None:
         if not self._can_label():
@@ -717,7 +637,32 @@ class MainWindow(QMainWindow):
         assert self.project is not None and self.coder is not None
         sids = self.article_panel.selected_sentence_ids()
         if sids:
-            self._push(self.project.clear_command(sids, self.coder))
+            self._push_edit(self.project.clear_command(sids, self.coder))
+
+    def _push_edit(self, command: LabelCommand) -> None:
+        """A coder's label edit; in an article marked done it asks first (see ui.done_guard)."""
+        aid = self._article_id
+        choice = DoneChoice.KEEP_DONE if command.empty else self._done_choice()
+        if choice is DoneChoice.KEEP_DONE or aid is None:
+            self._push(command)
+        elif choice is DoneChoice.REOPEN:
+            self.undo_stack.beginMacro(command.text)
+            try:  # reopened and edited as one step: Ctrl+Z takes back both
+                self.set_article_status(aid, Status.IN_PROGRESS)
+                self._push_status(aid, Status.DONE, Status.IN_PROGRESS, "Reopen article")
+                self._push(command)
+            finally:
+                self.undo_stack.endMacro()
+
+    def _done_choice(self) -> DoneChoice:
+        """May the article shown be edited? KEEP_DONE if it is not done; else the coder's answer
+        to "Reopen it to edit?" (asked once per article, or once per session if remembered)."""
+        aid = self._article_id
+        if aid is None or self._status_of(aid) != Status.DONE:
+            return DoneChoice.KEEP_DONE
+        choice = self.done_guard.choose(self, self._session_key(), aid)
+        self._refocus()
+        return choice
 
     def _push(self, command: LabelCommand) -> None:
         if command.empty or self.project is None:
@@ -768,7 +713,7 @@ class MainWindow(QMainWindow):
     def mark_done(self) -> None:
         """Ctrl+D: this article is done (undoable); open the next article not done yet.
 
-        The status bar says how many sentences were left uncoded (they now count as "none"),
+        The status bar says how many sentences were left uncoded (they now count as (no code)),
         so an accidental Ctrl+D is noticed; Ctrl+Z or Code › Mark as not done takes it back.
         """
         if not self._can_label():
@@ -781,11 +726,11 @@ class MainWindow(QMainWindow):
         target = self._next_not_done(aid)  # before the list may re-filter
         self.set_article_status(aid, Status.DONE)
         if before != Status.DONE:
-            self.undo_stack.push(
-                StatusUndoCommand(self, aid, Status(before), Status.DONE, "Mark article done")
-            )
+            self._push_status(aid, Status(before), Status.DONE, "Mark article done")
         if uncoded:
-            message = f"Marked done: {uncoded} of {total} sentences left uncoded count as 'none'"
+            message = (
+                f"Marked done: {uncoded} of {total} sentences are uncoded and count as (no code)"
+            )
         else:
             message = f"Marked done: all {total} sentences coded"
         message += " (Ctrl+Z takes it back)"
@@ -808,12 +753,18 @@ class MainWindow(QMainWindow):
             return
         after = Status.IN_PROGRESS if self.sentence_model.n_coded() else Status.NOT_STARTED
         self.set_article_status(aid, after)
-        self.undo_stack.push(
-            StatusUndoCommand(self, aid, Status.DONE, after, "Mark article not done")
-        )
+        self._push_status(aid, Status.DONE, after, "Mark article not done")
         self.statusBar().showMessage(
-            "Marked not done: its uncoded sentences no longer count as 'none'", 5000
+            "Marked not done: its uncoded sentences no longer count as (no code)", 5000
         )
+
+    def _push_status(self, article_id: int, before: Status, after: Status, text: str) -> None:
+        """Put a status change already made on the undo stack (undo shows that article)."""
+
+        def set_status(aid: int, status: Status) -> None:
+            self.set_article_status(aid, status, show=True)
+
+        self.undo_stack.push(StatusUndoCommand(set_status, article_id, before, after, text))
 
     def _status_of(self, article_id: int) -> Status:
         """This coder's status of an article: from the list's summary, else from the project."""
@@ -888,63 +839,6 @@ class MainWindow(QMainWindow):
             self._memo_texts.pop(sid, None)
         self.sentence_model.set_memo(sid, bool(text.strip()))
 
-    # -- correcting the segmentation ---------------------------------------------------------
-    def split_sentence(self) -> None:
-        """Split the current sentence where the coder puts the cursor (only without labels)."""
-        if not self._can_label():
-            return
-        assert self.project is not None
-        current = self._current_sentence_row()
-        if current is None:
-            return
-        sid, row = current
-        sentence = self.sentence_model.sentence(row)
-        from ui.split_dialog import choose_split
-
-        try:
-            offset = choose_split(self, sentence.text)
-        finally:
-            self._refocus()
-        if offset is None:
-            return
-        try:
-            self.project.split_sentence(sid, sentence.start + offset)
-        except AnnotatorError as exc:
-            self.statusBar().showMessage(f"Not split: {exc}", 8000)
-            return
-        self._segmentation_changed(sid, "Sentence split in two")
-
-    def merge_with_next(self) -> None:
-        """Join the current sentence and the one after it (neither may carry labels)."""
-        if not self._can_label():
-            return
-        assert self.project is not None
-        current = self._current_sentence_row()
-        if current is None or current[1] + 1 >= self.sentence_model.rowCount():
-            self.statusBar().showMessage("There is no next sentence to merge with", 4000)
-            return
-        sid, row = current
-        following = self.sentence_model.sentence(row + 1)
-        try:
-            self.project.merge_sentences(sid, following.id)
-        except AnnotatorError as exc:
-            self.statusBar().showMessage(f"Not merged: {exc}", 8000)
-            return
-        self._segmentation_changed(sid, "Sentences merged")
-
-    def _current_sentence_row(self) -> tuple[int, int] | None:
-        """(sentence id, row) of the current sentence, None when there is none."""
-        sid = self.article_panel.current_sentence_id()
-        row = None if sid is None else self.sentence_model.row_of(sid)
-        return None if sid is None or row is None else (sid, row)
-
-    def _segmentation_changed(self, sentence_id: int, message: str) -> None:
-        # Undo entries name sentences by id; one may be gone now, so the history starts afresh.
-        self.undo_stack.clear()
-        self.reload()
-        self.article_panel.select_sentence(sentence_id)
-        self.statusBar().showMessage(f"{message} (the undo history was cleared)", 6000)
-
     def edit_article_memo(self) -> None:
         if not self._can_label():
             return
@@ -971,57 +865,6 @@ class MainWindow(QMainWindow):
             label.setText(text[: -len(marker)])
 
     # =====================================================================================
-    # find
-    # =====================================================================================
-    def open_find(self) -> None:
-        if self.find_bar is None:
-            try:
-                from ui.find_panel import FindBar
-            except ImportError:
-                self.statusBar().showMessage("Find is not available yet", 3000)
-                return
-            bar = FindBar(self.article_panel)
-            bar.search.connect(self._find_in_article)
-            bar.closed.connect(self._find_closed)
-            self.article_panel.bottom.addWidget(bar)
-            self.find_bar = bar
-        self.find_bar.show()
-        self.find_bar.focus_find()  # type: ignore[attr-defined]
-
-    def _find_in_article(self, text: str, forward: bool) -> None:
-        number, total = self.article_panel.find_text(text, forward)
-        if self.find_bar is not None:
-            status = f"{number} of {total}" if total else ("no match" if text.strip() else "")
-            self.find_bar.set_status(status)  # type: ignore[attr-defined]
-
-    def _find_closed(self) -> None:
-        if self.find_bar is not None:
-            self.find_bar.hide()
-        self.article_panel.clear_highlight()
-        self.sentence_view.setFocus()
-
-    def open_corpus_find(self) -> None:
-        if self.corpus_dock is None:
-            try:
-                from ui.find_panel import CorpusFindPanel
-            except ImportError:
-                self.statusBar().showMessage("Find in all articles is not available yet", 3000)
-                return
-            panel = CorpusFindPanel(self)
-            panel.jump_requested.connect(self.jump)
-            dock = QDockWidget("Find in all articles", self)
-            dock.setObjectName("corpusFindDock")
-            dock.setWidget(panel)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            self.corpus_find = panel
-            self.corpus_dock = dock
-        if self.project is not None:
-            self.corpus_find.set_project(self.project)  # type: ignore[union-attr]
-        self.corpus_dock.show()
-        self.corpus_dock.raise_()
-        self.corpus_find.focus_find()  # type: ignore[union-attr]
-
-    # =====================================================================================
     # view
     # =====================================================================================
     def set_show_others(self, show: bool) -> None:
@@ -1038,7 +881,7 @@ class MainWindow(QMainWindow):
         project with no other coder has nothing to reveal."""
         if self.project is None:
             return True
-        key = self._blind_key()
+        key = self._session_key()
         if key in self._unblinded:
             return True
         if not [c for c in self.project.coders() if c != self.coder]:
@@ -1049,8 +892,8 @@ class MainWindow(QMainWindow):
         self._unblinded.add(key)
         return True
 
-    def _blind_key(self) -> tuple[Path, str]:
-        """Unblinding holds for one project and coder."""
+    def _session_key(self) -> tuple[Path, str]:
+        """(project, coder): what a session's answers hold for (unblinding, editing done work)."""
         assert self.project is not None
         return self.project.path.resolve(), self.coder or ""
 
@@ -1065,7 +908,7 @@ class MainWindow(QMainWindow):
         coder agrees again (the setting alone does not unblind a new session)."""
         if not self.sentence_model.show_others or self.project is None:
             return
-        if self._blind_key() in self._unblinded:
+        if self._session_key() in self._unblinded:
             return
         self._uncheck_show_others()
         self.sentence_model.set_show_others(False)
@@ -1087,23 +930,30 @@ class MainWindow(QMainWindow):
         self.registry["show_others"].setIcon(icons.icon("show_others" if show else "blind"))
 
     def zoom(self, step: int) -> None:
-        """step +1/-1 changes the sentence text size by a point; 0 resets it."""
-        if step == 0:
-            self._point_size = self._base_point_size
-        else:
-            self._point_size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, self._point_size + step))
+        """step +1/-1 changes the text size of the whole window by a point; 0 resets it."""
+        self.set_point_size(self._base_point_size if step == 0 else self._point_size + step)
+        self.statusBar().showMessage(f"Text size {self._point_size:g} pt", 2000)
+
+    def set_point_size(self, size: float) -> None:
+        """The window's text size (zoom, Preferences), kept for the next session."""
+        self._point_size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, size))
         self._apply_point_size()
         stored = 0.0 if self._point_size == self._base_point_size else self._point_size
         self.settings.set(keys.SENTENCE_POINT_SIZE, stored)
-        self.statusBar().showMessage(f"Text size {self._point_size:g} pt", 2000)
+
+    def open_preferences(self) -> None:
+        from ui.preferences_dialog import edit_preferences
+
+        edit_preferences(self)
+        self._refocus()
 
     def sentence_point_size(self) -> float:
         return self._point_size
 
     def _apply_point_size(self) -> None:
-        font = QFont(self.sentence_view.font())
+        font = QFont(self.font())  # the window's: every pane, the menus bar and status bar follow
         font.setPointSizeF(self._point_size)
-        self.sentence_view.setFont(font)
+        self.setFont(font)
         self.sentence_view.delegate.clear_cache()
         self.sentence_view.doItemsLayout()
 
@@ -1111,7 +961,7 @@ class MainWindow(QMainWindow):
     # file actions
     # =====================================================================================
     def new_project_dialog(self) -> None:
-        path_str, _ = QFileDialog.getSaveFileName(
+        path_str, _ = SafeFileDialog.getSaveFileName(
             self,
             "New project",
             str(Path.home() / "study.annotator"),
@@ -1132,7 +982,7 @@ class MainWindow(QMainWindow):
 
     def open_project_dialog(self) -> None:
         start = str(self.project.path.parent) if self.project else str(Path.home())
-        path_str, _ = QFileDialog.getOpenFileName(
+        path_str, _ = SafeFileDialog.getOpenFileName(
             self, "Open project", start, "annotator projects (*.annotator);;All files (*)"
         )
         if path_str:
@@ -1166,36 +1016,14 @@ class MainWindow(QMainWindow):
             dialog.finished.connect(lambda _result: self._refocus())
 
     def _import_done(self, report: object) -> None:
-        self.reload()
+        if hasattr(report, "codes_added"):  # a REFI-QDA project: codes and coders came too
+            self._merged(report)
+        else:
+            self.reload()
         self._refocus()
         summary = getattr(report, "summary", None)
         if callable(summary):
             self.statusBar().showMessage(str(summary()), 8000)
-
-    def load_codebook_dialog(self) -> None:
-        if self.project is None or not self._writable_or_say():
-            return
-        path_str, _ = QFileDialog.getOpenFileName(
-            self,
-            "Load codebook",
-            str(self.project.path.parent),
-            "Codebooks (*.yaml *.yml *.qdc *.qdpx);;All files (*)",
-        )
-        if path_str:
-            self.load_codebook(Path(path_str))
-        self._refocus()
-
-    def load_codebook(self, path: Path) -> None:
-        assert self.project is not None
-        try:
-            changes = self.project.load_codebook(path)
-        except AnnotatorError as exc:
-            self._error("Load codebook", exc)
-            return
-        self.undo_stack.clear()
-        self._apply_codebook()
-        self.reload()
-        self.statusBar().showMessage(changes.summary(), 8000)
 
     def open_export(self) -> None:
         project = self.project
@@ -1276,12 +1104,8 @@ class MainWindow(QMainWindow):
         lazy_call(self, "ui.shortcuts_dialog", "show_shortcuts", self, acts, list(self._code_keys))
 
     def show_about(self) -> None:
-        from importlib.metadata import PackageNotFoundError, version
+        from annotator import __version__ as ver
 
-        try:
-            ver = version("annotator")
-        except PackageNotFoundError:
-            ver = "development"
         QMessageBox.about(
             self,
             "About annotator",
@@ -1305,14 +1129,20 @@ class MainWindow(QMainWindow):
         show_error(self, title, exc)
 
     def _update_title(self) -> None:
-        parts = [APP_TITLE]
+        """ "study.annotator [read-only] — anna — annotator": the app's name last, once.
+
+        Window systems append the application's display name to a title that does not already
+        end with it (Qt's QPlatformWindow::formatWindowTitle), which repeated the name when it
+        also came first.
+        """
+        parts = []
+        ro = self.project is not None and self.project.read_only
         if self.project is not None:
-            parts.append(self.project.path.name)
+            parts.append(self.project.path.name + (" [read-only]" if ro else ""))
             if self.coder:
                 parts.append(self.coder)
-        title = " — ".join(parts)
-        ro = self.project is not None and self.project.read_only
-        self.setWindowTitle(title + (" [read-only]" if ro else ""))
+        parts.append(QGuiApplication.applicationDisplayName() or APP_TITLE)
+        self.setWindowTitle(" — ".join(parts))
         self.read_only_label.setVisible(ro)
 
     def _update_enabled(self) -> None:

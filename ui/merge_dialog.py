@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -25,6 +24,7 @@ from annotator.errors import AnnotatorError
 from annotator.merge import MergeReport, merge
 from annotator.project import Project
 from ui.errors import show_error
+from ui.file_dialogs import SafeFileDialog
 from ui.workers import Job, start_job
 
 _alive: set[QWidget] = set()
@@ -83,7 +83,7 @@ class MergeDialog(QDialog):
         self.files.setStringList(current + [str(p) for p in paths if str(p) not in current])
 
     def _choose(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
+        names, _ = SafeFileDialog.getOpenFileNames(
             self, "Project files to merge", str(self.project.path.parent), "*.annotator"
         )
         self.add_paths([Path(n) for n in names])

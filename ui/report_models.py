@@ -19,7 +19,7 @@ from annotator.agreement.coefficients import Coefficient
 from annotator.agreement.formatting import interpret_alpha
 from annotator.agreement.report import code_membership
 from annotator.storage.reliability_queries import NONE_VALUE, DisagreementRow
-from ui.table_model import RIGHT, ROOT, Index, RowTableModel, sentence_cell
+from ui.table_model import RIGHT, ROOT, SENTENCE_NUMBER, Index, RowTableModel, sentence_cell
 
 #: (article id, sentence id) of a disagreement row
 JUMP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -72,7 +72,12 @@ class CoefficientModel(RowTableModel):
     def set_report(self, report: AgreementReport | None) -> None:
         self._ci = None if report is None else report.alpha_ci95
         rows: list[tuple[str, dict[str, Coefficient]]] = (
-            [] if report is None else [("Overall", report.coefficients), *report.per_code.items()]
+            []
+            if report is None
+            else [
+                ("Overall", report.coefficients),
+                *((value_text(code), c) for code, c in report.per_code.items()),
+            ]
         )
         self.set_rows(rows)
 
@@ -123,20 +128,53 @@ class CoefficientModel(RowTableModel):
         return None
 
 
+#: what a coder who gave no code is shown as, everywhere in the window ("none" in the data)
+NO_CODE = "(no code)"
+TOTAL = "Total"
+
+
+def value_text(value: str) -> str:
+    """A value as the window shows it: the data's "none" reads "(no code)", as elsewhere."""
+    return NO_CODE if value == NONE_VALUE else value
+
+
 class MatrixModel(RowTableModel):
-    """A square matrix over the value labels (confusion or coincidence); rows are the labels."""
+    """A square matrix over the value labels (confusion or coincidence); rows are the labels.
+
+    With totals, a last row and column hold the sums: how often each coder gave each value, which
+    is what a reader checks first (is one coder simply using a code more?).
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._m: npt.NDArray[Any] = np.zeros((0, 0))
         self._fmt = "g"
+        self._totals = False
 
     def headers(self) -> Sequence[str]:
         return self._rows
 
-    def set_matrix(self, labels: Sequence[str], matrix: npt.NDArray[Any], fmt: str = "g") -> None:
-        self._m, self._fmt = matrix, fmt
-        self.set_rows(labels)
+    def set_matrix(
+        self,
+        labels: Sequence[str],
+        matrix: npt.NDArray[Any],
+        fmt: str = "g",
+        *,
+        totals: bool = False,
+    ) -> None:
+        shown = [value_text(label) for label in labels]
+        if totals and len(shown):
+            m = np.asarray(matrix, dtype=np.float64)
+            matrix = np.block(
+                [[m, m.sum(axis=1, keepdims=True)], [m.sum(axis=0, keepdims=True), m.sum()]]
+            )
+            shown.append(TOTAL)
+        self._m, self._fmt, self._totals = matrix, fmt, totals and bool(len(shown))
+        self.set_rows(shown)
+
+    def _is_total(self, row: int, column: int) -> bool:
+        last = len(self._rows) - 1
+        return self._totals and (row == last or column == last)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -149,13 +187,23 @@ class MatrixModel(RowTableModel):
         if self.row_of(index) is None:
             return None
         v = float(self._m[index.row(), index.column()])
+        total = self._is_total(index.row(), index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return format(v, self._fmt)
         if role == VALUE_ROLE:
             return v
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT
-        if role == Qt.ItemDataRole.BackgroundRole and index.row() == index.column() and v:
+        if role == Qt.ItemDataRole.FontRole and total:
+            f = QFont()
+            f.setBold(True)
+            return f
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and index.row() == index.column()
+            and v
+            and not total
+        ):
             return QBrush(QColor("#e3f4e8"))
         return None
 
@@ -194,7 +242,7 @@ class DisagreementModel(RowTableModel):
     """Article, sentence number, text and each coder's codes; rows are fetched in pages."""
 
     PAGE = 2000
-    FIXED = ("Article", "Sentence", "Text")
+    FIXED = ("Article", SENTENCE_NUMBER, "Text")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -242,7 +290,7 @@ class DisagreementModel(RowTableModel):
             if col == 2:
                 return r.sentence_text
             coder = self._coders[col - len(self.FIXED)]
-            return " + ".join(r.codes.get(coder, ())) or "(no code)"
+            return " + ".join(r.codes.get(coder, ())) or NO_CODE
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return RIGHT
         return None
@@ -263,3 +311,45 @@ def code_frequencies(report: AgreementReport) -> tuple[list[str], dict[str, list
         per_code = counts @ mem
         out[str(coder)] = [int(per_code[k]) for k in keep]
     return [codes[k] for k in keep], out
+
+
+class ChanceModel(RowTableModel):
+    """Every coefficient with the terms behind it: observed and expected (chance) agreement, or
+    for alpha the observed and expected disagreement D_o and D_e; the note says why a value is
+    undefined."""
+
+    HEADERS = ("Coefficient", "Value", "Observed", "Expected", "Units", "Note")
+
+    def headers(self) -> Sequence[str]:
+        return self.HEADERS
+
+    def set_report(self, report: AgreementReport | None) -> None:
+        from annotator.agreement.report import COEFFICIENT_KEYS, COEFFICIENT_NAMES
+
+        rows = (
+            []
+            if report is None
+            else [(COEFFICIENT_NAMES[k], report.coefficients[k]) for k in COEFFICIENT_KEYS]
+        )
+        self.set_rows(rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_of(index)
+        if row is None:
+            return None
+        name, c = row
+        col = index.column()
+        values = (None, c.value, c.observed, c.expected)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return name
+            if col in (1, 2, 3):
+                return _num(values[col])
+            if col == 4:
+                return f"{c.n_units:,}"
+            return c.note
+        if role == VALUE_ROLE and col in (1, 2, 3):
+            return values[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3, 4):
+            return RIGHT
+        return None

@@ -43,6 +43,7 @@ from annotator.agreement import AgreementReport, compute_report
 from annotator.agreement.bootstrap import DEFAULT_DRAWS, DEFAULT_SEED
 from annotator.agreement.formatting import interpret_alpha, to_csv, to_html
 from annotator.errors import AnnotatorError
+from annotator.exports.disagreements_export import write_disagreements_csv
 from annotator.progress import CancelToken
 from annotator.project import Project
 from annotator.storage.reliability_queries import (
@@ -55,16 +56,19 @@ from annotator.storage.unit_of_work import read_session
 from ui import icons
 from ui.charts import BarChart, Series, Threshold
 from ui.coder_selector import CoderSelector
+from ui.file_dialogs import SafeFileDialog
 from ui.report_models import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
     JUMP_ROLE,
     VERDICT_COLORS,
+    ChanceModel,
     CoefficientModel,
     DisagreementModel,
     MatrixModel,
     PairwiseModel,
     code_frequencies,
+    value_text,
     verdict,
 )
 from ui.workers import Job, start_job
@@ -122,6 +126,7 @@ class ReportWindow(QMainWindow):
         self._pending.timeout.connect(self.recompute)
 
         self.coefficient_model = CoefficientModel(self)
+        self.chance_model = ChanceModel(self)
         self.matrix_model = MatrixModel(self)
         self.pairwise_model = PairwiseModel(self)
         self.disagreement_model = DisagreementModel(self)
@@ -146,7 +151,7 @@ class ReportWindow(QMainWindow):
         lay.addWidget(QLabel("Code group"))
         self.group_combo = QComboBox()
         for g in self.project.codebook.groups:
-            kind = "several codes" if g.multiple else "one code"
+            kind = "several codes" if g.multiple else "ordered scale" if g.ordered else "one code"
             self.group_combo.addItem(f"{g.name} ({kind})", g.name)
         self.group_combo.currentIndexChanged.connect(self._schedule)
         lay.addWidget(self.group_combo)
@@ -158,7 +163,7 @@ class ReportWindow(QMainWindow):
         lay.addWidget(self.coder_selector)
         hint = QLabel(
             "Units are the sentences of articles every chosen coder has marked done; a "
-            "sentence left uncoded there counts as “none”."
+            "sentence left uncoded there counts as (no code) (in an ordered scale it is missing)."
         )
         hint.setWordWrap(True)
         lay.addWidget(hint)
@@ -197,6 +202,15 @@ class ReportWindow(QMainWindow):
         split.setSizes([260, 320])
         lay.addWidget(split, 1)
         self.tabs.addTab(page, "Coefficients")
+        # every coefficient with its chance terms (what a methods section reports)
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.chance_title = QLabel()
+        self.chance_title.setWordWrap(True)
+        lay.addWidget(self.chance_title)
+        self.chance_view = self._table(self.chance_model)
+        lay.addWidget(self.chance_view, 1)
+        self.tabs.addTab(page, "All coefficients")
         # matrices
         page = QWidget()
         lay = QVBoxLayout(page)
@@ -333,7 +347,11 @@ class ReportWindow(QMainWindow):
                 rows = disagreement_rows(s, data=data)
             cancel.check()
             progress(2, 3)
-            report = compute_report(data, bootstrap=DEFAULT_DRAWS, seed=DEFAULT_SEED)
+            # only a group the codebook declares ordered gives ordinal data from a project
+            weights = "ordinal" if data.level == "ordinal" else None
+            report = compute_report(
+                data, bootstrap=DEFAULT_DRAWS, seed=DEFAULT_SEED, weights=weights
+            )
             progress(3, 3)
             return report, rows
 
@@ -377,6 +395,7 @@ class ReportWindow(QMainWindow):
         self.disagreement_rows = []
         self.computed_for = None
         self.coefficient_model.set_report(None)
+        self.chance_model.set_report(None)
         self.pairwise_model.set_report(None)
         self.matrix_model.set_matrix((), _empty())
         self.disagreement_model.set_rows([], [])
@@ -430,6 +449,17 @@ class ReportWindow(QMainWindow):
             "only; below .667 unreliable.</div>"
         )
         self.coefficient_model.set_report(report)
+        self.chance_model.set_report(report)
+        self.chance_title.setText(
+            "Observed and expected (chance) agreement behind each coefficient; for "
+            "Krippendorff's α the observed and expected disagreement (α = 1 − D_o / D_e). "
+            + (
+                f"Weighted coefficients: Gwet's {report.weights} weights"
+                + (" (the code group is declared ordered)." if report.level == "ordinal" else ".")
+                if report.weights
+                else "Weighted coefficients need an ordered code group (codebook: ordered: true)."
+            )
+        )
         self.pairwise_model.set_report(report)
         two = report.confusion is not None
         labels = list(report.value_labels)
@@ -437,9 +467,9 @@ class ReportWindow(QMainWindow):
             a, b = (html.escape(str(c)) for c in report.data.coders[:2])
             self.matrix_title.setText(
                 f"<b>Confusion matrix</b>: rows {a}, columns {b} (sentence counts; the "
-                "diagonal is agreement)."
+                "diagonal is agreement; the totals are how often each gave each value)."
             )
-            self.matrix_model.set_matrix(labels, report.confusion, "g")  # type: ignore[arg-type]
+            self.matrix_model.set_matrix(labels, report.confusion, "g", totals=True)  # type: ignore[arg-type]
         else:
             self.matrix_title.setText(
                 "<b>Coincidence matrix</b> (Krippendorff): pairs of values within sentences, "
@@ -452,7 +482,7 @@ class ReportWindow(QMainWindow):
         colors = self._code_colors()
         codes = list(report.per_code)
         self.alpha_chart.set_data(
-            codes,
+            [value_text(c) for c in codes],
             [Series("α", tuple(report.per_code[c]["krippendorff_alpha"].value for c in codes),
                     bar_colors=tuple(colors.get(c, NONE_COLOR) for c in codes))],
             [Threshold(ALPHA_TENTATIVE, ".667", "#b26b00"),
@@ -504,11 +534,12 @@ class ReportWindow(QMainWindow):
 
     def export_html(self, path: Path) -> None:
         Path(path).write_text(
-            to_html(self._require_report(), self.report_title()), encoding="utf-8"
+            to_html(self._require_report(), self.report_title(), self._unit_names()),
+            encoding="utf-8",
         )
 
     def export_pdf(self, path: Path) -> None:
-        page = to_html(self._require_report(), self.report_title())
+        page = to_html(self._require_report(), self.report_title(), self._unit_names())
         writer = QPdfWriter(str(path))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
@@ -518,33 +549,24 @@ class ReportWindow(QMainWindow):
         doc.setHtml(page)
         doc.print_(writer)
 
+    def _unit_names(self) -> dict[int, str]:
+        """The listed sentences as the app names them, not by internal id."""
+        return {r.sentence_id: r.name for r in self.disagreement_rows}
+
     def export_coefficients_csv(self, path: Path) -> None:
         Path(path).write_text(to_csv(self._require_report()), encoding="utf-8", newline="")
 
     def export_disagreements_csv(self, path: Path) -> None:
-        import pandas as pd
-
+        """The listed disagreements, ids as in the label exports (docs/exchange.md)."""
         report = self._require_report()
-        coders = [str(c) for c in report.data.coders]
-        frame = pd.DataFrame(
-            [
-                {
-                    "article_id": r.article_id, "article_title": r.article_title,
-                    "sentence_id": r.sentence_id, "sentence_number": r.sentence_index + 1,
-                    "text": r.sentence_text,
-                    **{c: "; ".join(r.codes.get(c, ())) for c in coders},
-                }
-                for r in self.disagreement_rows
-            ],
-            columns=["article_id", "article_title", "sentence_id", "sentence_number", "text",
-                     *coders],
-        )  # fmt: skip
-        frame.to_csv(path, index=False)
+        write_disagreements_csv(
+            self.disagreement_rows, [str(c) for c in report.data.coders], path, force=True
+        )
 
     def ask_save_path(self, caption: str, suffix: str, filter_: str) -> Path | None:
         """A path to write to, after asking before overwriting an existing file."""
         default = str(self.project.path.with_name(f"{self.project.path.stem}-agreement{suffix}"))
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = SafeFileDialog.getSaveFileName(
             self, caption, default, filter_,
             options=QFileDialog.Option.DontConfirmOverwrite,
         )  # fmt: skip
@@ -571,6 +593,9 @@ class ReportWindow(QMainWindow):
             fn(path)
         except OSError as exc:
             QMessageBox.warning(self, caption, f"Could not write {path.name}: {exc.strerror}")
+            return
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, caption, str(exc))
             return
         self.statusBar().showMessage(f"Saved {path}", 5000)
 

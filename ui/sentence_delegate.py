@@ -3,7 +3,8 @@
 Chips live in a right-hand column whose width fits the chips actually shown in the article (within
 CHIP_MIN..CHIP_MAX_SHARE of the width); the text takes the rest. A label change re-lays out the
 rows only when that column width changes (once) or a row's chips wrap onto another line; text
-heights are cached per text width.
+heights are cached per text width and keyed by the text itself (sentence ids start at 1 in every
+project, and a split or merge keeps an id for a new text: an id would hand out another's height).
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ class SentenceDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
-        self._heights: dict[int, dict[int, int]] = {}  # text width -> sentence id -> height
+        self._heights: dict[int, dict[str, int]] = {}  # text width -> text -> height
         self._metrics: tuple[str, QFontMetrics] | None = None
         self._source: SentenceModel | None = None
         self._natural: dict[int, int] = {}  # sentence id -> its chips on one line (+ memo mark)
@@ -232,16 +233,16 @@ class SentenceDelegate(QStyledItemDelegate):
             self._heights.clear()
         return self._metrics[1]
 
-    def _text_height(self, sid: int, text: str, fm: QFontMetrics, text_w: int) -> int:
+    def _text_height(self, text: str, fm: QFontMetrics, text_w: int) -> int:
         per_width = self._heights.get(text_w)
         if per_width is None:
             if len(self._heights) > 6:
                 self._heights.clear()
             per_width = self._heights[text_w] = {}
-        h = per_width.get(sid)
+        h = per_width.get(text)
         if h is None:
             h = fm.boundingRect(QRect(0, 0, text_w, 1_000_000), _WRAP, text).height()
-            per_width[sid] = h
+            per_width[text] = h
         return h
 
     def _chips_height(self, index: Index, sid: int, width: int) -> int:
@@ -262,7 +263,7 @@ class SentenceDelegate(QStyledItemDelegate):
         width = self._view.viewport().width()
         fm = self._font_metrics(option.font)
         sid, text, paragraph = index.data(LAYOUT_ROLE) or (0, "", False)
-        h = max(self._text_height(sid, text, fm, self._text_width(width)), fm.height())
+        h = max(self._text_height(text, fm, self._text_width(width)), fm.height())
         h = max(h, self._chips_height(index, sid, width))
         gap = PARAGRAPH_GAP if paragraph else 0
         return QSize(width, gap + PAD_V + h + PAD_V)

@@ -200,20 +200,24 @@ class SentenceModel(QAbstractListModel):
         """Rows with any label (own or others'): the only rows that can have chips."""
         return sorted(self._row_of[sid] for sid in self._labels if sid in self._row_of)
 
+    def _shown(self, pairs: Iterable[tuple[int, int]]) -> bool:
+        """Does the coder have a label here on a code the codebook shows? (A label whose code
+        left the codebook is kept but hidden, and does not make a sentence coded.)"""
+        own, codes = self._own, self._codes
+        return any(c == own and k in codes for c, k in pairs)
+
     def is_coded(self, row: int) -> bool:
-        sid = self._rows[row].id
-        return any(c == self._own for c, _k in self._labels.get(sid, ()))
+        return self._shown(self._labels.get(self._rows[row].id, ()))
 
     def n_coded(self) -> int:
-        own = self._own
-        return sum(1 for pairs in self._labels.values() if any(c == own for c, _k in pairs))
+        return sum(1 for pairs in self._labels.values() if self._shown(pairs))
 
     def code_counts(self) -> dict[int, int]:
         """code id -> sentences of this article the current coder gave it."""
         counts: dict[int, int] = {}
         for pairs in self._labels.values():
             for c, k in pairs:
-                if c == self._own:
+                if c == self._own and k in self._codes:
                     counts[k] = counts.get(k, 0) + 1
         return counts
 

@@ -35,7 +35,9 @@ WINDOW_STATE: Key[QByteArray] = Key("window/state", QByteArray, QByteArray())
 SPLITTER: Key[QByteArray] = Key("window/splitter", QByteArray, QByteArray())
 SENTENCE_POINT_SIZE: Key[float] = Key("view/sentence_point_size", float, 0.0)  # 0: app default
 SHOW_OTHER_CODERS: Key[bool] = Key("view/show_other_coders", bool, False)
-#: one per project file (suffix: a hash of its path): "article_id:sentence_id"
+#: "system" (follow the desktop's light or dark scheme), "light" or "dark"
+THEME: Key[str] = Key("view/theme", str, "system")
+#: one per project file and coder (suffix: hashes of both): "article_id:sentence_id"
 POSITION: Key[str] = Key("position", str, "")
 
 
@@ -95,21 +97,28 @@ class Settings:
         self.set(LAST_PROJECT, entry)
         return recent
 
-    def position(self, project_path: Path) -> tuple[int | None, int | None]:
-        """Where the coder left off in this project: (article id, sentence id)."""
-        raw = self.get(POSITION, _path_key(project_path))
+    def position(self, project_path: Path, coder: str) -> tuple[int | None, int | None]:
+        """Where this coder left off in this project: (article id, sentence id).
+
+        Per coder: coders who share a computer each come back to their own place.
+        """
+        raw = self.get(POSITION, _position_key(project_path, coder))
         article, _, sentence = raw.partition(":")
         return _int_or_none(article), _int_or_none(sentence)
 
     def set_position(
-        self, project_path: Path, article_id: int | None, sentence_id: int | None
+        self, project_path: Path, coder: str, article_id: int | None, sentence_id: int | None
     ) -> None:
         value = f"{article_id or ''}:{sentence_id or ''}"
-        self.set(POSITION, value, _path_key(project_path))
+        self.set(POSITION, value, _position_key(project_path, coder))
 
 
-def _path_key(path: Path) -> str:
-    return hashlib.sha1(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:16]
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _position_key(path: Path, coder: str) -> str:
+    return f"{_hash(str(Path(path).resolve()))}-{_hash(coder)}"
 
 
 def _int_or_none(text: str) -> int | None:

@@ -74,12 +74,18 @@ def group_of(action: QAction) -> str:
 
 
 def _media_key(seq: QKeySequence) -> bool:
-    """A dedicated key (Find, Zoom In, Open) that StandardKey adds; few keyboards have one."""
+    """A dedicated key (Find, Zoom In, Open) that StandardKey adds; few keyboards have one.
+
+    F13 and above count too: X11 binds Undo to F14 (the Undo key of old Sun keyboards), and a
+    sheet that says "F14" for Undo sends the coder looking for a key they don't have.
+    """
     if seq.count() != 1:
         return False
     combo = seq[0]  # type: ignore[index]  # QKeySequence has operator[]; the stubs lack it
-    no_modifier = combo.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
-    return bool(no_modifier and combo.key().value >= Qt.Key.Key_Back.value)
+    if combo.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        return False
+    key = combo.key().value
+    return bool(key >= Qt.Key.Key_Back.value or Qt.Key.Key_F13.value <= key <= Qt.Key.Key_F35.value)
 
 
 def shortcut_text(action: QAction) -> str:

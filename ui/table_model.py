@@ -62,9 +62,22 @@ class RowTableModel(QAbstractTableModel):
     ) -> Any:
         names = self.headers()
         horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(names):
+        if not horizontal or not 0 <= section < len(names):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return names[section]
+        if role == Qt.ItemDataRole.ToolTipRole and names[section] == SENTENCE_NUMBER:
+            return SENTENCE_NUMBER_TIP
         return None
+
+
+#: The one name of a sentence's number in every table, the same number the sentence view shows
+#: ("Sentence 4") and exported files call ``sentence_number`` (docs/exchange.md).
+SENTENCE_NUMBER = "Sentence no."
+SENTENCE_NUMBER_TIP = (
+    "The sentence's number in its article, counted from 1 as in “Sentence 4”; "
+    "exported files call it sentence_number."
+)
 
 
 def sentence_cell(row: Any, column: int) -> str | None:

@@ -292,9 +292,12 @@ def brennan_prediger(data: ReliabilityData) -> Coefficient:
 
 
 def difference_matrix(
-    data: ReliabilityData, level: str | None = None
+    data: ReliabilityData, level: str | None = None, distance: str = "masi"
 ) -> FloatArray | Callable[[FloatArray], FloatArray]:
-    """Krippendorff's delta^2 over the data's domain for a level (default: the data's own)."""
+    """Krippendorff's delta^2 over the data's domain for a level (default: the data's own).
+
+    For multiple-choice (set) data ``distance`` names the set distance: ``masi`` or
+    ``jaccard`` (the one code path for a project's multiple-choice groups and set-valued CSV)."""
     lv = level or data.level
     k = len(data.domain)
     if lv == "nominal":
@@ -308,10 +311,16 @@ def difference_matrix(
         if np.any(nums < 0):
             raise AgreementError("ratio alpha needs non-negative values")
         return distances.ratio(nums)
-    if lv in ("multiple", "masi"):
+    if lv in ("multiple", "masi", "jaccard"):
         if data.level != "multiple":
-            raise AgreementError("the MASI distance needs multiple-choice (set) values")
-        return distances.from_function(data.domain, distances.masi)
+            raise AgreementError("a set distance needs multiple-choice (set) values")
+        name = lv if lv != "multiple" else distance
+        try:
+            fn = distances.SET_DISTANCES[name]
+        except KeyError:
+            known = ", ".join(distances.SET_DISTANCES)
+            raise AgreementError(f"unknown set distance {name!r}: use one of {known}") from None
+        return distances.from_function(data.domain, fn)
     raise AgreementError(f"unknown level {lv!r}")
 
 

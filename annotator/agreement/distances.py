@@ -68,6 +68,15 @@ def masi(a: frozenset[Any], b: frozenset[Any]) -> float:
     return 1.0 - jaccard * m
 
 
+def jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
+    """Jaccard distance 1 - |A & B| / |A | B| (Artstein & Poesio 2008); two empty sets: 0."""
+    union = len(a | b)
+    return 0.0 if union == 0 else 1.0 - len(a & b) / union
+
+
+SET_DISTANCES: dict[str, Distance] = {"masi": masi, "jaccard": jaccard}
+
+
 def from_function(domain: Sequence[Any], distance: Distance) -> FloatArray:
     """``distance`` over every pair of distinct observed values (symmetric, zero diagonal)."""
     k = len(domain)

@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy.typing as npt
@@ -15,9 +15,12 @@ from annotator.agreement.coefficients import Coefficient
 from annotator.agreement.report import (
     COEFFICIENT_KEYS,
     COEFFICIENT_NAMES,
+    NOTE_UNWEIGHTED,
+    PER_CODE_KEYS,
     AgreementReport,
     format_value,
 )
+from annotator.exports.spreadsheet_safety import neutralise
 
 HTML_DISAGREEMENT_LIMIT = 1000
 
@@ -49,10 +52,15 @@ def _grid(rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
 
 def _notes(report: AgreementReport) -> list[str]:
     notes = []
+    unweighted = False
     for key in COEFFICIENT_KEYS:
         c = report.coefficients[key]
-        if c.note:
+        if c.note == NOTE_UNWEIGHTED:
+            unweighted = True
+        elif c.note:
             notes.append(f"{COEFFICIENT_NAMES[key]}: {c.note}")
+    if unweighted:
+        notes.append(f"Weighted coefficients: {NOTE_UNWEIGHTED}")
     b = report.bootstrap
     if b is not None and b.note:
         notes.append(f"Bootstrap: {b.note}")
@@ -78,22 +86,31 @@ def to_table(report: AgreementReport) -> str:
         f"{report.n_disagreements} units with disagreement",
         "",
     ]
-    rows = [["Coefficient", "Value", "Units", "Values"]]
+    rows = [["Coefficient", "Value", "Observed", "Expected", "Units", "Values"]]
     for key in COEFFICIENT_KEYS:
         c = report.coefficients[key]
         rows.append(
-            [COEFFICIENT_NAMES[key], _num(c.value), str(c.n_units), str(c.n_pairable_values)]
+            [
+                COEFFICIENT_NAMES[key],
+                _num(c.value),
+                _num(c.observed),
+                _num(c.expected),
+                str(c.n_units),
+                str(c.n_pairable_values),
+            ]
         )
-    lines += _grid(rows, [False, True, True, True])
+    lines += _grid(rows, [False, True, True, True, True, True])
+    if report.weights:
+        lines += ["", f"Weights: {report.weights} (Gwet 2014)"]
     lines += ["", _alpha_line(report)]
     if report.per_code:
         lines += ["", "Per code (present vs absent):"]
-        head = ["Code", *[COEFFICIENT_NAMES[k] for k in COEFFICIENT_KEYS]]
+        head = ["Code", *[COEFFICIENT_NAMES[k] for k in PER_CODE_KEYS]]
         prow = [head] + [
-            [code, *[_num(coefs[k].value) for k in COEFFICIENT_KEYS]]
+            [code, *[_num(coefs[k].value) for k in PER_CODE_KEYS]]
             for code, coefs in report.per_code.items()
         ]
-        lines += _grid(prow, [False] + [True] * len(COEFFICIENT_KEYS))
+        lines += _grid(prow, [False] + [True] * len(PER_CODE_KEYS))
     if report.pairwise:
         lines += ["", "Pairwise Cohen's kappa:"]
         rows = [["Coder A", "Coder B", "Units", "Kappa", "Agreement"]] + [
@@ -126,12 +143,12 @@ def to_csv(report: AgreementReport) -> str:
     w.writerow(["scope", "code", *COEFFICIENT_KEYS])
 
     def cells(coefs: dict[str, Coefficient]) -> list[str]:
-        values = [coefs[k].value for k in COEFFICIENT_KEYS]
+        values = [coefs[k].value if k in coefs else None for k in COEFFICIENT_KEYS]
         return ["" if v is None else repr(float(v)) for v in values]
 
     w.writerow(["overall", "", *cells(report.coefficients)])
     for code, coefs in report.per_code.items():
-        w.writerow(["code", code, *cells(coefs)])
+        w.writerow(["code", neutralise(str(code)), *cells(coefs)])
     return buf.getvalue()
 
 
@@ -165,8 +182,14 @@ def _matrix_html(labels: Sequence[str], matrix: npt.NDArray[Any], fmt: str) -> s
     return _html_table(["", *labels], rows, 1)
 
 
-def to_html(report: AgreementReport, title: str) -> str:
-    """A self-contained page (inline CSS, no scripts); every piece of data is escaped."""
+def to_html(
+    report: AgreementReport, title: str, unit_names: Mapping[Any, str] | None = None
+) -> str:
+    """A self-contained page (inline CSS, no scripts); every piece of data is escaped.
+
+    ``unit_names`` names the disagreeing units (for a project: "Title — sentence 4", the
+    number every export calls ``sentence_number``) instead of their internal ids.
+    """
     alpha = report.coefficients["krippendorff_alpha"].value
     verdict = interpret_alpha(alpha).split(" ")[0]
     parts = [
@@ -179,11 +202,13 @@ def to_html(report: AgreementReport, title: str) -> str:
         f'<p class="{_h(verdict)}"><strong>{_h(_alpha_line(report))}</strong></p>',
         "<h2>Coefficients</h2>",
         _html_table(
-            ["Coefficient", "Value", "Units", "Pairable values", "Note"],
+            ["Coefficient", "Value", "Observed", "Expected", "Units", "Pairable values", "Note"],
             [
                 [
                     COEFFICIENT_NAMES[k],
                     _num(c.value),
+                    _num(c.observed),
+                    _num(c.expected),
                     str(c.n_units),
                     str(c.n_pairable_values),
                     c.note,
@@ -197,9 +222,9 @@ def to_html(report: AgreementReport, title: str) -> str:
         parts += [
             "<h2>Per code (present vs absent)</h2>",
             _html_table(
-                ["Code", *[COEFFICIENT_NAMES[k] for k in COEFFICIENT_KEYS]],
+                ["Code", *[COEFFICIENT_NAMES[k] for k in PER_CODE_KEYS]],
                 [
-                    [code, *[_num(c[k].value) for k in COEFFICIENT_KEYS]]
+                    [code, *[_num(c[k].value) for k in PER_CODE_KEYS]]
                     for code, c in report.per_code.items()
                 ],
                 1,
@@ -239,8 +264,10 @@ def to_html(report: AgreementReport, title: str) -> str:
         rows = []
         for d in shown:
             by_name = {str(k): format_value(v) for k, v in d.values.items()}
-            rows.append([str(d.unit), *[by_name.get(c, "") for c in coders]])
-        parts.append(_html_table(["Unit", *coders], rows, 99))
+            unit = str(d.unit) if unit_names is None else unit_names.get(d.unit, str(d.unit))
+            rows.append([unit, *[by_name.get(c, "") for c in coders]])
+        head = "Unit" if unit_names is None else "Sentence"
+        parts.append(_html_table([head, *coders], rows, 99))
         if report.n_disagreements > len(shown):
             parts.append(f"<p>… and {report.n_disagreements - len(shown)} more.</p>")
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from annotator import __version__
 from annotator.errors import AnnotatorError
 from annotator.logs import configure_logging
+from annotator.names import name_problem
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +45,29 @@ def build_parser() -> argparse.ArgumentParser:
     p_open = sub.add_parser("open", help="open a project in the desktop app")
     p_open.add_argument("project", nargs="?", help="project file (.annotator)")
     p_open.add_argument("--coder", help="code as this coder")
+    p_open.add_argument(
+        "--quit-when-ready",
+        action="store_true",
+        help="print 'window ready' once the window is shown, then close it (for smoke tests "
+        "of an installed build and start-up timing)",
+    )
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
 
+def _print_any_file_name() -> None:
+    """A file name that is not valid UTF-8 reaches Python with its bad bytes as lone surrogates;
+    printed to a strict UTF-8 terminal (en_US.UTF-8) it raised "surrogates not allowed" and
+    ended the command with a traceback. Such characters are written as the bytes they stand for,
+    as Python already does under the C locale and as `ls` does."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="surrogateescape")
+
+
 def main(argv: Sequence[str] | None = None, launch_app: AppLauncher | None = None) -> int:
+    _print_any_file_name()
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     configure_logging(debug=args.debug)
@@ -61,7 +80,11 @@ def main(argv: Sequence[str] | None = None, launch_app: AppLauncher | None = Non
             )
             return 2
         if args.command is None:
-            args.project, args.coder = None, None
+            args.project, args.coder, args.quit_when_ready = None, None, False
+        problem = name_problem(args.coder.strip()) if args.coder else None
+        if problem is not None:
+            print(f"error: --coder: coder name {problem}", file=sys.stderr)
+            return 2
         return launch_app(args)
     try:
         return int(args.handler(args))

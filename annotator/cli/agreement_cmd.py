@@ -6,8 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from annotator.agreement import compute_report, read_long_csv
-from annotator.agreement.formatting import to_csv, to_html, to_json, to_table
+from annotator.agreement import WEIGHTS, compute_report, read_long_csv
+from annotator.agreement.formatting import (
+    HTML_DISAGREEMENT_LIMIT,
+    to_csv,
+    to_html,
+    to_json,
+    to_table,
+)
 from annotator.agreement.report import AgreementReport
 from annotator.errors import AnnotatorError
 
@@ -34,6 +40,23 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--categories", help="comma-separated full category set (default: observed)")
     p.add_argument(
+        "--weights",
+        choices=WEIGHTS,
+        help="Gwet's agreement weights for ordered categories: adds weighted Cohen, weighted "
+        "Fleiss and AC2 (default: none; an ordered code group of a project: ordinal)",
+    )
+    p.add_argument(
+        "--set-separator",
+        help="with --data: a value lists a set of codes split by this (e.g. ';'): "
+        "multiple-choice data",
+    )
+    p.add_argument(
+        "--distance",
+        choices=["masi", "jaccard"],
+        default="masi",
+        help="alpha's distance between sets of codes (default: masi)",
+    )
+    p.add_argument(
         "--missing",
         default="",
         help="comma-separated values that mean 'not coded' besides an empty cell (e.g. NA)",
@@ -55,34 +78,49 @@ def register(sub: Any) -> None:
 def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
     if (args.project is None) == (args.data is None):
         raise AnnotatorError("give either a project file or --data ratings.csv")
+    weights = args.weights
     if args.data is not None:
         categories = _split(args.categories)
+        sets = bool(args.set_separator)
+        if sets and args.level != "nominal":
+            raise AnnotatorError("--set-separator reads sets of codes: leave --level out")
         data = read_long_csv(
             args.data,
             args.unit_column,
             args.coder_column,
             args.value_column,
             categories=categories,
-            level=args.level,
+            level="multiple" if sets else args.level,
             missing=_split(args.missing) or (),
+            separator=args.set_separator or ";",
         )
         title = f"Agreement: {args.data.name}"
     else:
         from annotator.project import Project
 
+        if args.set_separator:
+            raise AnnotatorError("--set-separator is for --data; a project knows its groups")
         with Project.open(args.project, read_only=True) as project:
             data = project.reliability_data(coders=_split(args.coders), group=args.group)
+            if weights is None:
+                weights = project.default_weights(args.group)
         title = f"Agreement: {args.project.name}" + (f", {args.group}" if args.group else "")
     if data.n_coders < 2:
         found = ", ".join(map(str, data.coders)) or "none"
         raise AnnotatorError(f"agreement needs at least two coders (found: {found})")
-    return compute_report(data, bootstrap=args.bootstrap, seed=args.seed), title
+    report = compute_report(
+        data, bootstrap=args.bootstrap, seed=args.seed, weights=weights, distance=args.distance
+    )
+    return report, title
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     report, title = report_for(args)
     fmt = args.format or _format_of(args.out)
-    text = to_html(report, title) if fmt == "html" else FORMATS[fmt](report)
+    if fmt == "html":
+        text = to_html(report, title, _unit_names(args, report))
+    else:
+        text = FORMATS[fmt](report)
     if args.out is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return 0
@@ -93,6 +131,17 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     tmp.replace(args.out)
     print(f"wrote {args.out}")
     return 0
+
+
+def _unit_names(args: argparse.Namespace, report: AgreementReport) -> dict[int, str] | None:
+    """For a project, the listed sentences by name and number rather than internal id."""
+    if args.project is None:
+        return None
+    from annotator.project import Project
+
+    shown = [int(d.unit) for d in report.disagreements(HTML_DISAGREEMENT_LIMIT)]
+    with Project.open(args.project, read_only=True) as project:
+        return project.sentence_names(shown)
 
 
 def _format_of(out: Path | None) -> str:

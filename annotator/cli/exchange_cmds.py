@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
         "--layout",
         choices=("long", "wide"),
         default="long",
-        help="CSV: one row per label (long) or per sentence (wide)",
+        help="CSV: one row per label, memo and coder status (long) or per sentence (wide)",
     )
     p.add_argument("--coders", help="comma-separated coder names (default: all)")
     p.add_argument("--group", help="only this code group")
@@ -139,7 +139,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     print(report.summary())
     for line in report.conflicts:
         print(f"  {line}")
-    return 0
+    # Conflicts the lead resolves (its code name, its memo) are reported; an article left out
+    # because its text is not the lead's is work not merged, so the status says so.
+    return 1 if report.text_conflicts else 0
 
 
 def import_refi_files(project: Path, paths: Sequence[Path]) -> int:

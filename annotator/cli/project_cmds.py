@@ -91,6 +91,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             report = p.import_paths(args.paths, options, progress=bar, cancel=CancelToken())
         near = describe(p, report.near_duplicates)
     print(report.summary())
+    for origin, held in report.articles_per_file.items():
+        print(f"  {origin}: {held:,} articles")
     for origin in report.skipped_duplicates:
         print(f"  skipped (already in the project): {origin}")
     if near:
@@ -126,7 +128,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         codes = ", ".join(f"{c['name']} [{c['key'] or '-'}]" for c in group["codes"])
         print(f"  group '{group['name']}' ({kind}): {codes}")
     for coder, n in sorted(info["articles_done"].items()):
-        print(f"  {coder}: {n} articles done")
+        print(f"  {coder}: {n} article{'' if n == 1 else 's'} done")
     return 0
 
 

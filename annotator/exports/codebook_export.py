@@ -6,6 +6,8 @@ from pathlib import Path
 
 from annotator.codebook import Code, Codebook, CodeGroup, dump_codebook_yaml
 from annotator.exports.common import ExportError, atomic_target
+from annotator.exports.spreadsheet_safety import clean
+from annotator.names import visible_name
 from annotator.records import ProjectCodebook
 from annotator.refi_codebook import write_qdc
 
@@ -13,27 +15,33 @@ CODEBOOK_SUFFIXES = (".yaml", ".yml", ".qdc")
 
 
 def codebook_model(pcb: ProjectCodebook) -> Codebook:
-    """The stored codebook (active codes) as a ``Codebook``; ids are the stable uids."""
+    """The stored codebook (active codes) as a ``Codebook``; ids are the stable uids.
+
+    Names a file from before names were checked may hold control characters: they are shown
+    as visible names, and texts lose what XML cannot hold, so the model validates and its
+    ``.qdc``/``.qdpx`` is well-formed.
+    """
     return Codebook(
-        name=pcb.name or "Codebook",
-        version=pcb.version,
-        description=pcb.description,
+        name=visible_name(pcb.name or "Codebook", "Codebook"),
+        version=clean(pcb.version),
+        description=clean(pcb.description),
         groups=tuple(
             CodeGroup(
                 id=g.uid,
-                name=g.name,
+                name=visible_name(g.name),
                 multiple=g.multiple,
-                description=g.description,
+                ordered=g.ordered,
+                description=clean(g.description),
                 codes=tuple(
                     Code(
                         id=c.uid,
-                        name=c.name,
+                        name=visible_name(c.name),
                         key=c.key,
                         color=c.color,
-                        definition=c.definition,
-                        include=c.include,
-                        exclude=c.exclude,
-                        examples=c.examples,
+                        definition=clean(c.definition),
+                        include=clean(c.include),
+                        exclude=clean(c.exclude),
+                        examples=tuple(clean(e) for e in c.examples),
                     )
                     for c in g.codes
                 ),

@@ -17,47 +17,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import String, and_, exists, select, type_coerce
+from sqlalchemy import String, exists, select, type_coerce
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from annotator.errors import AnnotatorError
+from annotator.partial_files import SUFFIX as PARTIAL
+from annotator.partial_files import owner_tag, sweep_abandoned
 from annotator.records import Status
 from annotator.storage import tables as t
 from annotator.storage.duplicate_store import duplicate_ids_select
-from annotator.storage.frames import labels_select, partial_column
 
 log = logging.getLogger(__name__)
 
 Layout = Literal["long", "wide"]
 
-#: Columns of the long layout, in file order. ``article_hash`` is last so the documented
-#: columns come first; import-labels uses it to find articles in another project. ``partial``
-#: is 1 for a label whose imported REFI-QDA selection covered only part of the sentence.
-LONG_COLUMNS = [
-    "article_id",
-    "article_title",
-    "sentence_index",
-    "sentence_start",
-    "sentence_end",
-    "sentence_text",
-    "coder",
-    "group",
-    "code",
-    "labelled_at",
-    "memo",
-    "partial",
-    "article_hash",
-]
 WIDE_ARTICLE_COLUMNS = [
     "article_id",
     "article_title",
-    "sentence_index",
+    "sentence_number",
     "sentence_start",
     "sentence_end",
     "sentence_text",
 ]
-CHUNK_ROWS = 50_000
 ARTICLE_BATCH = 1_000
 
 
@@ -79,42 +61,6 @@ class ExportOptions:
     done_only: bool = False
     bom: bool = False
     skip_duplicates: bool = True  # leave out articles marked "duplicate" (near-duplicate review)
-
-
-def label_query(session: Session, options: ExportOptions) -> Select[Any]:
-    """``labels_select()`` narrowed to the options, with the export's own columns.
-
-    ``labelled_at`` is read as the stored text (naive UTC) and formatted by the caller: parsing
-    a million timestamps into datetimes only to print them again is the slowest part otherwise.
-    """
-    base = labels_select()
-    cols = base.selected_columns
-    stmt = (
-        base.with_only_columns(
-            cols.article_uid,
-            cols.article_title,
-            cols.sentence_index,
-            cols.sentence_start,
-            cols.sentence_end,
-            cols.sentence_text,
-            cols.coder,
-            cols.group,
-            cols.code,
-            type_coerce(t.label.c.created_at, String).label("labelled_at"),
-            t.memo.c.text.label("memo"),
-            partial_column(),
-            t.article.c.content_hash.label("article_hash"),
-        )
-        .outerjoin(
-            t.memo,
-            and_(
-                t.memo.c.coder_id == t.label.c.coder_id,
-                t.memo.c.sentence_id == t.label.c.sentence_id,
-            ),
-        )
-        .outerjoin(t.partial_label, t.partial_label.c.label_id == t.label.c.id)
-    )
-    return narrow(stmt, session, options)
 
 
 def narrow(stmt: Select[Any], session: Session, options: ExportOptions) -> Select[Any]:
@@ -194,12 +140,21 @@ def atomic_target(path: Path, *, force: bool = False) -> Iterator[Path]:
         raise TargetExistsError(f"{path} already exists: choose another name or allow overwriting")
     if not path.parent.is_dir():
         raise ExportError(f"cannot write {path.name}: folder {path.parent} does not exist")
+    sweep_abandoned(path.parent)  # temporary files of exports that were killed mid-write
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{owner_tag()}.", suffix=PARTIAL, dir=path.parent
+        )
     except OSError as exc:
         raise ExportError(f"cannot write {path.name}: {_reason(exc)}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    try:
+        # mkstemp makes the file 0600; a rename keeps that mode, so give it the mode a plain
+        # open() would have (0666 less the umask), or colleagues in the group cannot read it.
+        os.chmod(tmp, 0o666 & ~current_umask())
+    except OSError:
+        log.debug("could not set the mode of %s", tmp, exc_info=True)
     try:
         yield tmp
         os.replace(tmp, path)
@@ -210,6 +165,24 @@ def atomic_target(path: Path, *, force: bool = False) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
         raise
     log.info("exported %s", path)
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows.
+
+    ``os.umask`` can only be read by setting it, which races with other threads creating files
+    (exports run in a worker thread), so Linux's ``/proc/self/status`` is asked first.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _reason(exc: OSError) -> str:
@@ -254,27 +227,39 @@ def article_batches(session: Session, options: ExportOptions) -> list[list[int]]
 
 
 def sentence_rows(session: Session, article_ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    """(sentence id, article uid, title, hash, index, start, end, text) in export order."""
-    from sqlalchemy import func
+    """(sentence id, article id, article uid, title, hash, index, start, end, text) in order.
 
+    The text is sliced in Python, not by SQLite's ``substr``, which counts characters the C way
+    and would cut a text holding a NUL short (and slicing one article text is cheaper anyway).
+    """
+    articles = {
+        int(aid): (uid, title, chash, text)
+        for aid, uid, title, chash, text in session.execute(
+            select(
+                t.article.c.id,
+                t.article.c.uid,
+                t.article.c.title,
+                t.article.c.content_hash,
+                t.article.c.text,
+            ).where(t.article.c.id.in_(article_ids))
+        )
+    }
     stmt = (
         select(
             t.sentence.c.id,
-            t.article.c.uid,
-            t.article.c.title,
-            t.article.c.content_hash,
+            t.sentence.c.article_id,
             t.sentence.c.index,
             t.sentence.c.start,
             t.sentence.c.end,
-            func.substr(
-                t.article.c.text, t.sentence.c.start + 1, t.sentence.c.end - t.sentence.c.start
-            ),
         )
-        .join(t.article, t.article.c.id == t.sentence.c.article_id)
         .where(t.sentence.c.article_id.in_(article_ids))
         .order_by(t.sentence.c.article_id, t.sentence.c.index)
     )
-    return [tuple(r) for r in session.execute(stmt)]
+    out = []
+    for sid, aid, index, start, end in session.execute(stmt):
+        uid, title, chash, text = articles[int(aid)]
+        out.append((sid, aid, uid, title, chash, index, start, end, text[start:end]))
+    return out
 
 
 def label_rows(

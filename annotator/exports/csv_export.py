@@ -1,7 +1,7 @@
-"""CSV exports: long (one row per label) and wide (one row per sentence, a column per coder).
+"""CSV exports: long (one row per label, plus memo and article rows: see long_layout) and wide
+(one row per sentence, a column per coder, the coders' article status and the metadata).
 
-Both stream: the label query is read in chunks of 50,000 rows, each chunk becomes a small
-DataFrame appended to the file, so a million labels never sit in memory at once.
+Both stream batch by batch of articles, so a million labels never sit in memory at once.
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
+from annotator.exports.article_facts import (
+    article_metadata,
+    coder_statuses,
+    metadata_columns,
+    metadata_keys,
+    status_name,
+)
 from annotator.exports.common import (
-    CHUNK_ROWS,
-    LONG_COLUMNS,
     WIDE_ARTICLE_COLUMNS,
     ExportOptions,
     article_batches,
@@ -25,33 +30,27 @@ from annotator.exports.common import (
     count_labels,
     export_coders,
     export_groups,
-    label_query,
     label_rows,
-    ordered_label_ids,
-    raw_rows,
     sentence_rows,
 )
-from annotator.exports.spreadsheet_safety import TRIGGERS, neutralise_frame
+from annotator.exports.long_layout import (
+    MEMO,
+    batch_records,
+    long_batches,
+    long_columns,
+    read_batch,
+    read_names,
+)
+from annotator.exports.spreadsheet_safety import RISKY, neutralise_frame
 from annotator.exports.spreadsheet_safety import neutralise as safe
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.storage import tables as t
-from annotator.storage.selection_store import has_partial_labels, partial_label_keys
+from annotator.storage import queries
 from annotator.storage.unit_of_work import read_session
 
 if TYPE_CHECKING:
     import pandas as pd
 
 log = logging.getLogger(__name__)
-
-LONG_TEXT_COLUMNS = [
-    "article_id",
-    "article_title",
-    "sentence_text",
-    "coder",
-    "group",
-    "code",
-    "memo",
-]
 
 
 def write_csv(
@@ -73,12 +72,12 @@ def write_csv(
 
 
 _NEEDS_QUOTES = re.compile(r'[",\n\r]')
-_TRIGGER_SET = frozenset(TRIGGERS)
+_RISKY = RISKY.match
 
 
 def csv_cell(value: str) -> str:
     """One text cell as pandas/csv.QUOTE_MINIMAL writes it, neutralised for spreadsheets."""
-    if value[:1] in _TRIGGER_SET:
+    if _RISKY(value):
         value = "'" + value
     if _NEEDS_QUOTES.search(value):
         return '"' + value.replace('"', '""') + '"'
@@ -99,71 +98,66 @@ def write_long_lines(
     Same bytes as ``long_frames(...).to_csv()`` (a test holds them equal), several times
     faster: pandas' writer spends its time quoting the same sentence for every label.
     """
-    fh.write(",".join(LONG_COLUMNS) + "\n")
     written = 0
     with read_session(engine) as session:
+        names = read_names(session, options)
+        fh.write(",".join(csv_cell(c) for c in long_columns(names.keys)) + "\n")
         total = count_labels(session, options)
-        coders = {int(i): str(n) for i, n in session.execute(select(t.coder.c.id, t.coder.c.name))}
-        codes = session.execute(
-            select(t.code.c.id, t.code_group.c.name, t.code.c.name).join(
-                t.code_group, t.code_group.c.id == t.code.c.group_id
-            )
-        ).all()
+        coder_cells = {k: csv_cell(name) for k, name in names.coders.items()}
         cells = {
-            (k, int(c)): f"{csv_cell(name)},{csv_cell(group)},{csv_cell(code)},"
-            for k, name in coders.items()
-            for c, group, code in codes
+            (k, c): f"{coder_cells[k]},{csv_cell(group)},{csv_cell(code)},"
+            for k in names.coders
+            for c, (group, code) in names.codes.items()
         }
-        any_partial = has_partial_labels(session)
+        status_cells = {k: csv_cell(status_name(k)) for k in (0, 1, 2)}
         for batch in article_batches(session, options):
             if cancel is not None:
                 cancel.check()
-            articles = {
-                aid: (f"{csv_cell(uid)},{csv_cell(title)},", f",{chash}", text)
-                for aid, uid, title, chash, text in raw_rows(
-                    session,
-                    select(
-                        t.article.c.id,
-                        t.article.c.uid,
-                        t.article.c.title,
-                        t.article.c.content_hash,
-                        t.article.c.text,
-                    ).where(t.article.c.id.in_(batch)),
-                )
+            b = read_batch(session, batch, options, names)
+            prefix = {
+                aid: f"{csv_cell(uid)},{csv_cell(title)},"
+                for aid, (uid, title, _h, _x) in b.articles.items()
+            }
+            tail = {
+                aid: f",{csv_cell(chash)}," + ",".join(csv_cell(v) for v in b.metadata[aid])
+                for aid, (_u, _t, chash, _x) in b.articles.items()
             }
             head: dict[int, str] = {}
-            tail: dict[int, str] = {}
-            for sid, aid, index, start, end in raw_rows(
-                session,
-                select(
-                    t.sentence.c.id,
-                    t.sentence.c.article_id,
-                    t.sentence.c.index,
-                    t.sentence.c.start,
-                    t.sentence.c.end,
-                ).where(t.sentence.c.article_id.in_(batch)),
-            ):
-                prefix, suffix, text = articles[aid]
-                head[sid] = f"{prefix}{index},{start},{end},{csv_cell(text[start:end])},"
-                tail[sid] = suffix
-            memos = {
-                (coder, sid): csv_cell(text)
-                for coder, sid, text in session.execute(
-                    select(t.coder.c.name, t.memo.c.sentence_id, t.memo.c.text)
-                    .join(t.coder, t.coder.c.id == t.memo.c.coder_id)
-                    .where(t.memo.c.article_id.in_(batch), t.memo.c.sentence_id.is_not(None))
-                )
-            }
-            partial = partial_label_keys(session, list(head)) if any_partial else set()
+            for sid, (aid, index, start, end) in b.sentences.items():
+                text = b.articles[aid][3]
+                head[sid] = f"{prefix[aid]}{index + 1},{start},{end},{csv_cell(text[start:end])},"
+            memos = {k: csv_cell(v) for k, v in b.sentence_memos.items()}
+            statuses = b.statuses
+            sentences = b.sentences
+            partial = b.partial
             lines = []
-            for sid, coder_id, code_id, at in ordered_label_ids(session, batch, options):
-                coder = coders[coder_id]
-                memo = memos.get((coder, sid), "") if memos else ""
-                part = "1" if partial and (sid, coder_id, code_id) in partial else "0"
-                lines.append(
-                    f"{head[sid]}{cells[coder_id, code_id]}{at[:10]}T{at[11:]}Z,{memo},{part}"
-                    f"{tail[sid]}"
-                )
+            for row in b.rows:
+                if len(row) == 4:
+                    sid, coder_id, code_id, at = row
+                    aid = sentences[sid][0]
+                    memo = memos.get((coder_id, sid), "") if memos else ""
+                    part = "1" if partial and (sid, coder_id, code_id) in partial else "0"
+                    status = status_cells[statuses.get((aid, coder_id), 0)]
+                    lines.append(
+                        f"{head[sid]}{cells[coder_id, code_id]}{at[:10]}T{at[11:]}Z,"
+                        f"{memo},{part},{status},label{tail[aid]}"
+                    )
+                elif row[0] == MEMO:
+                    _kind, sid, coder_id = row
+                    aid = sentences[sid][0]
+                    status = status_cells[statuses.get((aid, coder_id), 0)]
+                    lines.append(
+                        f"{head[sid]}{coder_cells[coder_id]},,,,{memos[coder_id, sid]},,"
+                        f"{status},memo{tail[aid]}"
+                    )
+                else:
+                    _kind, aid, coder_id = row
+                    memo = csv_cell(b.article_memos.get((coder_id, aid), ""))
+                    status = status_cells[statuses.get((aid, coder_id), 0)]
+                    lines.append(
+                        f"{prefix[aid]},,,,{coder_cells[coder_id]},,,,{memo},,"
+                        f"{status},article{tail[aid]}"
+                    )
             if limit is not None and written + len(lines) >= limit:
                 lines = lines[: limit - written]
                 fh.write("".join(line + "\n" for line in lines))
@@ -172,7 +166,7 @@ def write_long_lines(
                 fh.write("\n".join(lines))
                 fh.write("\n")
             written += len(lines)
-            progress(written, total)
+            progress(min(written, total), total)
     progress(total, total)
     return written
 
@@ -195,35 +189,45 @@ def long_frames(
     *,
     neutralise: bool = True,
 ) -> Iterator[pd.DataFrame]:
-    """The long layout as DataFrames of at most CHUNK_ROWS rows (always at least one, for the
-    header). Text cells are neutralised for spreadsheets unless ``neutralise`` is False."""
+    """The long layout as DataFrames, one per batch of articles (always at least one, for the
+    header). Text cells are neutralised for spreadsheets unless ``neutralise`` is False (the
+    XLSX writer cleans first and neutralises last, cell by cell)."""
     import pandas as pd
 
     with read_session(engine) as session:
+        names = read_names(session, options)
+        columns = long_columns(names.keys)
         total = count_labels(session, options)
-        stmt = label_query(session, options).execution_options(yield_per=CHUNK_ROWS)
         done = 0
         emitted = False
-        for part in session.execute(stmt).partitions(CHUNK_ROWS):
+        for b in long_batches(session, options, names):
             if cancel is not None:
                 cancel.check()
-            frame = pd.DataFrame.from_records([tuple(r) for r in part], columns=LONG_COLUMNS)
-            yield _finish_long(frame, neutralise)
+            records = batch_records(b, names)
+            if not records:
+                continue
+            frame = pd.DataFrame(records, columns=columns, dtype=object)
+            if neutralise:
+                _neutralise_all(frame)
+            yield frame
             emitted = True
             done += len(frame)
-            progress(done, total)
+            progress(min(done, total), total)
         if not emitted:
-            yield pd.DataFrame({c: pd.Series(dtype=object) for c in LONG_COLUMNS})
+            header = [safe(c) for c in columns] if neutralise else columns
+            yield pd.DataFrame({c: pd.Series(dtype=object) for c in header})
         progress(total, total)
 
 
-def _finish_long(frame: pd.DataFrame, neutralise: bool) -> pd.DataFrame:
-    stamps = frame["labelled_at"].astype(object)
-    frame["labelled_at"] = stamps.where(stamps.isna(), stamps.str.replace(" ", "T", n=1) + "Z")
-    frame["memo"] = frame["memo"].fillna("")
-    if neutralise:
-        neutralise_frame(frame, LONG_TEXT_COLUMNS)
-    return frame
+NUMBER_COLUMNS = frozenset({"sentence_number", "sentence_start", "sentence_end", "partial"})
+
+
+def _neutralise_all(frame: pd.DataFrame) -> None:
+    """Every text cell and header, as csv_cell does (numbers and empty cells are left alone)."""
+    import pandas as pd
+
+    neutralise_frame(frame, [c for c in frame.columns if c not in NUMBER_COLUMNS])
+    frame.columns = pd.Index([safe(str(c)) for c in frame.columns])
 
 
 def wide_columns(coders: list[str], groups: list[str]) -> list[tuple[str, str, str]]:
@@ -231,6 +235,20 @@ def wide_columns(coders: list[str], groups: list[str]) -> list[tuple[str, str, s
     if len(groups) == 1:
         return [(c, c, groups[0]) for c in coders]
     return [(f"{c}:{g}", c, g) for c in coders for g in groups]
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique (``status:anna`` could also be coder "status", group "anna")."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name}#{n}"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
 
 
 def wide_frames(
@@ -241,43 +259,62 @@ def wide_frames(
     *,
     neutralise: bool = True,
 ) -> Generator[pd.DataFrame, None, None]:
-    """One row per sentence (coded or not), a column per coder (and group): codes joined by "; "."""
+    """One row per sentence (coded or not), a column per coder (and group) with the codes joined
+    by "; ", then a ``status:<coder>`` column per coder (that coder's status of the article: an
+    empty cell in a ``done`` article means no code applied) and the article's metadata."""
     import pandas as pd
 
     with read_session(engine) as session:
         coders = export_coders(session, options)
         groups = export_groups(session, options)
         columns = wide_columns(coders, groups)
+        coder_ids = {n: i for i, n in queries.coder_names(session).items()}
+        keys = metadata_keys(session)
         batches = article_batches(session, options)
-        header = WIDE_ARTICLE_COLUMNS + [name for name, _c, _g in columns]
+        names = (
+            WIDE_ARTICLE_COLUMNS
+            + [name for name, _c, _g in columns]
+            + [f"status:{c}" for c in coders]
+            + ["article_hash"]
+            + metadata_columns(keys)
+        )
+        header = unique_names(names)
+        first = len(WIDE_ARTICLE_COLUMNS)
+        code_columns = header[first : first + len(columns)]
+        status_columns = header[first + len(columns) : first + len(columns) + len(coders)]
+        hash_column = header[first + len(columns) + len(coders)]
+        meta_columns = header[first + len(columns) + len(coders) + 1 :]
         emitted = False
         for n, batch in enumerate(batches):
             if cancel is not None:
                 cancel.check()
             sentences = sentence_rows(session, batch)
+            statuses = coder_statuses(session, batch)
+            metadata = article_metadata(session, batch, keys)
             cells: dict[tuple[int, str, str], list[str]] = {}
             for sid, coder, group, code, _uid, _at in label_rows(session, batch, options):
                 cells.setdefault((sid, coder, group), []).append(code)
             data: dict[str, list[Any]] = {c: [] for c in header}
-            for sid, uid, title, _hash, index, start, end, text in sentences:
+            for sid, aid, uid, title, chash, index, start, end, text in sentences:
                 for col, value in zip(
-                    WIDE_ARTICLE_COLUMNS, (uid, title, index, start, end, text), strict=True
+                    WIDE_ARTICLE_COLUMNS, (uid, title, index + 1, start, end, text), strict=True
                 ):
                     data[col].append(value)
-                for name, coder, group in columns:
-                    data[name].append("; ".join(cells.get((sid, coder, group), ())))
+                for col, (_name, coder, group) in zip(code_columns, columns, strict=True):
+                    data[col].append("; ".join(cells.get((sid, coder, group), ())))
+                for col, coder in zip(status_columns, coders, strict=True):
+                    data[col].append(status_name(statuses.get((aid, coder_ids.get(coder, -1)))))
+                data[hash_column].append(chash)
+                for col, value in zip(meta_columns, metadata[aid], strict=True):
+                    data[col].append(value)
             frame = pd.DataFrame(data, columns=header)
             if neutralise:
-                neutralise_frame(
-                    frame,
-                    ["article_id", "article_title", "sentence_text"] + [c[0] for c in columns],
-                )
-                frame.columns = pd.Index([safe(c) for c in header])  # coder names are cells too
+                _neutralise_all(frame)
             yield frame
             emitted = True
             progress(n + 1, len(batches))
         if not emitted:
-            names = [safe(c) if neutralise else c for c in header]
+            names = [safe(c) for c in header] if neutralise else header
             yield pd.DataFrame({c: pd.Series(dtype=object) for c in names})
 
 

@@ -35,8 +35,10 @@ def write_jsonl(
 ) -> int:
     """Returns the number of sentences written. Each line::
 
-    {"article_id", "article_title", "article_hash", "sentence_index", "start", "end",
+    {"article_id", "article_title", "article_hash", "sentence_number", "start", "end",
      "text", "labels": [{"coder", "group", "code", "code_id", "labelled_at"}]}
+
+    ``sentence_number`` is 1-based, the number the app shows ("Sentence 4"), as in every export.
     """
     written = 0
     with (
@@ -60,14 +62,16 @@ def write_jsonl(
                     }
                 )
             lines = []
-            for sid, auid, title, chash, index, start, end, text in sentence_rows(session, batch):
+            for sid, _aid, auid, title, chash, index, start, end, text in sentence_rows(
+                session, batch
+            ):
                 lines.append(
                     json.dumps(
                         {
                             "article_id": auid,
                             "article_title": title,
                             "article_hash": chash,
-                            "sentence_index": index,
+                            "sentence_number": index + 1,
                             "start": start,
                             "end": end,
                             "text": text,

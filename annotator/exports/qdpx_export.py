@@ -25,6 +25,7 @@ from annotator.codebook import generated_id
 from annotator.exports.codebook_export import codebook_model
 from annotator.exports.common import ExportOptions, article_batches, atomic_target, iso_utc
 from annotator.exports.common import label_rows as _label_rows
+from annotator.exports.spreadsheet_safety import clean
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.refi_codebook import CODEBOOK_NS, PROJECT_NS, normalize_guid, write_qdc
 from annotator.selection_placing import Placer
@@ -75,7 +76,7 @@ def write_qdpx(
     root = ET.Element(_q("Project"), {"name": path.stem, "origin": f"annotator {__version__}"})
     users = ET.SubElement(root, _q("Users"))
     for coder in coders:
-        ET.SubElement(users, _q("User"), {"guid": user_guid(coder), "name": coder})
+        ET.SubElement(users, _q("User"), {"guid": user_guid(coder), "name": clean(coder)})
     cb_root = ET.fromstring(write_qdc(codebook_model(pcb)))  # our own output: trusted
     _to_project_ns(cb_root)
     cb_sets = cb_root.find(_q("Sets"))
@@ -181,7 +182,7 @@ def _write_batch(
             _q("TextSource"),
             {
                 "guid": guid,
-                "name": title or uid,
+                "name": clean(title) or uid,
                 "plainTextPath": f"internal://{guid}.txt",
                 "creationDateTime": iso_utc(imported).split(".")[0] + "Z" if imported else "",
             },
@@ -310,9 +311,9 @@ def _note(notes: ET.Element, owner: ET.Element, guid: str, coder: str, text: str
         _q("Note"),
         {
             "guid": guid,
-            "name": f"memo by {coder}",
+            "name": clean(f"memo by {coder}"),
             "creatingUser": user_guid(coder),
         },
     )
-    ET.SubElement(note, _q("PlainTextContent")).text = text
+    ET.SubElement(note, _q("PlainTextContent")).text = clean(text)  # XML cannot hold all text
     ET.SubElement(owner, _q("NoteRef"), {"targetGUID": guid})

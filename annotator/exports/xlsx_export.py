@@ -1,8 +1,11 @@
-"""Excel workbook: sheets ``labels`` (long), ``sentences`` (wide), ``codebook`` and ``coders``.
+"""Excel workbook: sheets ``labels`` (long), ``sentences`` (wide), ``memos``, ``codebook`` and
+``coders``.
 
 Written with openpyxl's write-only mode, row by row from the same streamed frames as the CSV
-exports, so memory stays flat. Text cells are neutralised like the CSV (a leading ``'``), and
-characters XML cannot hold (C0 controls other than tab and newline) are dropped.
+exports, so memory stays flat. Every text cell, header cells included, goes through
+``xlsx_text``: characters XML cannot hold are dropped first, then a formula trigger gets its
+leading ``'`` — in that order, or a stripped control character would unmask an ``=``. Sheet
+names are fixed words, never text from the project.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select
 
-from annotator.exports.common import ExportError, ExportOptions, atomic_target, count_labels
+from annotator.exports.article_facts import coder_ids_in_scope, coder_statuses, memos, status_name
+from annotator.exports.common import (
+    ExportError,
+    ExportOptions,
+    article_batches,
+    atomic_target,
+    count_labels,
+    iso_utc,
+    raw_rows,
+)
 from annotator.exports.csv_export import long_frames, wide_frames
-from annotator.exports.spreadsheet_safety import neutralise
+from annotator.exports.spreadsheet_safety import xlsx_text
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import Status
 from annotator.storage import queries
@@ -43,6 +55,19 @@ CODEBOOK_COLUMNS = [
     "examples",
 ]
 CODER_COLUMNS = ["coder", "labels", "articles_done"]
+MEMO_COLUMNS = [
+    "article_id",
+    "article_title",
+    "sentence_number",
+    "sentence_start",
+    "sentence_end",
+    "sentence_text",
+    "coder",
+    "coder_status",
+    "memo",
+    "memo_updated_at",
+    "article_hash",
+]
 
 
 def write_xlsx(
@@ -58,7 +83,11 @@ def write_xlsx(
     from openpyxl import Workbook
 
     with read_session(engine) as session:
-        total = count_labels(session, options)
+        # at most: every label, memo and status row (the labels sheet holds all three kinds)
+        total = count_labels(session, options) + sum(
+            int(session.execute(select(func.count()).select_from(table)).scalar() or 0)
+            for table in (t.memo, t.article_status)
+        )
         n_sentences = queries.counts(session)["sentences"]
     if max(total, n_sentences) >= MAX_SHEET_ROWS:
         raise ExportError(
@@ -73,11 +102,14 @@ def write_xlsx(
         wb = Workbook(write_only=True)
         try:
             rows = _frames_to_sheet(
-                wb.create_sheet("labels"), long_frames(engine, options, half(0), cancel)
+                wb.create_sheet("labels"),
+                long_frames(engine, options, half(0), cancel, neutralise=False),
             )
             _frames_to_sheet(
-                wb.create_sheet("sentences"), wide_frames(engine, options, half(50), cancel)
+                wb.create_sheet("sentences"),
+                wide_frames(engine, options, half(50), cancel, neutralise=False),
             )
+            _rows_to_sheet(wb.create_sheet("memos"), MEMO_COLUMNS, memo_rows(engine, options))
             _rows_to_sheet(
                 wb.create_sheet("codebook"), CODEBOOK_COLUMNS, codebook_rows(engine, options)
             )
@@ -101,16 +133,19 @@ def _discard(wb: Any) -> None:
             log.debug("closing a sheet of a failed export", exc_info=True)
 
 
-def _clean(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+def cell(value: Any) -> Any:
+    """One cell's value: text cleaned then neutralised, never a formula; numbers as numbers."""
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return xlsx_text(value)
     if value is None:
-        return ""
+        return None
     if hasattr(value, "item"):  # numpy scalar -> Python number
-        return value.item()
-    return value
+        value = value.item()
+    if isinstance(value, float) and value != value:  # NaN: an empty cell
+        return None
+    if isinstance(value, (bool, int, float)):
+        return value
+    return xlsx_text(str(value))
 
 
 def _frames_to_sheet(ws: Any, frames: Iterator[pd.DataFrame]) -> int:
@@ -118,18 +153,76 @@ def _frames_to_sheet(ws: Any, frames: Iterator[pd.DataFrame]) -> int:
     first = True
     for frame in frames:
         if first:
-            ws.append(list(frame.columns))
+            ws.append([cell(str(c)) for c in frame.columns])
             first = False
         for row in frame.itertuples(index=False, name=None):
-            ws.append([_clean(v) for v in row])
+            ws.append([cell(v) for v in row])
         rows += len(frame)
     return rows
 
 
 def _rows_to_sheet(ws: Any, header: list[str], rows: Iterable[list[Any]]) -> None:
-    ws.append(header)
+    ws.append([cell(h) for h in header])
     for row in rows:
-        ws.append([_clean(neutralise(v) if isinstance(v, str) else v) for v in row])
+        ws.append([cell(v) for v in row])
+
+
+def memo_rows(engine: Engine, options: ExportOptions) -> Iterator[list[Any]]:
+    """Every memo of the coders in scope (done-only: of done articles), article memos first,
+    then by sentence; each with the coder's status of the article."""
+    with read_session(engine) as session:
+        coders = {int(i): str(n) for i, n in session.execute(select(t.coder.c.id, t.coder.c.name))}
+        scope = coder_ids_in_scope(session, options.coders)
+        for batch in article_batches(session, options):
+            a, s = t.article.c, t.sentence.c
+            articles = {
+                int(i): (str(u), str(ti), str(h), str(x))
+                for i, u, ti, h, x in raw_rows(
+                    session,
+                    select(a.id, a.uid, a.title, a.content_hash, a.text).where(a.id.in_(batch)),
+                )
+            }
+            sentences = {
+                int(i): (int(n), int(b), int(e))
+                for i, n, b, e in raw_rows(
+                    session,
+                    select(s.id, s.index, s.start, s.end).where(s.article_id.in_(batch)),
+                )
+            }
+            statuses = coder_statuses(session, batch)
+            found = [
+                m
+                for m in memos(session, batch)
+                if m.coder_id in scope
+                and (
+                    not options.done_only
+                    or statuses.get((m.article_id, m.coder_id)) == int(Status.DONE)
+                )
+            ]
+            found.sort(
+                key=lambda m: (
+                    m.article_id,
+                    -1 if m.sentence_id is None else sentences[m.sentence_id][0],
+                    coders[m.coder_id],
+                )
+            )
+            for m in found:
+                uid, title, chash, text = articles[m.article_id]
+                if m.sentence_id is None:
+                    where: list[Any] = [None, None, None, ""]
+                else:
+                    index, start, end = sentences[m.sentence_id]
+                    where = [index + 1, start, end, text[start:end]]
+                yield [
+                    uid,
+                    title,
+                    *where,
+                    coders[m.coder_id],
+                    status_name(statuses.get((m.article_id, m.coder_id))),
+                    m.text,
+                    iso_utc(m.updated_at),
+                    chash,
+                ]
 
 
 def codebook_rows(engine: Engine, options: ExportOptions) -> list[list[Any]]:

@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from annotator.imports.file_names import readable_name
+
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Files larger than this are refused unread: no news article is that big, a hostile file may be."""
 
@@ -15,8 +17,6 @@ MAX_ARTICLE_FILE_BYTES = 32 * 1024 * 1024
 
 MAX_ARTICLE_CHARS = 16_000_000
 """Longest text one article may have, whatever its format (a .docx or .pdf, a table cell)."""
-
-TITLE_MAX_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,11 @@ class ImportProblem:
     message: str
 
     def __post_init__(self) -> None:
-        # One line, whatever went into it (a column name or a file name may hold a line break).
+        # One line, whatever went into it (a column name or a file name may hold a line break),
+        # and text that can be printed and stored: a file name that is not valid UTF-8 is
+        # repaired here, once for every reader (see file_names).
         object.__setattr__(self, "message", " ".join(self.message.split()))
+        object.__setattr__(self, "origin", readable_name(self.origin))
 
 
 @dataclass(frozen=True)
@@ -118,15 +121,27 @@ def normalise_field(value: object) -> str:
 
 
 def guess_title(text: str) -> str:
-    """The first line is the title when it reads like a headline and more text follows it."""
+    """The first line is the title when it reads like a headline: short, not ending like a
+    sentence, and followed by a blank line or by the body (a line that starts afresh, not the
+    rest of a sentence wrapped at a fixed width). Otherwise "" (the file name is used)."""
     stripped = text.lstrip()
     first, _, rest = stripped.partition("\n")
     first = first.strip()
-    if not first or not rest or rest.isspace() or len(first) > TITLE_MAX_CHARS:
+    if not first or not rest or rest.isspace() or len(first) > HEADLINE_MAX_CHARS:
         return ""
     if first.endswith((".", ",", ";", ":")) and not first.endswith("..."):
         return ""
+    following = rest.partition("\n")[0].strip()
+    if following[:1].islower() or following[:1] in _CONTINUES_A_SENTENCE:
+        return ""  # a wrapped paragraph: its first line goes on in the next
+    if not any(ch.isalpha() for ch in first):
+        return ""  # a date line or a rule of dashes
     return normalise_field(first)
+
+
+HEADLINE_MAX_CHARS = 150
+"""Headlines run to about 60-100 characters; a longer first line is the first paragraph."""
+_CONTINUES_A_SENTENCE = frozenset(",;:)")
 
 
 def describe_error(error: BaseException, limit: int = 160) -> str:

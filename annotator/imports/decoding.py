@@ -23,16 +23,27 @@ _PREFERRED_8BIT = ("cp1252", "iso8859_15", "latin_1")
 # charset-normalizer sometimes "finds" BOM-less UTF-16/32 in short Latin text; we never accept that.
 _REFUSED_GUESSES = ("utf_16", "utf_32")
 _CHAOS_TOLERANCE = 0.05
-_GUESS_SAMPLE_BYTES = 256 * 1024
+GUESS_SAMPLE_BYTES = 256 * 1024
 # C0 controls other than tab/newline/CR/FF and all C1 controls: text does not contain these.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
 _CONTROLS_ALWAYS_TOLERATED = 16  # a stray escape or bell in a short note is not binary data
 # A mostly-UTF-8 file with a few stray bytes is UTF-8: guessing an 8-bit code page would garble
 # every valid character to repair a handful of broken ones.
-_MIN_VALID_PER_INVALID = 20
+MIN_VALID_PER_INVALID = 20
 # Bytes of plain ASCII text: printable characters, tab, line feed, form feed, carriage return.
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\x0c\r"
+
+
+#: Marks a text file may start with, and the codec each one means (longest first: UTF-32 LE
+#: starts with UTF-16 LE's mark).
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -53,13 +64,7 @@ def decode_text(data: bytes, declared: str | None = None) -> DecodedText:
     if data.isascii() and not data.translate(None, _PLAIN_ASCII):
         # Most files: plain ASCII with no control characters (and so no byte-order mark).
         return DecodedText(data.decode("ascii"), "utf-8", plain_ascii=True)
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom, codec in BYTE_ORDER_MARKS:
         if data.startswith(bom):
             try:
                 return _checked(DecodedText(data.decode(codec), codec))
@@ -82,23 +87,23 @@ def decode_text(data: bytes, declared: str | None = None) -> DecodedText:
             return _checked(DecodedText(data.decode(declared), codecs.lookup(declared).name))
         except (LookupError, UnicodeDecodeError):
             logger.debug("declared encoding %r does not decode the file", declared)
-    return _checked(_guess_8bit(data))
+    return _checked(guess_8bit(data))
 
 
 def _mostly_utf8(data: bytes) -> DecodedText | None:
     text = data.decode("utf-8", errors="replace")
     replaced = text.count("\ufffd") - data.count("\ufffd".encode())
     valid_non_ascii = len(text) - len(text.encode("ascii", "ignore")) - replaced
-    if replaced > 0 and valid_non_ascii >= _MIN_VALID_PER_INVALID * replaced:
+    if replaced > 0 and valid_non_ascii >= MIN_VALID_PER_INVALID * replaced:
         return DecodedText(text, "utf-8", replaced)
     return None
 
 
-def _guess_8bit(data: bytes) -> DecodedText:
-    if len(data) > _GUESS_SAMPLE_BYTES:
+def guess_8bit(data: bytes) -> DecodedText:
+    if len(data) > GUESS_SAMPLE_BYTES:
         # Guess from a sample (detection is slow on megabytes), then insist the codec fits it all.
-        cut = data.rfind(b"\n", 0, _GUESS_SAMPLE_BYTES) + 1 or _GUESS_SAMPLE_BYTES
-        guess = _guess_8bit(data[:cut])
+        cut = data.rfind(b"\n", 0, GUESS_SAMPLE_BYTES) + 1 or GUESS_SAMPLE_BYTES
+        guess = guess_8bit(data[:cut])
         try:
             return DecodedText(data.decode(guess.encoding), guess.encoding)
         except UnicodeDecodeError:
@@ -126,7 +131,16 @@ def _checked(decoded: DecodedText) -> DecodedText:
     """Text that decodes but is full of control characters is binary data in disguise."""
     text = decoded.text
     if text:
-        controls = len(_CONTROLS.findall(text))
-        if controls > max(_CONTROLS_ALWAYS_TOLERATED, len(text) * _MAX_CONTROL_SHARE):
-            raise UnreadableFile(BINARY)
+        check_controls(count_controls(text), len(text))
     return decoded
+
+
+def count_controls(text: str) -> int:
+    """Control characters that text does not contain (see check_controls)."""
+    return len(_CONTROLS.findall(text))
+
+
+def check_controls(controls: int, chars: int) -> None:
+    """Refuse text with more control characters than a stray few: binary data in disguise."""
+    if controls > max(_CONTROLS_ALWAYS_TOLERATED, chars * _MAX_CONTROL_SHARE):
+        raise UnreadableFile(BINARY)

@@ -10,20 +10,20 @@ from pathlib import Path
 from annotator.imports.base import ImportProblem
 
 #: One file, one article.
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
+#: (A news-database export in .docx, .pdf, .rtf, .txt, .html gives one article per article.)
+ARTICLE_SUFFIXES = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".rtf", ".odt"}
+)
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 #: One row (or line), one article.
-TABLE_SUFFIXES = frozenset({".csv", ".tsv"}) | JSON_LINES_SUFFIXES
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".ods"})
+TABLE_SUFFIXES = frozenset({".csv", ".tsv"}) | JSON_LINES_SUFFIXES | SPREADSHEET_SUFFIXES
 SUPPORTED_SUFFIXES: frozenset[str] = ARTICLE_SUFFIXES | TABLE_SUFFIXES
 
 # What to do with formats researchers often have but we do not read.
 _CONVERT_HINTS = {
-    ".doc": "save it as .docx in Word",
-    ".rtf": "save it as .docx or .txt",
-    ".odt": "save it as .docx",
-    ".xlsx": "save the sheet as CSV",
+    ".doc": "save it as .docx in Word (a LexisNexis .doc export is RTF: rename it .rtf)",
     ".xls": "save the sheet as CSV",
-    ".ods": "save the sheet as CSV",
     ".json": "write one JSON object per line as .jsonl",
 }
 

@@ -16,35 +16,44 @@ from annotator.imports.base import (
     TableOptions,
     UnreadableFile,
 )
+from annotator.imports.delimited import read_delimited, read_delimited_stream
 from annotator.imports.discovery import (
     JSON_LINES_SUFFIXES,
     SUPPORTED_SUFFIXES,
     suffix_of,
     unsupported_problem,
 )
-from annotator.imports.pdf_documents import read_pdf
+from annotator.imports.news_exports import read_html_articles, read_text_articles
+from annotator.imports.odf_documents import read_odt_articles
+from annotator.imports.pdf_documents import read_pdf_articles
+from annotator.imports.rtf_documents import read_rtf_articles
+from annotator.imports.spreadsheets import read_ods, read_xlsx
 from annotator.imports.tables import (
     JsonlPart,
-    read_delimited,
     read_jsonl,
     read_jsonl_part,
     split_jsonl,
 )
-from annotator.imports.text_files import read_markdown, read_plain_text
-from annotator.imports.web_pages import read_html
-from annotator.imports.word_documents import read_docx
+from annotator.imports.text_files import read_markdown
+from annotator.imports.word_documents import read_docx_articles
 
 logger = logging.getLogger(__name__)
 
 _SINGLE_ARTICLE: dict[str, Callable[[bytes, str], ParsedArticle]] = {
-    ".txt": read_plain_text,
     ".md": read_markdown,
     ".markdown": read_markdown,
-    ".html": read_html,
-    ".htm": read_html,
-    ".docx": read_docx,
-    ".pdf": read_pdf,
 }
+#: Formats a news database exports many articles in (see news_exports): one file, one or more.
+_DOCUMENTS: dict[str, Callable[[bytes, str], list[ParsedArticle | ImportProblem]]] = {
+    ".txt": read_text_articles,
+    ".html": read_html_articles,
+    ".htm": read_html_articles,
+    ".docx": read_docx_articles,
+    ".pdf": read_pdf_articles,
+    ".rtf": read_rtf_articles,
+    ".odt": read_odt_articles,
+}
+_SPREADSHEETS = {".xlsx": read_xlsx, ".ods": read_ods}
 _MIB = 1024 * 1024
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows only
@@ -59,7 +68,35 @@ def read_path(
     A file that is bad as a whole yields exactly one ImportProblem and no article. A table may
     yield articles and problems for single rows. `options` only matter for tables.
     """
-    yield from read_loaded(path, load(path), options)
+    suffix = suffix_of(os.fspath(path))
+    if suffix in _DELIMITED:
+        yield from _read_delimited_file(path, options, _DELIMITED[suffix])
+    else:
+        yield from read_loaded(path, load(path), options)
+
+
+_DELIMITED = {".csv": None, ".tsv": "\t"}
+
+
+def _read_delimited_file(
+    path: str | os.PathLike[str], options: TableOptions, delimiter: str | None
+) -> Iterator[ParsedArticle | ImportProblem]:
+    """A CSV/TSV file read as a stream (see delimited.py), never held whole in memory."""
+    origin = os.fspath(path)
+    try:
+        fd = _open_regular(path, MAX_FILE_BYTES)
+    except UnreadableFile as problem:
+        yield _unreadable(origin, problem)
+        return
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            rows = read_delimited_stream(stream, origin, options, delimiter, MAX_FILE_BYTES)
+            yield from map(_checked_length, rows)
+        except UnreadableFile as problem:
+            yield _unreadable(origin, problem)
+        except OSError as error:
+            message = f"cannot read the file: {error.strerror or error}"
+            yield _unreadable(origin, UnreadableFile(message))
 
 
 def load(path: str | os.PathLike[str]) -> bytes | ImportProblem:
@@ -93,10 +130,16 @@ def read_loaded(
     origin = os.fspath(path)
     suffix = suffix_of(origin)
     try:
+        document = _DOCUMENTS.get(suffix)
         single = _SINGLE_ARTICLE.get(suffix)
-        if single is not None:
+        if document is not None:
+            # All of a file's articles are built before the first is yielded: never half a file.
+            yield from map(_checked_length, document(loaded, origin))
+        elif single is not None:
             # The whole article is built before it is yielded: never half a file.
             yield _checked_length(single(loaded, origin))
+        elif suffix in _SPREADSHEETS:
+            yield from map(_checked_length, _SPREADSHEETS[suffix](loaded, origin, options))
         elif suffix in JSON_LINES_SUFFIXES:
             yield from map(_checked_length, read_jsonl(loaded, origin, options))
         else:
@@ -107,8 +150,9 @@ def read_loaded(
 
 
 def _unreadable(origin: str, problem: UnreadableFile) -> ImportProblem:
-    logger.info("not imported: %s: %s", origin, problem.message)
-    return ImportProblem(origin, problem.message)
+    found = ImportProblem(origin, problem.message)  # its origin can be logged (file_names)
+    logger.info("not imported: %s: %s", found.origin, found.message)
+    return found
 
 
 def jsonl_parts(
@@ -154,6 +198,22 @@ def _read_bounded(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> 
             f"file is larger than the {limit // _MIB} MiB limit for one article: split it into "
             "several files, or import it as a table (.csv/.jsonl) of articles"
         )
+    fd = _open_regular(path, limit, too_big)
+    try:
+        data = _read_all(fd, os.fstat(fd).st_size, limit + 1)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise UnreadableFile(too_big)  # it grew while we looked
+    if not data or data.isspace():
+        raise UnreadableFile("empty file")
+    return data
+
+
+def _open_regular(path: str | os.PathLike[str], limit: int, too_big: str = "") -> int:
+    """A descriptor of a regular file of at most `limit` bytes, opened for reading."""
     try:
         # Non-blocking, so opening a FIFO does not wait for a writer; then one fstat says what
         # was opened (no race between a stat and the open).
@@ -165,17 +225,13 @@ def _read_bounded(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> 
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFile("not a regular file")
         if info.st_size > limit:
-            raise UnreadableFile(too_big)
-        data = _read_all(fd, info.st_size, limit + 1)
-    except OSError as error:
-        raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
-    finally:
+            raise UnreadableFile(too_big or f"file is larger than the {limit // _MIB} MiB limit")
+    except BaseException as error:
         os.close(fd)
-    if len(data) > limit:
-        raise UnreadableFile(too_big)  # it grew while we looked
-    if not data or data.isspace():
-        raise UnreadableFile("empty file")
-    return data
+        if isinstance(error, OSError):
+            raise UnreadableFile(f"cannot read the file: {error.strerror or error}") from None
+        raise
+    return fd
 
 
 def _read_all(fd: int, expected: int, most: int) -> bytes:

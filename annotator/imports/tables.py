@@ -1,15 +1,14 @@
-"""Corpus tables: CSV/TSV and JSON Lines, one article per row; a bad row does not stop the rest."""
+"""Corpus tables: JSON Lines here, and the column rules CSV/TSV share (delimited.py); one article
+per row, and a bad row does not stop the rest."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from annotator.imports.base import (
-    MAX_FILE_BYTES,
+    MAX_ARTICLE_CHARS,
     ImportProblem,
     ParsedArticle,
     TableOptions,
@@ -23,14 +22,36 @@ from annotator.imports.decoding import decode_text
 # Looked up case-insensitively, in this order, when TableOptions leaves a column as None.
 TEXT_COLUMNS = ("text", "body", "content", "article")
 TITLE_COLUMNS = ("title", "headline")
-DATE_COLUMNS = ("date", "published")
-SOURCE_COLUMNS = ("source", "publication")
+DATE_COLUMNS = ("date", "published", "publication_date", "published_at", "pubdate")
+# News data sets name the outlet in many ways (LexisNexis "publication", GDELT "outlet", ...).
+SOURCE_COLUMNS = ("source", "outlet", "publication", "publisher", "newspaper", "sitename")
 URL_COLUMNS = ("url", "link")
 ID_COLUMNS = ("id",)
 
-_DELIMITERS = ",;\t|"
-_SNIFF_CHARS = 64 * 1024
 _MAX_LISTED_COLUMNS = 30
+
+MAX_COLUMNS = 1_000
+"""A corpus table has tens of columns (text, title, date, source, a few more); each column is
+stored with every article, so a header (or a JSON object) wider than this is a mistake or an
+attack, and is refused before its columns are looked at (time grew with their number)."""
+
+MAX_ROW_CHARS = MAX_ARTICLE_CHARS + MAX_ARTICLE_CHARS // 4
+"""The longest row (or JSON line) of a table: the longest article, with room for its line ends
+and its other fields."""
+
+
+def too_wide(columns: int, what: str = "the header row", unit: str = "columns") -> str:
+    return (
+        f"{what} has {columns:,} {unit}, over the limit of {MAX_COLUMNS:,} for a table of "
+        "articles (is this a table with one article per row?)"
+    )
+
+
+def too_long(what: str) -> str:
+    return (
+        f"{what} is longer than {MAX_ROW_CHARS:,} characters, the limit for one article and its "
+        "fields"
+    )
 
 
 @dataclass(frozen=True)
@@ -44,60 +65,6 @@ class _Columns:
     url: str | None
     id: str | None
     meta: tuple[str, ...]
-
-
-def read_delimited(
-    data: bytes, origin: str, options: TableOptions, delimiter: str | None
-) -> Iterator[ParsedArticle | ImportProblem]:
-    """Rows of a CSV/TSV file; `delimiter` None means detect it from the header line.
-
-    Rows are numbered as a spreadsheet shows them: the header is row 1.
-    """
-    text = decode_text(data).text.replace("\x00", "")
-    if not text.strip():
-        raise UnreadableFile("empty file")
-    # Fields may be as large as the file: a whole article with quoted newlines is one field.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delimiter or _sniff_delimiter(text)
-    )
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise UnreadableFile(f"cannot read the header row ({describe_error(error)})") from None
-    if not header or not any(cell.strip() for cell in header):
-        raise UnreadableFile("no header row: the first row must name the columns")
-    names = _unique_names(header)
-    columns = _resolve_columns(names, options, strict=True)
-    row_number = 1
-    any_rows = False
-    while True:
-        row_number += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            if not any_rows:
-                raise UnreadableFile("no rows below the header") from None
-            return
-        except csv.Error as error:
-            yield ImportProblem(
-                f"{origin} row {row_number}",
-                f"cannot read this row or any after it ({describe_error(error)})",
-            )
-            return
-        if not any(cell.strip() for cell in row):
-            continue
-        any_rows = True
-        row_origin = f"{origin} row {row_number}"
-        if len(row) > len(names) and any(cell.strip() for cell in row[len(names) :]):
-            yield ImportProblem(
-                row_origin,
-                f"row has {len(row)} fields but the header has {len(names)} "
-                "(a field with an unquoted delimiter?)",
-            )
-            continue
-        values = dict(zip(names, row, strict=False))
-        yield _article(values, columns, row_origin)
 
 
 def read_jsonl(
@@ -170,9 +137,9 @@ def _first_text_key(lines: Iterable[str], options: TableOptions) -> str | None:
             record = json.loads(line) if line.strip() else None
         except (ValueError, RecursionError):
             continue
-        if isinstance(record, dict):
+        if isinstance(record, dict) and len(record) <= MAX_COLUMNS:
             names = [str(key) for key in record]
-            return _resolve_columns(names, options, strict=False).text
+            return resolve_columns(names, options, strict=False).text
     return None
 
 
@@ -188,6 +155,9 @@ def _jsonl_records(
         if not line.strip():
             continue
         line_origin = f"{origin} line {line_number}"
+        if len(line) > MAX_ROW_CHARS:  # refused before json builds its strings
+            yield ImportProblem(line_origin, too_long("this line"))
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
@@ -199,24 +169,27 @@ def _jsonl_records(
         if not isinstance(record, dict):
             yield ImportProblem(line_origin, f"not a JSON object but a {type(record).__name__}")
             continue
+        if len(record) > MAX_COLUMNS:
+            yield ImportProblem(line_origin, too_wide(len(record), "this object", "keys"))
+            continue
         values = {str(key): _json_value(value) for key, value in record.items()}
         names = list(values)
         if text_key is None:
             # A wrong key name is one mistake for the whole file, not one per line.
-            text_key = _resolve_columns(names, options, strict=False).text
+            text_key = resolve_columns(names, options, strict=False).text
         elif text_key not in values:
-            yield ImportProblem(line_origin, f"no {text_key!r} key (keys: {_listed(names)})")
+            yield ImportProblem(line_origin, f"no {text_key!r} key (keys: {listed(names)})")
             continue
         # Lines nearly always share their keys: each set of keys is resolved once.
         key = (text_key, *names)
         columns = resolved.get(key)
         if columns is None:
             with_text = replace(options, text_column=text_key)
-            columns = resolved[key] = _resolve_columns(names, with_text, strict=False)
-        yield _article(values, columns, line_origin)
+            columns = resolved[key] = resolve_columns(names, with_text, strict=False)
+        yield row_article(values, columns, line_origin)
 
 
-def _article(
+def row_article(
     values: Mapping[str, str], columns: _Columns, origin: str
 ) -> ParsedArticle | ImportProblem:
     text = normalise_text(values.get(columns.text, ""))
@@ -240,7 +213,7 @@ def _article(
     )
 
 
-def _resolve_columns(names: Sequence[str], options: TableOptions, *, strict: bool) -> _Columns:
+def resolve_columns(names: Sequence[str], options: TableOptions, *, strict: bool) -> _Columns:
     """Map options onto actual column names; `strict` makes a missing named column fatal.
 
     A CSV header holds for every row, so a named column it lacks is a mistake (strict). JSON Lines
@@ -251,7 +224,7 @@ def _resolve_columns(names: Sequence[str], options: TableOptions, *, strict: boo
         if wanted is not None:
             found = _find_column(names, wanted)
             if found is None and (strict or required):
-                raise UnreadableFile(f"no {role} column {wanted!r} (columns: {_listed(names)})")
+                raise UnreadableFile(f"no {role} column {wanted!r} (columns: {listed(names)})")
             return found
         return next(
             (found for found in (_find_column(names, name) for name in usual) if found), None
@@ -261,7 +234,7 @@ def _resolve_columns(names: Sequence[str], options: TableOptions, *, strict: boo
     if text is None:
         raise UnreadableFile(
             f"no text column: none is named {', '.join(TEXT_COLUMNS)} "
-            f"(columns: {_listed(names)}); name the text column"
+            f"(columns: {listed(names)}); name the text column"
         )
     title = pick("title", options.title_column, TITLE_COLUMNS, required=False)
     date = pick("date", options.date_column, DATE_COLUMNS, required=False)
@@ -276,7 +249,7 @@ def _resolve_columns(names: Sequence[str], options: TableOptions, *, strict: boo
         for wanted in options.meta_columns:
             found = _find_column(names, wanted)
             if found is None and strict:
-                raise UnreadableFile(f"no meta column {wanted!r} (columns: {_listed(names)})")
+                raise UnreadableFile(f"no meta column {wanted!r} (columns: {listed(names)})")
             if found is not None:
                 meta_found.append(found)
         meta = tuple(meta_found)
@@ -291,32 +264,25 @@ def _find_column(names: Sequence[str], wanted: str) -> str | None:
     return next((name for name in names if name.strip().casefold() == folded), None)
 
 
-def _unique_names(header: Sequence[str]) -> list[str]:
+def unique_names(header: Sequence[str]) -> list[str]:
     """Blank header cells get a name, repeated ones a suffix, so every cell keeps its value."""
     names: list[str] = []
+    taken: set[str] = set()  # a list's `in` made a wide header take quadratic time
     for index, cell in enumerate(header, start=1):
         name = cell.strip() or f"column {index}"
         candidate, copy = name, 2
-        while candidate in names:
+        while candidate in taken:
             candidate, copy = f"{name} ({copy})", copy + 1
         names.append(candidate)
+        taken.add(candidate)
     return names
 
 
-def _listed(names: Sequence[str]) -> str:
+def listed(names: Sequence[str]) -> str:
     shown = ", ".join(names[:_MAX_LISTED_COLUMNS])
     if len(names) > _MAX_LISTED_COLUMNS:
         shown += f", … ({len(names) - _MAX_LISTED_COLUMNS} more)"
     return shown or "none"
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Guess from the header line: column names rarely contain a delimiter, article text does."""
-    header = text[:_SNIFF_CHARS].split("\n", 1)[0]
-    try:
-        return csv.Sniffer().sniff(header, delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        return ","
 
 
 def _json_value(value: object) -> str:

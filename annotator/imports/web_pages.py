@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -77,11 +78,40 @@ def read_html(data: bytes, origin: str) -> ParsedArticle:
         origin=origin,
         title=normalise_field(extracted.title) or page_title,
         source=normalise_field(extracted.sitename),
-        date=normalise_field(extracted.date),
+        date=_stated_date(normalise_field(extracted.date), markup),
         url=normalise_field(extracted.url),
         language=language or normalise_field(extracted.language),
         meta=meta,
     )
+
+
+def _stated_date(date: str, markup: str) -> str:
+    """The date, unless it is a guess from a bare year on the page.
+
+    When a page states no date, htmldate's last resorts give 1 January of a year it saw
+    anywhere: "(c) 2025 Daily Planet" in the footer became 2025-01-01 (issue 19), a date no
+    researcher should code by. So a 1 January is kept only when the page states it: in its
+    metadata (htmldate finds it without its text search) or as a whole date in the markup.
+    """
+    if not date.endswith("-01-01"):
+        return date
+    try:
+        structured = htmldate.find_date(markup, extensive_search=False, original_date=True)
+    except Exception:  # htmldate on hostile markup, as in read_html: no date then
+        logger.debug("htmldate failed on a second look", exc_info=True)
+        structured = None
+    if structured == date or re.search(_JANUARY_FIRST.format(year=date[:4]), markup, re.I):
+        return date
+    logger.debug("dropped the date %s: only a year on the page (a copyright line?)", date)
+    return ""
+
+
+# 1 January of {year} written out: 2025-01-01, 01/01/2025, 1.1.2025, 1 January 2025, Jan. 1, 2025.
+_JANUARY_FIRST = (
+    r"(?<!\d)(?:{year}[-/.]0?1[-/.]0?1|0?1[-/.]0?1[-/.]{year})(?!\d)"
+    r"|\b1(?:st)?\.?\s+jan(?:uary|\.)?,?\s+{year}\b"
+    r"|\bjan(?:uary|\.)?\s+1(?:st)?,?\s+{year}\b"
+)
 
 
 def _page_title_and_language(markup: str, origin: str) -> tuple[str, str]:

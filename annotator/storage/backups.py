@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -12,8 +13,23 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from annotator.errors import DamagedProjectError, ProjectError, ProjectLockedError
-from annotator.storage.engine import backup_to, header_problem, release_sidecars, sidecars
+from annotator.errors import (
+    AnnotatorError,
+    DamagedProjectError,
+    DiskFullError,
+    DiskIOError,
+    ProjectError,
+    ProjectLockedError,
+    WriteDeniedError,
+)
+from annotator.partial_files import sweep_abandoned, temporary_name
+from annotator.storage.engine import (
+    backup_to,
+    header_problem,
+    release_sidecars,
+    sidecars,
+    storage_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +84,40 @@ def take_backup(engine: Engine, project_path: Path, keep: int = DEFAULT_KEEP) ->
     if keep < 1:
         raise ValueError("keep at least one backup")
     folder = backup_dir(project_path)
-    folder.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime(_STAMP)
     target = folder / f"{project_path.stem}-{stamp}.annotator"
-    partial = target.with_suffix(".partial")
+    partial = folder / temporary_name(target.name)
     try:
+        folder.mkdir(exist_ok=True)
+        sweep_abandoned(folder)  # copies that backups killed mid-write left behind
         backup_to(engine, partial)
         partial.replace(target)
+    except sqlite3.Error as exc:  # a full disk said so with a traceback (bench/soak_scenarios)
+        raise _not_written(project_path, exc) from exc
+    except OSError as exc:  # a read-only folder: one line naming the file and the reason
+        raise WriteDeniedError(
+            f"no backup of {project_path.name} was written: {exc.strerror or exc} ({folder})"
+        ) from exc
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+            Path(str(partial) + "-journal").unlink(missing_ok=True)
     for old in list_backups(project_path)[keep:]:
         old.unlink(missing_ok=True)
     log.info("backed up %s to %s", project_path, target)
     return target
+
+
+def _not_written(project_path: Path, exc: sqlite3.Error) -> AnnotatorError:
+    """The typed error for a backup SQLite could not write, worded for a backup."""
+    typed = storage_error(exc)
+    if isinstance(typed, DiskFullError):
+        return DiskFullError(
+            f"the disk is full: no backup of {project_path.name} was written; "
+            "free some space and try again"
+        )
+    kind = type(typed) if typed is not None else DiskIOError
+    return kind(f"no backup of {project_path.name} was written ({exc})")
 
 
 def check_backup(backup: Path) -> None:

@@ -8,28 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from annotator.codebook import Codebook
 from annotator.models import new_uid
+from annotator.records import CodebookChanges
 from annotator.storage import tables as t
-
-
-@dataclass
-class CodebookChanges:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    deactivated: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.added)} codes added, {len(self.updated)} updated, "
-            f"{len(self.deactivated)} no longer in the codebook (kept with their labels, hidden)"
-        )
+from annotator.storage.queries import ORDERED_GROUPS_KEY
 
 
 def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
@@ -60,6 +48,8 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
     ).all()
     seen_codes: set[int] = set()
     seen_groups: set[int] = set()
+    ordered: list[int] = []
+    renamed_ids: dict[int, str] = {}
     for gpos, group in enumerate(cb.groups):
         gid = _match(old_groups, group.id, group.name)
         values = {
@@ -78,6 +68,8 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
         else:
             session.execute(update(t.code_group).where(t.code_group.c.id == gid).values(**values))
         seen_groups.add(gid)
+        if group.ordered:
+            ordered.append(gid)
         group_codes = [c for c in old_codes if c[3] == gid]
         for cpos, code in enumerate(group.codes):
             cid = _match(old_codes, code.id, None) or _match(group_codes, "", code.name)
@@ -99,17 +91,52 @@ def save_codebook(session: Session, cb: Codebook) -> CodebookChanges:
             else:
                 session.execute(update(t.code).where(t.code.c.id == cid).values(**cvalues))
                 changes.updated.append(code.name)
+                old_name = next(str(r[2]) for r in old_codes if r[0] == cid)
+                if old_name != code.name:
+                    changes.renamed.append((old_name, code.name))
+                    renamed_ids[cid] = code.name
             seen_codes.add(cid)
+    hidden_ids: dict[int, str] = {}
     for cid, _uid, name, _gid, active in old_codes:
         if cid not in seen_codes and active:
             session.execute(update(t.code).where(t.code.c.id == cid).values(active=False))
             changes.deactivated.append(name)
+            hidden_ids[cid] = name
+    counts = _label_counts(session, [*hidden_ids, *renamed_ids])
+    changes.hidden_labels = {n: counts[c] for c, n in hidden_ids.items() if counts.get(c)}
+    changes.renamed_labels = {n: counts[c] for c, n in renamed_ids.items() if counts.get(c)}
     for gid, *_ in old_groups:
         if gid not in seen_groups:
             session.execute(
                 update(t.code_group).where(t.code_group.c.id == gid).values(active=False)
             )
+    _save_ordered_groups(session, ordered)
     return changes
+
+
+def _save_ordered_groups(session: Session, group_ids: Sequence[int]) -> None:
+    """The uids of ordered groups, as JSON in the key-value meta table: a codebook property
+    kept without a schema change (schema 2 has no column for it)."""
+    uids = sorted(
+        session.execute(select(t.code_group.c.uid).where(t.code_group.c.id.in_(group_ids)))
+        .scalars()
+        .all()
+    )
+    session.execute(t.meta.delete().where(t.meta.c.key == ORDERED_GROUPS_KEY))
+    if uids:
+        session.execute(t.meta.insert().values(key=ORDERED_GROUPS_KEY, value=json.dumps(uids)))
+
+
+def _label_counts(session: Session, code_ids: list[int]) -> dict[int, int]:
+    """code id -> labels on it, every coder (only asked for codes a load hides or renames)."""
+    if not code_ids:
+        return {}
+    rows = session.execute(
+        select(t.label.c.code_id, func.count())
+        .where(t.label.c.code_id.in_(code_ids))
+        .group_by(t.label.c.code_id)
+    )
+    return {int(c): int(n) for c, n in rows}
 
 
 def _match(rows: Sequence[Any], uid: str, name: str | None) -> int | None:

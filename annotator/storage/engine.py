@@ -30,6 +30,8 @@ from annotator.errors import (
     ProjectLockedError,
     WriteDeniedError,
 )
+from annotator.storage import wal_guard
+from annotator.storage.open_files import open_here
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +104,13 @@ def release_sidecars(path: Path) -> None:
     """Let SQLite fold a leftover WAL into the file and delete its -wal/-shm.
 
     A plain connection that reads and closes does so safely: SQLite deletes them only when it is
-    the last connection, after a checkpoint, so nobody else's open file is touched.
+    the last connection, after a checkpoint, so nobody else's open file is touched. Never while
+    this process has the file open: if a stray descriptor had dropped our locks (see
+    open_files), SQLite would take this connection for the last one and delete files in use.
     """
+    if open_here(path):
+        log.debug("left the WAL side files of %s in place: open in this process", path)
+        return
     try:
         conn = sqlite3.connect(str(path), timeout=0.5)
         try:
@@ -227,7 +234,11 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(WRITE_OPTION):
+            if not read_only:  # the -wal deleted from outside? (see wal_guard)
+                wal_guard.check_before_write(path, conn.connection, engine.pool)
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if not read_only:
+                wal_guard.remember_after_begin(path, conn.connection)
         else:
             conn.exec_driver_sql("BEGIN")
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy import and_, delete, or_, select
 from sqlmodel import Session
 
 from annotator.errors import LabelError
 from annotator.records import CodeRecord, LabelChange
+from annotator.storage import clock
 from annotator.storage import tables as t
 from annotator.storage.coding_state import touch_status
 
@@ -120,7 +120,7 @@ def write_changes(
     (one read of the current labels, then bulk writes), so a bulk apply or a merge of thousands of
     changes costs a few queries, not a few per change.
     """
-    changes = list(changes)
+    changes = _with_displaced(session, list(changes))
     if not changes:
         return []
     initial = _existing(session, changes)
@@ -140,7 +140,7 @@ def write_changes(
     to_insert = present - initial
     to_delete = initial - present
     _check_targets(session, to_insert)
-    now = datetime.now(UTC)
+    now = clock.stamp_for(session, {ch.coder_id for ch in effective})
     for i in range(0, len(sorted_delete := sorted(to_delete)), 300):
         chunk = sorted_delete[i : i + 300]
         session.execute(
@@ -183,8 +183,61 @@ def write_changes(
     pairs = {(ch.sentence_id, ch.coder_id) for ch in effective}
     article_of = articles_of(session, touched)
     for aid, coder in sorted({(article_of[sid], coder) for sid, coder in pairs}):
-        touch_status(session, aid, coder)
+        touch_status(session, aid, coder, now)
     return effective
+
+
+def _with_displaced(session: Session, changes: list[LabelChange]) -> list[LabelChange]:
+    """The changes, with each add of a single-choice code preceded by the removal of the
+    coder's other codes of its group on that sentence, as they stand inside this transaction.
+
+    A plan is made before its write (a key press plans, the write follows): two windows that
+    gave one sentence two codes of a single-choice group at once both planned "add" against a
+    sentence without either, and the file kept both codes (bench/soak_scenarios.py, 10 of 10).
+    Decided again here, under the write lock, the later write wins cleanly and the removal it
+    makes is in the event log and in what undo reverts."""
+    added = {ch.code_id for ch in changes if ch.add}
+    if not added:
+        return changes
+    c, g = t.code.c, t.code_group.c
+    groups = select(c.group_id).where(c.id.in_(sorted(added)))
+    group_of: dict[int, int] = {
+        int(code): int(group)
+        for code, group in session.execute(
+            select(c.id, c.group_id)
+            .join(t.code_group, g.id == c.group_id)
+            .where(c.group_id.in_(groups), g.multiple.is_(False))
+        )
+    }
+    targets = [ch for ch in changes if ch.add and ch.code_id in group_of]
+    if not targets:
+        return changes
+    sentence_ids = sorted({ch.sentence_id for ch in targets})
+    coders = sorted({ch.coder_id for ch in targets})
+    now: dict[tuple[int, int], set[int]] = {}
+    for i in range(0, len(sentence_ids), 900):
+        for sid, code, coder in session.execute(
+            select(t.label.c.sentence_id, t.label.c.code_id, t.label.c.coder_id).where(
+                t.label.c.sentence_id.in_(sentence_ids[i : i + 900]),
+                t.label.c.coder_id.in_(coders),
+                t.label.c.code_id.in_(sorted(group_of)),
+            )
+        ):
+            now.setdefault((int(sid), int(coder)), set()).add(int(code))
+    out: list[LabelChange] = []
+    for ch in changes:
+        if ch.code_id in group_of:
+            held = now.setdefault((ch.sentence_id, ch.coder_id), set())
+            if ch.add:
+                group = group_of[ch.code_id]
+                for other in sorted(x for x in held if x != ch.code_id and group_of[x] == group):
+                    out.append(LabelChange(ch.sentence_id, other, ch.coder_id, add=False))
+                    held.discard(other)
+                held.add(ch.code_id)
+            else:
+                held.discard(ch.code_id)
+        out.append(ch)
+    return out
 
 
 def _existing(session: Session, changes: list[LabelChange]) -> set[tuple[int, int, int]]:

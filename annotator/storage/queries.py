@@ -85,6 +85,12 @@ def article_summaries(
             .where(t.label.c.coder_id == coder)
             .group_by(t.sentence.c.article_id)
         )
+        # Only labels on codes the codebook shows: a label whose code left the codebook is
+        # kept but hidden, and a sentence with nothing else on it is not coded any more. (Most
+        # projects hide no code; then the query stays as fast as it was.)
+        hidden = hidden_code_ids(session)
+        if hidden:
+            coded_stmt = coded_stmt.where(t.label.c.code_id.not_in(hidden))
         coded = {a: n for a, n in session.execute(coded_stmt)}
         status = {
             a: s
@@ -111,6 +117,17 @@ def article_summaries(
         )
         for r in rows
     ]
+
+
+def hidden_code_ids(session: Session) -> list[int]:
+    """Codes the codebook no longer shows (dropped, or in a dropped group): their labels stay in
+    the file but count for nothing in the window's progress."""
+    rows = session.execute(
+        select(t.code.c.id)
+        .join(t.code_group, t.code_group.c.id == t.code.c.group_id)
+        .where((t.code.c.active.is_(False)) | (t.code_group.c.active.is_(False)))
+    )
+    return [int(r[0]) for r in rows]
 
 
 def sentences(session: Session, article_id: int, text: str | None = None) -> list[SentenceRecord]:
@@ -203,6 +220,22 @@ def code_record(row: Any, group_id: int, group_uid: str, group: str, multiple: b
     )  # fmt: skip
 
 
+ORDERED_GROUPS_KEY = "ordered_groups"  # annotator_meta key: JSON list of ordered group uids
+
+
+def ordered_group_uids(session: Session | Any) -> frozenset[str]:
+    """Uids of the code groups the codebook declares ordered (none in older projects)."""
+    value = session.execute(
+        select(t.meta.c.value).where(t.meta.c.key == ORDERED_GROUPS_KEY)
+    ).scalar()
+    if not value:
+        return frozenset()
+    try:
+        return frozenset(str(u) for u in json.loads(value))
+    except (ValueError, TypeError):
+        return frozenset()
+
+
 def project_codebook(session: Session) -> ProjectCodebook:
     cb = session.execute(
         select(
@@ -227,12 +260,14 @@ def project_codebook(session: Session) -> ProjectCodebook:
         .where(t.code.c.active.is_(True))
         .order_by(t.code.c.position, t.code.c.id)
     ).all()
+    ordered_uids = ordered_group_uids(session)
     out = []
     for gid, guid, gname, multiple, gdesc in groups:
         members = tuple(
             code_record(c, gid, guid, gname, bool(multiple)) for c in codes if c[10] == gid
         )
-        out.append(GroupRecord(gid, guid, gname, bool(multiple), gdesc, members))
+        ordered = not multiple and guid in ordered_uids
+        out.append(GroupRecord(gid, guid, gname, bool(multiple), gdesc, members, ordered))
     return ProjectCodebook(name=cb[1], version=cb[2], description=cb[3], groups=tuple(out))
 
 

@@ -23,13 +23,13 @@ from sqlalchemy import Connection, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from annotator.agreement.coefficients import disagreement_index
-from annotator.agreement.data import ReliabilityData, first_repeated_cell, set_sort_key
+from annotator.agreement.data import MISSING, ReliabilityData, first_repeated_cell, set_sort_key
 from annotator.agreement.errors import AgreementError
 from annotator.errors import AnnotatorError
 from annotator.records import CodeRecord
 from annotator.storage import tables
 from annotator.storage.duplicate_store import duplicate_ids_select
-from annotator.storage.queries import code_columns, code_record
+from annotator.storage.queries import code_columns, code_record, ordered_group_uids
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,11 @@ _article = tables.article
 
 @dataclass(frozen=True)
 class DisagreementRow:
-    """A sentence the coders coded differently; ``codes`` maps coder -> code names (may be ())."""
+    """A sentence the coders coded differently; ``codes`` maps coder -> code names (may be ()).
+
+    ``article_id``/``sentence_id`` are this file's row ids (for jumping to the sentence);
+    ``article_uid`` and the offsets are what files carry (see docs/exchange.md).
+    """
 
     article_id: int
     article_title: str
@@ -57,6 +61,36 @@ class DisagreementRow:
     sentence_index: int
     sentence_text: str
     codes: dict[str, tuple[str, ...]]
+    article_uid: str = ""
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+    @property
+    def name(self) -> str:
+        """How a report names the sentence: as the app does, "Title — sentence 4"."""
+        return sentence_name(self.article_title, self.article_uid, self.sentence_index)
+
+
+def sentence_name(title: str, article_uid: str, index: int) -> str:
+    """A sentence as reports name it: its article's title (else uid) and its 1-based number,
+    the ``sentence_number`` of every exported file."""
+    return f"{title or article_uid} — sentence {index + 1}"
+
+
+def sentence_names(session: Session, sentence_ids: Sequence[int]) -> dict[int, str]:
+    """sentence id -> :func:`sentence_name`, for reports that list units by internal id."""
+    s, a = _sentence.c, _article.c
+    out: dict[int, str] = {}
+    ids = list(sentence_ids)
+    for i in range(0, len(ids), _IN_CHUNK):
+        stmt = (
+            select(s.id, a.title, a.uid, s.index)
+            .join(_article, a.id == s.article_id)
+            .where(s.id.in_(ids[i : i + _IN_CHUNK]))
+        )
+        for sid, title, uid, index in session.connection().execute(stmt):
+            out[int(sid)] = sentence_name(str(title or ""), str(uid), int(index))
+    return out
 
 
 @dataclass(frozen=True)
@@ -74,6 +108,7 @@ class StoredGroup:
     multiple: bool
     codes: tuple[CodeRecord, ...]
     removed: frozenset[int] = frozenset()
+    ordered: bool = False  # the codebook declares the codes a scale, in codebook order
 
     def code_named(self, name: str) -> CodeRecord | None:
         """The code with this name or uid, an active one first when names repeat."""
@@ -119,18 +154,29 @@ def disagreement_rows(
     if rows.size == 0:
         return []
     sentence_ids = [int(data.units[r]) for r in rows.tolist()]
-    info: dict[int, tuple[int, str, int, str]] = {}
+    info: dict[int, tuple[int, str, int, str, str, int, int]] = {}
     s, a = _sentence.c, _article.c
     length = s.end - s.start
     for i in range(0, len(sentence_ids), _IN_CHUNK):
         chunk = sentence_ids[i : i + _IN_CHUNK]
         stmt = (
-            select(s.id, a.id, a.title, s.index, func.substr(a.text, s.start + 1, length))
+            select(
+                s.id,
+                a.id,
+                a.title,
+                s.index,
+                func.substr(a.text, s.start + 1, length),
+                a.uid,
+                s.start,
+                s.end,
+            )
             .join(_article, a.id == s.article_id)
             .where(s.id.in_(chunk))
         )
-        for sid, aid, title, index, text in conn.execute(stmt):
-            info[int(sid)] = (int(aid), str(title), int(index), str(text))
+        for sid, aid, title, index, text, uid, start, end in conn.execute(stmt):
+            info[int(sid)] = (
+                int(aid), str(title), int(index), str(text), str(uid), int(start), int(end)
+            )  # fmt: skip
     out = []
     for r, sid in zip(rows.tolist(), sentence_ids, strict=True):
         if sid not in info:  # data read in another snapshot, sentence split or merged since
@@ -139,8 +185,8 @@ def disagreement_rows(
         for j, coder in enumerate(data.coders):
             c = int(data.codes[r, j])
             codes[str(coder)] = _as_codes(data.domain[c], data.categories) if c >= 0 else ()
-        aid, title, index, text = info[sid]
-        out.append(DisagreementRow(aid, title, sid, index, text, codes))
+        aid, title, index, text, uid, start, end = info[sid]
+        out.append(DisagreementRow(aid, title, sid, index, text, codes, uid, start, end))
     return out
 
 
@@ -280,8 +326,11 @@ def _extract(
                 f"coder {coder_names[col[k]]!r} has two codes of single-choice group "
                 f"{grp.name!r} on sentence id {int(sentence_ids[row[k]])}"
             )
-        domain = (*code_names, NONE_VALUE)
-        codes = np.full((n_units, n_coders), len(code_names), dtype=np.int32)
+        # an ordered group is a scale: a sentence left without a code is off the scale, so
+        # missing for that coder; otherwise it is the category "none"
+        domain = tuple(code_names) if grp.ordered else (*code_names, NONE_VALUE)
+        uncoded = MISSING if grp.ordered else len(code_names)
+        codes = np.full((n_units, n_coders), uncoded, dtype=np.int32)
         codes[row, col] = cpos
         return ReliabilityData(
             codes=codes,
@@ -289,7 +338,7 @@ def _extract(
             coders=tuple(coder_names),
             domain=domain,
             categories=domain,
-            level="nominal",
+            level="ordinal" if grp.ordered else "nominal",
             declared=True,
         )
 
@@ -379,7 +428,8 @@ def resolve_group(
         r = hits[0]
     gid, gname, multiple, guid = int(r[0]), str(r[1]), bool(r[2]), str(r[3])
     codes, removed = _group_codes(conn, gid, gname, guid, multiple)
-    return StoredGroup(gid, guid, gname, multiple, codes, removed)
+    ordered = not multiple and guid in ordered_group_uids(conn)
+    return StoredGroup(gid, guid, gname, multiple, codes, removed, ordered)
 
 
 def _has_labels(conn: Connection, group_ids: Sequence[int]) -> bool:

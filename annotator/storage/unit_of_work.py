@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(engine: Engine | Connection) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -51,6 +51,19 @@ def write_session(bind: Bind) -> Iterator[Session]:
         except BaseException:
             _rollback(session)
             raise
+
+
+@contextmanager
+def trial_session(bind: Bind) -> Iterator[Session]:
+    """A write transaction that is always rolled back: what a change would do, for a preview.
+
+    It runs the very code the change runs, so the preview cannot drift from the real thing.
+    """
+    with read_session(writer(bind)) as session:  # its errors typed as a read's are
+        try:
+            yield session
+        finally:
+            _rollback(session)
 
 
 def _rollback(session: Session) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from annotator.agreement import (
     COEFFICIENT_KEYS,
+    PER_CODE_KEYS,
     AgreementError,
     ReliabilityData,
     alpha_with_distance,
@@ -290,12 +291,17 @@ def test_bootstrap_reruns_the_ordinal_metric_per_draw() -> None:
 def test_to_dict_has_exactly_the_published_shape() -> None:
     d = compute_report(rows(NOISY), bootstrap=50).to_dict()
     assert list(d) == [
-        "n_units", "n_coders", "level", "coefficients", "alpha_ci95", "per_code", "pairwise",
-        "disagreements",
+        "n_units", "n_coders", "level", "weights", "distance", "coefficients", "chance",
+        "alpha_ci95", "per_code", "per_category", "pairwise", "disagreements",
     ]  # fmt: skip
     assert list(d["coefficients"]) == list(COEFFICIENT_KEYS)
+    assert list(compute_report(rows(NOISY), bootstrap=0).coefficients) == list(COEFFICIENT_KEYS)
+    assert list(d["chance"]) == list(COEFFICIENT_KEYS)
+    assert all(set(t) == {"observed", "expected"} for t in d["chance"].values())
     assert d["coefficients"]["cohen_kappa"] is None  # three coders
-    assert all(list(v) == list(COEFFICIENT_KEYS) for v in d["per_code"].values())
+    assert all(list(v) == list(PER_CODE_KEYS) for v in d["per_code"].values())
+    assert list(d["per_category"]) == list(d["per_code"])
+    assert all(list(v) == ["fleiss_kappa"] for v in d["per_category"].values())
     assert [set(p) for p in d["pairwise"]] == [
         {"coder_a", "coder_b", "n_units", "cohen_kappa", "percent_agreement"}
     ] * 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,18 @@ def test_agreement_on_the_demo_project_as_json(
     }  # fmt: skip
 
 
+def test_agreement_html_names_sentences_by_title_and_number(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, "demo", tmp_path / "d.annotator")
+    code, out, _ = run(capsys, "agreement", tmp_path / "d.annotator", "--format", "html")
+    with Project.open(tmp_path / "d.annotator", read_only=True) as p:
+        first = p.disagreements()[0]
+    assert code == 0
+    assert f"<td>{first.article_title} — sentence {first.sentence_index + 1}</td>" in out
+    assert "<th>Sentence</th>" in out and "<th>Unit</th>" not in out
+
+
 def test_agreement_with_one_coder_is_an_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -165,3 +178,25 @@ def test_a_damaged_project_is_one_line_on_stderr_and_exit_1(tmp_path: Path) -> N
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: bad.annotator")
+
+
+def test_info_counts_done_articles_in_the_singular_and_plural(
+    capsys: pytest.CaptureFixture[str],
+    make_project: Callable[..., Project],
+    sample_texts: list[str],
+) -> None:
+    from annotator.imports import ParsedArticle
+
+    p = make_project("done")
+    p.import_articles(
+        [ParsedArticle(text=t, origin=f"{i}.txt") for i, t in enumerate(sample_texts)]
+    )
+    first, second = p.article_ids()
+    p.set_status(first, "anna", "done")
+    p.set_status(first, "ben", "done")
+    p.set_status(second, "ben", "done")
+    p.close()
+    code, out, _ = run(capsys, "info", p.path)
+    assert code == 0
+    assert "anna: 1 article done" in out
+    assert "ben: 2 articles done" in out

@@ -410,7 +410,12 @@ _TEXT = st.text(
 
 
 @settings(max_examples=60, deadline=None)
-@given(definition=_TEXT, example=_TEXT, name=_TEXT.filter(lambda s: s.strip() and "\n" not in s))
+@given(
+    definition=_TEXT,
+    example=_TEXT,
+    # names refuse control characters (tab included): annotator/names.py
+    name=_TEXT.filter(lambda s: s.strip() and "\n" not in s and "\t" not in s),
+)
 def test_dump_then_parse_round_trips_arbitrary_text(
     definition: str, example: str, name: str
 ) -> None:

@@ -113,3 +113,35 @@ def test_a_second_project_instance_sees_the_first_ones_labels(tmp_path: Path) ->
         assert right.labels(aid) == {sid: [("anna", "Denial")]}
         right.remove_label(sid, "Denial", "anna")
         assert left.labels(aid) == {}
+
+
+def test_two_windows_giving_one_sentence_two_single_choice_codes_at_once(tmp_path: Path) -> None:
+    """Each window planned its key press against a sentence without either code; both were
+    written and the single-choice group held two codes. The later write now wins cleanly."""
+    path = tmp_path / "race.annotator"
+    build_project(path, articles=1, n=5)
+    with Project.open(path) as left, Project.open(path) as right:
+        aid = left.article_ids()[0]
+        sid = left.sentences(aid)[1].id
+        first = left.toggle_command([sid], "Denial", "anna")  # both keys pressed ...
+        second = right.toggle_command([sid], "Military action", "anna")
+        first.apply(left)  # ... and written one after the other
+        second.apply(right)
+        assert left.labels(aid) == right.labels(aid) == {sid: [("anna", "Military action")]}
+        second.revert(right)  # undo in the second window puts back what it replaced
+        assert left.labels(aid) == {sid: [("anna", "Denial")]}
+    conn = sqlite3.connect(path)
+    try:
+        log = conn.execute(
+            "SELECT e.action, c.name FROM label_event e JOIN code c ON c.id = e.code_id "
+            "ORDER BY e.id"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert log == [
+        ("add", "Denial"),
+        ("remove", "Denial"),
+        ("add", "Military action"),
+        ("remove", "Military action"),
+        ("add", "Denial"),
+    ]

@@ -6,6 +6,7 @@ everywhere with SQLite's max_page_count, which takes the same SQLITE_FULL path t
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -130,3 +131,33 @@ def test_a_disk_that_turns_read_only_mid_session_is_a_clear_error(tiny_disk: Pat
             subprocess.run(["mount", "-o", "remount,rw", str(tiny_disk)], check=True)
     check, ids = stored(path)
     assert check == "ok" and ids == {sentences[0].id}
+
+
+def test_a_backup_on_a_full_disk_is_one_clear_error_and_leaves_nothing(tiny_disk: Path) -> None:
+    """`annotator backup` ended in a traceback (a raw sqlite3 error from the backup API)."""
+    from annotator.storage.backups import backup_dir, list_backups
+
+    path = tiny_disk / "p.annotator"
+    with make(path, n=2000) as project:
+        project.backup()
+        free = shutil.disk_usage(tiny_disk).free
+        (tiny_disk / "ballast").write_bytes(bytes(free - 64 * 1024))
+        with pytest.raises(DiskFullError, match=r"no backup of p\.annotator was written") as e:
+            project.backup()
+        assert "\n" not in str(e.value)
+    assert len(list_backups(path)) == 1  # the earlier one, untouched
+    assert sorted(p.name for p in backup_dir(path).iterdir()) == [list_backups(path)[0].name]
+
+
+def test_a_backup_on_a_read_only_disk_is_one_line_naming_the_file(tiny_disk: Path) -> None:
+    path = tiny_disk / "p.annotator"
+    with make(path, n=20):
+        pass
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    try:
+        refused = pytest.raises(WriteDeniedError, match=r"no backup of p\.annotator was written")
+        with Project.open(path) as project, refused:  # it opens read-only: the disk is
+            project.backup()
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(tiny_disk)], check=True)
+    assert not (tiny_disk / "p.annotator.backups").exists()

@@ -12,7 +12,8 @@ import pytest
 
 from annotator.errors import Cancelled
 from annotator.exports import ExportError, TargetExistsError, export_labels
-from annotator.exports.common import LONG_COLUMNS
+from annotator.exports.article_facts import METADATA_COLUMNS
+from annotator.exports.long_layout import LONG_COLUMNS
 from annotator.imports import ParsedArticle
 from annotator.progress import CancelToken
 
@@ -47,6 +48,12 @@ def demo(demo_file: Path, tmp_path: Path) -> Any:
     project.close()
 
 
+def label_rows(path: Path) -> pd.DataFrame:
+    """The ``label`` rows of a long CSV (the file also holds ``memo`` and ``article`` rows)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame[frame["record"] == "label"].reset_index(drop=True)
+
+
 def _formula_project(make_project: Any) -> Any:
     p = make_project("formula")
     p.import_articles([ParsedArticle(text=FORMULA_TEXT, origin="t", title="=cmd|' /C calc'!A0")])
@@ -59,8 +66,9 @@ def test_long_csv_has_one_row_per_label_in_documented_columns(demo: Any, tmp_pat
     p = demo
     n = export_labels(p, tmp_path / "out.csv")
     frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
-    assert list(frame.columns) == LONG_COLUMNS
-    assert len(frame) == n == p.info()["labels"]
+    assert list(frame.columns) == LONG_COLUMNS + METADATA_COLUMNS + ["meta:file"]
+    assert len(frame) == n
+    assert (frame["record"] == "label").sum() == p.info()["labels"]
 
 
 def test_long_csv_article_id_is_the_article_uid_and_hash_is_last(demo: Any, tmp_path: Path) -> None:
@@ -93,7 +101,7 @@ def test_wide_cells_hold_the_coders_codes(demo: Any, tmp_path: Path) -> None:
     rows = frame[frame["article_id"] == p.article(first).uid]
     sentences = p.sentences(first)
     for _, row in rows.iterrows():
-        sid = sentences[int(row["sentence_index"])].id
+        sid = sentences[int(row["sentence_number"]) - 1].id
         assert row[coder] == expected.get(sid, "")
 
 
@@ -121,7 +129,7 @@ def test_wide_columns_are_coder_colon_group_with_several_groups(
     p.add_label(s[0], "B", "anna")
     export_labels(p, tmp_path / "wide.csv", layout="wide")
     frame = pd.read_csv(tmp_path / "wide.csv", dtype=str, keep_default_na=False)
-    assert list(frame.columns[-2:]) == ["anna:Type", "anna:Tone"]
+    assert list(frame.columns[6:8]) == ["anna:Type", "anna:Tone"]
     assert frame.loc[0, "anna:Type"] == "A" and frame.loc[0, "anna:Tone"] == "B"
 
 
@@ -136,7 +144,7 @@ def test_text_with_newlines_quotes_and_commas_reads_back_unchanged(
     p.add_label(s[0], "Denial", "anna")
     p.set_memo("anna", aid, 'memo\nwith "lines", commas', s[0])
     export_labels(p, tmp_path / "q.csv")
-    frame = pd.read_csv(tmp_path / "q.csv", dtype=str, keep_default_na=False)
+    frame = label_rows(tmp_path / "q.csv")
     assert frame.loc[0, "sentence_text"] == s[0].text
     assert frame.loc[0, "article_title"] == 'Title, with "quotes"'
     assert frame.loc[0, "memo"] == 'memo\nwith "lines", commas'
@@ -145,7 +153,7 @@ def test_text_with_newlines_quotes_and_commas_reads_back_unchanged(
 def test_formula_cells_are_neutralised_in_csv(make_project: Any, tmp_path: Path) -> None:
     p = _formula_project(make_project)
     export_labels(p, tmp_path / "f.csv")
-    frame = pd.read_csv(tmp_path / "f.csv", dtype=str, keep_default_na=False)
+    frame = label_rows(tmp_path / "f.csv")
     texts = list(frame["sentence_text"])
     assert texts[0].startswith("'=HYPERLINK(")
     assert texts[1].startswith("'@SUM(1)")
@@ -174,8 +182,8 @@ def test_xlsx_has_labels_sentences_codebook_and_coders_sheets(demo: Any, tmp_pat
     p = demo
     export_labels(p, tmp_path / "out.xlsx")
     sheets = pd.read_excel(tmp_path / "out.xlsx", sheet_name=None, dtype=str)
-    assert list(sheets) == ["labels", "sentences", "codebook", "coders"]
-    assert len(sheets["labels"]) == p.info()["labels"]
+    assert list(sheets) == ["labels", "sentences", "memos", "codebook", "coders"]
+    assert (sheets["labels"]["record"] == "label").sum() == p.info()["labels"]
     assert len(sheets["sentences"]) == p.info()["sentences"]
     assert len(sheets["codebook"]) == len(p.codebook.codes)
     assert sorted(sheets["coders"]["coder"]) == p.coders()
@@ -196,8 +204,8 @@ def test_coder_filter_keeps_only_that_coders_labels(demo: Any, tmp_path: Path) -
     p = demo
     coder = p.coders()[0]
     export_labels(p, tmp_path / "one.csv", coders=[coder])
-    frame = pd.read_csv(tmp_path / "one.csv", dtype=str, keep_default_na=False)
-    assert set(frame["coder"]) == {coder}
+    assert set(pd.read_csv(tmp_path / "one.csv", dtype=str)["coder"]) == {coder}
+    frame = label_rows(tmp_path / "one.csv")
     assert len(frame) == len(p.labels_frame().query("coder == @coder"))
 
 
@@ -216,7 +224,12 @@ def test_done_only_leaves_out_articles_not_marked_done(demo: Any, tmp_path: Path
     first = p.article_ids()[0]
     p.set_status(first, coder, "in progress")
     export_labels(p, tmp_path / "d.csv", done_only=True)
-    frame = pd.read_csv(tmp_path / "d.csv", dtype=str, keep_default_na=False)
+    assert coder not in set(
+        pd.read_csv(tmp_path / "d.csv", dtype=str).query("article_id == @p.article(@first).uid")[
+            "coder"
+        ]
+    )
+    frame = label_rows(tmp_path / "d.csv")
     uid = p.article(first).uid
     assert coder not in set(frame[frame["article_id"] == uid]["coder"])
     assert len(frame[frame["article_id"] != uid]) == len(

@@ -21,9 +21,16 @@ def copy_project(source: Path, target: Path) -> Project:
 
 
 def same_articles(source: Project, path: Path) -> Project:
-    """A project with the source's articles (same uids and sentences) and codebook, no labels."""
-    from annotator.exports.codebook_export import codebook_model
+    """A project with the source's articles (same uids, sentences and metadata) and codebook,
+    no labels."""
+    from sqlalchemy import select
 
+    from annotator.exports.codebook_export import codebook_model
+    from annotator.storage import tables as t
+    from annotator.storage.unit_of_work import read_session
+
+    with read_session(source.engine) as s:
+        meta = dict(s.execute(select(t.article.c.uid, t.article.c.meta_json)).all())
     target = Project.create(path, codebook=codebook_model(source.codebook))
     with write_session(target.engine) as s:
         insert_articles(
@@ -34,7 +41,12 @@ def same_articles(source: Project, path: Path) -> Project:
                     spans=[(x.start, x.end) for x in source.sentences(a.id)],
                     content_hash=a.content_hash,
                     title=a.title,
+                    source=a.source,
+                    date=a.date,
+                    url=a.url,
+                    language=a.language,
                     uid=a.uid,
+                    meta_json=meta[a.uid],
                 )
                 for a in source.articles()
             ],

@@ -38,7 +38,10 @@ def test_unsupported_files_in_a_folder_are_reported(tmp_path: Path) -> None:
     assert files == [tmp_path / "a.txt"]
     messages = {Path(p.origin).name: p.message for p in problems}
     assert messages["photo.jpg"].startswith("unsupported file type '.jpg'")
-    assert messages["old.doc"] == ".doc files are not supported: save it as .docx in Word"
+    assert messages["old.doc"] == (
+        ".doc files are not supported: save it as .docx in Word "
+        "(a LexisNexis .doc export is RTF: rename it .rtf)"
+    )
 
 
 def test_hidden_files_and_folders_are_skipped(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from annotator.exports import export_labels
 from annotator.imports import ParsedArticle
 from annotator.label_import import LabelImportError, import_labels
+from tests.core.test_export import label_rows
 from tests.core.test_export_helpers import same_articles, sample_files
 
 
@@ -81,7 +82,7 @@ def test_neutralised_cells_come_back_as_written(make_project: Any, tmp_path: Pat
 
 def test_rows_that_match_nothing_are_reported_by_row_number(demo: Any, tmp_path: Path) -> None:
     export_labels(demo, tmp_path / "a.csv")
-    frame = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
+    frame = label_rows(tmp_path / "a.csv")
     frame.loc[0, ["article_id", "article_hash"]] = ["nope", "nope"]
     frame.loc[1, "sentence_start"] = "99999"
     frame.loc[2, "code"] = "No such code"
@@ -101,7 +102,7 @@ def test_rows_that_match_nothing_are_reported_by_row_number(demo: Any, tmp_path:
 
 def test_a_sentence_text_that_differs_is_reported_not_guessed(demo: Any, tmp_path: Path) -> None:
     export_labels(demo, tmp_path / "a.csv")
-    frame = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
+    frame = label_rows(tmp_path / "a.csv")
     frame.loc[0, "sentence_text"] = "Some other text."
     frame.to_csv(tmp_path / "edited.csv", index=False)
     target = same_articles(demo, tmp_path / "t.annotator")

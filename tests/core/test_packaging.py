@@ -32,6 +32,9 @@ def test_the_wheel_holds_sample_articles_codebooks_and_both_packages(wheel: Path
     assert "annotator/codebooks/conflict-news.yaml" in names
     assert "annotator/resources/sample_articles/demo_labels.json" in names
     assert len([n for n in names if n.startswith("annotator/resources/sample_articles/")]) >= 6
+    assert "annotator/resources/icons/annotator.svg" in names
+    assert "annotator/resources/icons/annotator-256.png" in names  # the window icon
+    assert "annotator/_version.py" in names
     assert "ui/main_window.py" in names
     assert "annotator/agreement/report.py" in names
     entry = next(n for n in names if n.endswith("entry_points.txt"))

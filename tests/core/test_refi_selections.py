@@ -17,6 +17,7 @@ import pytest
 
 from annotator.codebook import default_codebook
 from annotator.exports import export_labels
+from annotator.imports import ParsedArticle
 from annotator.project import Project
 from annotator.refi_project import import_refi
 from annotator.selection_placing import Placer
@@ -186,15 +187,64 @@ def test_removing_a_partial_label_drops_its_flag_and_its_range_on_export(
     assert file_ranges(tmp_path / "out.qdpx") == [(DOC, second.start, second.end, "Topic")]
 
 
+def partly_coded(tmp_path: Path) -> Project:
+    """ "Alpha beta." coded on "Alpha" only (partial), "Gamma delta." whole, both by "imported";
+    an article memo and a memo on the second sentence, so memo and article rows exist too."""
+    path = qdpx(tmp_path / "t.qdpx", b"Alpha beta. Gamma delta.", [(0, 5), (12, 24)])
+    project = new_project(tmp_path / "p.annotator")
+    import_refi(project, path)
+    (aid,) = project.article_ids()
+    project.set_memo("imported", aid, "about the article")
+    project.set_memo("imported", aid, "on gamma", project.sentences(aid)[1])
+    return project
+
+
 def test_long_csv_export_says_which_labels_are_partial(tmp_path: Path) -> None:
     import pandas as pd
 
-    path = qdpx(tmp_path / "t.qdpx", b"Alpha beta. Gamma delta.", [(0, 5), (12, 24)])
-    with new_project(tmp_path / "p.annotator") as project:
-        import_refi(project, path)
+    with partly_coded(tmp_path) as project:
         export_labels(project, tmp_path / "out.csv")
-    frame = pd.read_csv(tmp_path / "out.csv")
-    assert list(zip(frame["sentence_index"], frame["partial"], strict=True)) == [(0, 1), (1, 0)]
+    frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    rows = list(zip(frame["record"], frame["sentence_number"], frame["partial"], strict=True))
+    # 1/0 on label rows (sentence_number counts from 1); no value on the article row
+    assert rows == [("article", "", ""), ("label", "1", "1"), ("label", "2", "0")]
+    assert list(frame.columns).index("partial") == list(frame.columns).index("memo") + 1
+
+
+def test_both_long_writers_and_the_xlsx_sheet_hold_the_same_partial_column(
+    tmp_path: Path,
+) -> None:
+    import io
+
+    import pandas as pd
+
+    from annotator.exports.common import ExportOptions
+    from annotator.exports.csv_export import append_frames, long_frames, write_long_lines
+
+    with partly_coded(tmp_path) as project:
+        fast, slow = io.StringIO(), io.StringIO()
+        write_long_lines(fast, project.engine, ExportOptions())
+        append_frames(slow, long_frames(project.engine, ExportOptions()))
+        export_labels(project, tmp_path / "out.xlsx")
+    assert fast.getvalue() == slow.getvalue()
+    assert ",1,done," not in fast.getvalue()  # (status: the import leaves it not started)
+    sheet = pd.read_excel(tmp_path / "out.xlsx", sheet_name="labels")
+    assert [None if pd.isna(v) else int(v) for v in sheet["partial"]] == [None, 1, 0]
+
+
+def test_import_labels_reads_a_file_with_the_partial_column(tmp_path: Path) -> None:
+    """Re-importing an export (partial column and all) into a copy of the articles brings
+    every label and memo; the labels come back whole (the file holds no REFI range)."""
+    with partly_coded(tmp_path) as project:
+        export_labels(project, tmp_path / "out.csv")
+        project.export_codebook(tmp_path / "codebook.yaml")
+        text = project.article(project.article_ids()[0]).text
+    with Project.create(tmp_path / "other.annotator", codebook=tmp_path / "codebook.yaml") as other:
+        other.import_articles([ParsedArticle(title="doc", text=text, origin="doc.txt")])
+        report = other.import_labels(tmp_path / "out.csv")
+        assert report.problems == [] and report.imported == 2 and report.memos_added == 2
+        (aid,) = other.article_ids()
+        assert other.partial_labels(aid) == set()
 
 
 def test_placing_rules_touch_and_partial() -> None:

@@ -41,6 +41,23 @@ def unblind_answer(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return asked
 
 
+@pytest.fixture(autouse=True)
+def done_answer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The question before editing a done article is answered "Edit, keep done" (the demo's
+    coders have marked every article done), so no test waits on a modal box; a test of the
+    question sets ``ui.done_guard.ask_reopen`` itself. The list records one entry per question."""
+    import ui.done_guard
+
+    asked: list[str] = []
+
+    def answer(_parent: object) -> tuple[ui.done_guard.DoneChoice, bool]:
+        asked.append("asked")
+        return ui.done_guard.DoneChoice.KEEP_DONE, False
+
+    monkeypatch.setattr(ui.done_guard, "ask_reopen", answer)
+    return asked
+
+
 @pytest.fixture
 def demo_path(make_project: Callable[..., object]) -> Path:
     """A real demo project file (anna and ben have coded every article)."""

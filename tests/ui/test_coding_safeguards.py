@@ -158,7 +158,9 @@ def test_ctrl_d_says_how_many_sentences_were_left_uncoded(window: MainWindow, qt
     assert (
         window.statusBar()
         .currentMessage()
-        .startswith(f"Marked done: {total - 1} of {total} sentences left uncoded count as 'none'")
+        .startswith(
+            f"Marked done: {total - 1} of {total} sentences are uncoded and count as (no code)"
+        )
     )
 
 

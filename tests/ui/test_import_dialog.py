@@ -134,8 +134,8 @@ def test_duplicates_and_bad_files_are_shown_in_a_report(
     project.import_paths(files[:1])
     copy = tmp_path / "in" / "copy.txt"
     copy.write_bytes(files[0].read_bytes())
-    unsupported = tmp_path / "in" / "notes.rtf"
-    unsupported.write_text("{\\rtf1 hello}", encoding="utf-8")
+    unsupported = tmp_path / "in" / "notes.doc"  # Word 97: not read, "save it as .docx"
+    unsupported.write_bytes(b"\xd0\xcf\x11\xe0 not read")
     reports: list[ImportReport] = []
     run_import(window, project, [*files, copy, unsupported], reports.append)
     qtbot.waitUntil(lambda: bool(reports), timeout=10_000)
@@ -148,9 +148,18 @@ def test_duplicates_and_bad_files_are_shown_in_a_report(
     assert len(dialog.duplicates_view.toPlainText().splitlines()) == 2
     model = dialog.problems_model
     assert model.rowCount() == len(reports[0].problems) >= 1
-    assert "notes.rtf" in model.index(0, 0).data()
+    assert "notes.doc" in model.index(0, 0).data()
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     dialog.close()
+
+
+def test_report_lists_how_many_articles_each_export_held(qtbot: QtBot, tmp_path: Path) -> None:
+    report = ImportReport(imported=12, sentences=40)
+    report.articles_per_file = {"nexis.docx": 10, "corpus.csv": 2}
+    dialog = ImportReportDialog(report)
+    qtbot.addWidget(dialog)
+    assert dialog.per_file_view is not None
+    assert dialog.per_file_view.toPlainText() == "nexis.docx: 10 articles\ncorpus.csv: 2 articles"
 
 
 def test_chosen_paths_and_table_columns_are_used(

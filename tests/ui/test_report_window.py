@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.codebook import default_codebook
 from annotator.project import Project
 from annotator.records import LabelChange, Status
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
 from annotator.storage.unit_of_work import write_session
+from ui.file_dialogs import SafeFileDialog
 from ui.report_models import VALUE_ROLE, CoefficientModel
 from ui.report_window import ReportWindow, open_report
 
@@ -109,6 +110,24 @@ def test_coefficients_shown_are_the_projects(qtbot: object, demo: Project) -> No
     window.close()
 
 
+def test_every_coefficient_is_shown_with_its_chance_terms(qtbot: object, demo: Project) -> None:
+    from annotator.agreement import COEFFICIENT_KEYS
+
+    window = open_window(qtbot, demo)
+    expected = demo.agreement().coefficients
+    model = window.chance_model
+    assert model.rowCount() == len(COEFFICIENT_KEYS)
+    for row, key in enumerate(COEFFICIENT_KEYS):
+        c = expected[key]
+        for col, want in ((1, c.value), (2, c.observed), (3, c.expected)):
+            got = model.index(row, col).data(VALUE_ROLE)
+            assert (got is None and want is None) or got == pytest.approx(want), (key, col)
+    conger = COEFFICIENT_KEYS.index("conger_kappa")
+    assert model.index(conger, 0).data() == "Conger's kappa"
+    assert "ordered" in window.chance_title.text()  # the demo's groups are not ordered
+    window.close()
+
+
 def test_interpretation_is_written_not_only_coloured(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
     text = window.coefficient_model.index(0, CoefficientModel.VERDICT).data()
@@ -193,6 +212,19 @@ def test_html_export_is_the_report(qtbot: object, demo: Project, tmp_path: Path)
     window.close()
 
 
+def test_the_html_report_names_disagreements_as_the_app_does(
+    qtbot: object, demo: Project, tmp_path: Path
+) -> None:
+    """ "Title — sentence 4" (the sentence_number of the exports), never an internal id."""
+    window = open_window(qtbot, demo)
+    window.export_html(tmp_path / "report.html")
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    first = demo.disagreements()[0]
+    assert f"<td>{first.article_title} — sentence {first.sentence_index + 1}</td>" in text
+    assert "<th>Unit</th>" not in text and f"<td>{first.sentence_id}</td>" not in text
+    window.close()
+
+
 def test_pdf_export_writes_a_pdf(qtbot: object, demo: Project, tmp_path: Path) -> None:
     window = open_window(qtbot, demo)
     out = tmp_path / "report.pdf"
@@ -220,8 +252,36 @@ def test_disagreement_csv_reads_back(qtbot: object, demo: Project, tmp_path: Pat
     window.export_disagreements_csv(out)
     frame = pd.read_csv(out, keep_default_na=False)
     rows = demo.disagreements()
-    assert list(frame["sentence_id"]) == [r.sentence_id for r in rows]
+    assert list(frame["sentence_number"]) == [r.sentence_index + 1 for r in rows]
     assert list(frame["anna"]) == ["; ".join(r.codes["anna"]) for r in rows]
+    window.close()
+
+
+def test_disagreements_are_named_as_in_the_label_exports(
+    qtbot: object, demo: Project, tmp_path: Path
+) -> None:
+    """Article uid and the 1-based sentence_number with offsets, as the long CSV and the table
+    header ("Sentence no.") and sentence view ("Sentence 4") name them; no internal row ids."""
+    from annotator.exports import export_labels
+
+    window = open_window(qtbot, demo)
+    window.export_disagreements_csv(tmp_path / "d.csv")
+    export_labels(demo, tmp_path / "labels.csv")
+    found = pd.read_csv(tmp_path / "d.csv", keep_default_na=False, dtype=str)
+    labels = pd.read_csv(tmp_path / "labels.csv", keep_default_na=False, dtype=str)
+    assert list(found.columns[:6]) == [
+        "article_id", "article_title", "sentence_number", "sentence_start", "sentence_end",
+        "sentence_text",
+    ]  # fmt: skip
+    assert "sentence_id" not in found.columns
+    key = ["article_id", "sentence_number", "sentence_start", "sentence_end", "sentence_text"]
+    joined = found.merge(labels[key].drop_duplicates(), on=key, how="left", indicator=True)
+    assert set(joined["_merge"]) == {"both"}
+    first = demo.disagreements()[0]
+    assert found.loc[0, "article_id"] == demo.article(first.article_id).uid
+    model = window.disagreement_model
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Sentence no."
+    assert model.index(0, 1).data() == found.loc[0, "sentence_number"]
     window.close()
 
 
@@ -232,7 +292,7 @@ def test_export_asks_before_overwriting(
     out = tmp_path / "keep.html"
     out.write_text("mine", encoding="utf-8")
     asked: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(SafeFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
 
     def no(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
         asked.append(str(args[2]))
@@ -267,6 +327,7 @@ def test_every_report_model_passes_the_model_tester(
     window = open_window(qtbot, demo)
     for model in (
         window.coefficient_model,
+        window.chance_model,
         window.matrix_model,
         window.pairwise_model,
         window.disagreement_model,
@@ -352,3 +413,37 @@ def test_choosing_several_coders_at_once_is_one_change(qtbot: object, demo: Proj
     assert "done by all of them" in selector.count_label.text()
     selector.set_selected(["ben", "carl"])  # nothing changes, nothing fires
     assert len(fired) == 1
+
+
+def test_an_ordered_group_is_reported_with_ordinal_weights(qtbot: object, tmp_path: Path) -> None:
+    from annotator.codebook import Code, Codebook, CodeGroup
+    from annotator.imports.base import ParsedArticle
+    from annotator.project import Project as P
+
+    names = ["low", "mid", "high"]
+    scale = tuple(Code(id=f"c{i}", name=n, color="#888888") for i, n in enumerate(names))
+    cb = Codebook(
+        name="c", groups=(CodeGroup(id="g", name="Intensity", ordered=True, codes=scale),)
+    )
+    project = P.create(tmp_path / "o.annotator", codebook=cb)
+    project.import_articles(
+        [ParsedArticle(text="One is here. Two is here. Three is here.", origin="t", title="t")]
+    )
+    aid = project.article_ids()[0]
+    for sent, (a, b) in zip(
+        project.sentences(aid), [("low", "low"), ("mid", "high"), ("high", "high")], strict=True
+    ):
+        project.add_label(sent.id, a, "anna")
+        project.add_label(sent.id, b, "ben")
+    for coder in ("anna", "ben"):
+        project.set_status(aid, coder, "done")
+    window = open_window(qtbot, project)
+    assert window.report is not None and window.report.weights == "ordinal"
+    assert window.group_combo.itemText(0) == "Intensity (ordered scale)"
+    assert "declared ordered" in window.chance_title.text()
+    row = list(window.report.coefficients).index("gwet_ac2")
+    assert window.chance_model.index(row, 1).data(VALUE_ROLE) == pytest.approx(
+        window.report.coefficients["gwet_ac2"].value
+    )
+    window.close()
+    project.close()

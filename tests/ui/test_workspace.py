@@ -244,6 +244,7 @@ def test_clicking_a_code_toggles_it_and_shows_its_definition(
     )
     aid = window.current_article_id()
     sid = window.article_panel.current_sentence_id()
+    qtbot.waitUntil(lambda: window.sentence_model.n_coded() == 1)  # after the double-click time
     assert own_labels(demo_path, aid, "carol") == {sid: {"Denial"}}
     assert code.definition.split()[0] in panel.details.toPlainText()
     assert "Exclude" in panel.details.toPlainText()
