@@ -25,16 +25,17 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--keep",
         nargs="+",
-        type=int,
         metavar=("GROUP", "ARTICLE"),
-        help="in group GROUP keep these article ids and mark the rest duplicate",
+        help="in group GROUP keep these articles (their article_id, as listed and exported) "
+        "and mark the rest duplicate",
     )
     p.add_argument("--keep-all", type=int, metavar="GROUP", help="keep every article of GROUP")
     p.set_defaults(handler=cmd_duplicates)
 
 
 def describe(project: Project, groups: list[Group]) -> list[str]:
-    """Lines for the terminal: one per group, one per member (id, mark, similarity, title)."""
+    """Lines for the terminal: one per group, one per member (its ``article_id`` as every export
+    writes it: the uid, never the file's row number; mark, similarity, title)."""
     lines = []
     for g in groups:
         lines.append(f"group {g.group_id}: {len(g.members)} near-duplicate articles")
@@ -42,22 +43,44 @@ def describe(project: Project, groups: list[Group]) -> list[str]:
             a = project.article(m.article_id)
             mark = f" [{m.mark}]" if m.mark else ""
             where = f" ({a.source})" if a.source else ""
-            lines.append(
-                f"  #{m.article_id}{mark} similarity {m.similarity:.2f}: {a.title or a.uid}{where}"
-            )
+            title = a.title or "(no title)"
+            lines.append(f"  {a.uid}{mark} similarity {m.similarity:.2f}: {title}{where}")
     return lines
+
+
+def _group_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise AnnotatorError(f"--keep: {text!r} is not a group number (see the list)") from None
+
+
+def _article_ids(project: Project, group: Group, uids: list[str]) -> list[int]:
+    """The group members with these uids; a uid that is not in the group is an error."""
+    by_uid = {project.article(m.article_id).uid: m.article_id for m in group.members}
+    missing = [u for u in uids if u not in by_uid]
+    if missing:
+        raise AnnotatorError(
+            f"group {group.group_id} has no article {', '.join(repr(u) for u in missing)} "
+            f"(its articles: {', '.join(by_uid)})"
+        )
+    return [by_uid[u] for u in uids]
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
     if args.keep is not None and len(args.keep) < 2:
-        raise AnnotatorError("--keep takes a group id and at least one article id to keep")
+        raise AnnotatorError("--keep takes a group number and at least one article id to keep")
     with Project.open(args.project) as p:
         if args.find:
             p.find_near_duplicates()
         if args.keep is not None:
-            marks = p.resolve_near_duplicates(args.keep[0], args.keep[1:])
+            number = _group_number(args.keep[0])
+            group = next((g for g in p.near_duplicate_groups() if g.group_id == number), None)
+            if group is None:
+                raise AnnotatorError(f"no group {number} of near-duplicates")
+            marks = p.resolve_near_duplicates(number, _article_ids(p, group, args.keep[1:]))
             n = sum(m == "duplicate" for m in marks.values())
-            print(f"group {args.keep[0]}: kept {len(marks) - n}, marked {n} duplicate")
+            print(f"group {number}: kept {len(marks) - n}, marked {n} duplicate")
         if args.keep_all is not None:
             marks = p.resolve_near_duplicates(args.keep_all)
             print(f"group {args.keep_all}: kept all {len(marks)}")

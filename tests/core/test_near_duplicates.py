@@ -190,10 +190,29 @@ def test_the_cli_reports_near_duplicates_at_import_and_records_a_decision(
     assert "near-duplicates (decide with `annotator duplicates`)" in out
     with Project.open(path) as p:
         (group,) = p.near_duplicate_groups()
-    keep = group.article_ids[0]
-    assert cli(["duplicates", str(path), "--keep", str(group.group_id), str(keep)]) == 0
+        keep, other = (p.article(a).uid for a in group.article_ids)
+    assert cli(["duplicates", str(path), "--keep", str(group.group_id), keep]) == 0
     out = capsys.readouterr().out
-    assert "kept 1, marked 1 duplicate" in out and "[duplicate]" in out
+    assert "kept 1, marked 1 duplicate" in out
+    # articles are named by their article_id (the uid every export writes), not a row number
+    assert f"  {keep} [kept] similarity" in out and f"  {other} [duplicate] similarity" in out
+
+
+def test_the_cli_refuses_to_keep_an_article_that_is_not_in_the_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.annotator"
+    assert cli(["init", str(path)]) == 0
+    files = write(tmp_path / "in", {"wire.txt": WIRE, "courier.txt": REPRINT_A, "o.txt": OTHER})
+    assert cli(["import", str(path), *map(str, files)]) == 0
+    with Project.open(path) as p:
+        (group,) = p.near_duplicate_groups()
+        outsider = next(a.uid for a in p.articles() if a.id not in group.article_ids)
+    capsys.readouterr()
+    assert cli(["duplicates", str(path), "--keep", str(group.group_id), outsider]) != 0
+    assert f"has no article '{outsider}'" in capsys.readouterr().err
+    with Project.open(path) as p:
+        assert p.duplicate_article_ids() == set()
 
 
 def test_signatures_do_not_depend_on_the_process_hash_seed() -> None:
