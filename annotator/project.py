@@ -85,6 +85,11 @@ def relock_open_projects() -> int:
     return open_files.relock()
 
 
+def relock_pending() -> bool:
+    """True while a project could not be relocked because it was in use (try again later)."""
+    return open_files.relock_pending()
+
+
 class Project(RangesAndDuplicates):
     """One open project file."""
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from PySide6.QtCore import QFileInfo
+from PySide6.QtCore import QFileInfo, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
-from annotator.project import relock_open_projects
+from annotator.project import relock_open_projects, relock_pending
 
 
 class NameOnlyIconProvider(QFileIconProvider):
@@ -47,6 +47,16 @@ def _use_own_dialog() -> bool:
     return not (sys.platform.startswith("win") or sys.platform == "darwin")
 
 
+RETRY_MS = 500
+
+
+def renew_locks() -> None:
+    """Relock every open project now; one busy with a job (an import) is retried until free."""
+    relock_open_projects()
+    if relock_pending():
+        QTimer.singleShot(RETRY_MS, renew_locks)
+
+
 class SafeFileDialog(QFileDialog):
     """A QFileDialog that reads no file it shows; see the module's docstring."""
 
@@ -63,7 +73,7 @@ class SafeFileDialog(QFileDialog):
             accepted = self.exec() == QFileDialog.DialogCode.Accepted
             return self.selectedFiles() if accepted else []
         finally:
-            relock_open_projects()
+            renew_locks()
 
     @staticmethod
     def _make(

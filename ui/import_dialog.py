@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QStringListModel,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
@@ -40,11 +41,13 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import ReadOnlyProjectError
 from annotator.imports import SUPPORTED_SUFFIXES, TableOptions
+from annotator.imports.table_preview import can_preview
 from annotator.project import Project
 from annotator.records import ImportReport
 from ui.errors import show_error
 from ui.file_dialogs import SafeFileDialog
 from ui.table_model import RowTableModel
+from ui.table_preview_panel import TablePreviewPanel
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)
@@ -81,7 +84,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import articles")
         self.setAcceptDrops(True)
-        self.resize(560, 480)
+        self.resize(720, 640)
 
         intro = QLabel(
             "Choose files or folders (folders are searched with their subfolders), or drop them "
@@ -107,7 +110,14 @@ class ImportDialog(QDialog):
             buttons_row.addWidget(b)
         buttons_row.addStretch(1)
 
-        table_box = QGroupBox("Table files (.csv, .tsv, .jsonl)")
+        # The preview follows the selected (else the first) table file and the column fields.
+        self.preview_panel = TablePreviewPanel()
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(250)
+        self._preview_timer.timeout.connect(self._update_preview)
+
+        table_box = QGroupBox("Table files (.csv, .tsv, .jsonl, .xlsx)")
         form = QFormLayout(table_box)
         hint = QLabel("Leave a field blank to detect the column by its usual names.")
         hint.setWordWrap(True)
@@ -117,6 +127,7 @@ class ImportDialog(QDialog):
             edit = QLineEdit()
             edit.setPlaceholderText("auto-detect")
             edit.setClearButtonEnabled(True)
+            edit.textChanged.connect(self._preview_timer.start)
             self.option_edits[name] = edit
             form.addRow(label + ":", edit)
 
@@ -133,12 +144,17 @@ class ImportDialog(QDialog):
         layout.addLayout(buttons_row)
         layout.addWidget(self.path_view, 1)
         layout.addWidget(table_box)
+        preview_box = QGroupBox("Preview")
+        QVBoxLayout(preview_box).addWidget(self.preview_panel)
+        layout.addWidget(preview_box, 1)
         layout.addWidget(self.button_box)
 
         self._model.rowsInserted.connect(self._update_buttons)
         self._model.rowsRemoved.connect(self._update_buttons)
         self._model.modelReset.connect(self._update_buttons)
         self.path_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.path_view.selectionModel().selectionChanged.connect(self._preview_timer.start)
+        self._model.modelReset.connect(self._preview_timer.start)
         self.add_paths(paths)
         self._update_buttons()
 
@@ -182,6 +198,17 @@ class ImportDialog(QDialog):
         rows = sorted({i.row() for i in self.path_view.selectionModel().selectedIndexes()})
         for row in reversed(rows):
             self._model.removeRows(row, 1)
+
+    def previewed_path(self) -> Path | None:
+        """The selected path if it is a table file, else the first table file chosen."""
+        selected = [self.paths()[i.row()] for i in self.path_view.selectionModel().selectedRows()]
+        for path in [*selected, *self.paths()]:
+            if can_preview(path) and path.is_file():
+                return path
+        return None
+
+    def _update_preview(self) -> None:
+        self.preview_panel.show_file(self.previewed_path(), self.options())
 
     def _update_buttons(self, *_args: object) -> None:
         self.button_box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(

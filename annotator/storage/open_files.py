@@ -31,6 +31,7 @@ FileKey = tuple[int, int]
 
 _lock = threading.Lock()
 _engines: dict[FileKey, weakref.WeakSet[Engine]] = {}
+_waiting: set[FileKey] = set()  # relock asked while a connection was in use
 
 
 def file_key(path: Path) -> FileKey | None:
@@ -89,9 +90,20 @@ def relock(path: Path | None = None) -> int:
     for key, engines in groups.items():
         busy = sum(e.pool.checkedout() for e in engines)  # type: ignore[attr-defined]
         if busy:
-            log.info("file %s: %d connections in use; locks not renewed now", key, busy)
+            log.info("file %s: %d connections in use; locks renewed when they are free", key, busy)
+            with _lock:
+                _waiting.add(key)
             continue
         for engine in engines:
             engine.dispose()
+        with _lock:
+            _waiting.discard(key)
         done += 1
     return done
+
+
+def relock_pending() -> bool:
+    """True while a relock was skipped because a connection was in use (ask again later)."""
+    with _lock:
+        _waiting.intersection_update(_engines)
+        return bool(_waiting)

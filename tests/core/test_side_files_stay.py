@@ -106,3 +106,17 @@ def test_relock_leaves_a_project_with_a_connection_in_use(
     with project.engine.connect():
         assert project.relock() is False
     assert project.relock() is True
+
+
+def test_a_relock_skipped_while_busy_is_pending_until_done(
+    make_project: Callable[..., Project], tmp_path: Path
+) -> None:
+    from annotator.project import relock_pending
+
+    project = _study(make_project, tmp_path)
+    with project.engine.connect():
+        relock_open_projects()
+        assert relock_pending()
+    assert relock_pending()  # still owed: the job ended, nobody asked again yet
+    assert relock_open_projects() == 1
+    assert not relock_pending()

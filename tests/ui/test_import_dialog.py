@@ -239,3 +239,24 @@ def test_read_only_project_is_refused_before_asking_for_files(
         assert any("read-only" in b.text() for b in boxes)
         for b in boxes:
             b.close()
+
+
+def test_a_chosen_table_is_previewed_with_the_role_of_each_column(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    table = tmp_path / "articles.csv"
+    table.write_text("headline,body,outlet\nTroops cross,Troops crossed.,Wire\n", encoding="utf-8")
+    dialog = ImportDialog(None)
+    qtbot.addWidget(dialog)
+    dialog.add_paths([table])
+    model = dialog.preview_panel.model
+    qtbot.waitUntil(lambda: model.columnCount() == 3)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)]
+    assert headers == ["headline — title", "body — text", "outlet — source"]
+    assert model.index(0, 1).data() == "Troops crossed."
+    qtbot.keyClicks(dialog.option_edits["text_column"], "headline")
+    qtbot.waitUntil(
+        lambda: model.headerData(0, Qt.Orientation.Horizontal) == "headline — text, title"
+    )
+    qtbot.keyClicks(dialog.option_edits["title_column"], "nosuch")
+    qtbot.waitUntil(lambda: "nosuch" in dialog.preview_panel.status.text())
