@@ -81,6 +81,7 @@ def relock(path: Path | None = None) -> int:
     use (an import running) is left as it is, and said so in the log.
     """
     with _lock:
+        _forget_collected()
         groups = {
             key: list(engines)
             for key, engines in _engines.items()
@@ -105,5 +106,14 @@ def relock(path: Path | None = None) -> int:
 def relock_pending() -> bool:
     """True while a relock was skipped because a connection was in use (ask again later)."""
     with _lock:
+        _forget_collected()
         _waiting.intersection_update(_engines)
         return bool(_waiting)
+
+
+def _forget_collected() -> None:
+    """Drop the files whose every engine was garbage-collected without ``unregister`` (a
+    Project never closed): no connection of this process has them open, so they are not
+    relocked nor counted. Call with ``_lock`` held."""
+    for key in [k for k, engines in _engines.items() if not engines]:
+        del _engines[key]

@@ -177,6 +177,7 @@ def test_memos_and_statuses_come_back_through_import_labels(study: Any, tmp_path
     assert str(other.status(a2, "anna")) == str(study.status(a2, "anna"))
     assert other.status(a1, "ben") == study.status(a1, "ben")
     export_labels(other, tmp_path / "b.csv")
+    other.close()
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 

@@ -120,3 +120,16 @@ def test_a_relock_skipped_while_busy_is_pending_until_done(
     assert relock_pending()  # still owed: the job ended, nobody asked again yet
     assert relock_open_projects() == 1
     assert not relock_pending()
+
+
+def test_a_project_collected_without_close_is_not_counted_as_open(
+    make_project: Callable[..., Project], tmp_path: Path
+) -> None:
+    import gc
+
+    forgotten = Project.create(tmp_path / "forgotten.annotator")
+    forgotten.engine.connect().close()
+    del forgotten  # never closed: its engine goes with it, its file stays registered
+    gc.collect()
+    _study(make_project, tmp_path)
+    assert relock_open_projects() == 1  # only the study, not the forgotten file
