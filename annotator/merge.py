@@ -309,13 +309,19 @@ def _merge_one(
             report.coders_added.append(name)
             known.add(name)
     sink = LabelSink(session, f"merge:{origin}")
-    lead_by_hash = {
-        str(h): (int(i), str(u))
-        for i, u, h in session.execute(
-            select(t.article.c.id, t.article.c.uid, t.article.c.content_hash)
-        )
-    }
-    lead_by_uid = {u: (i, h) for h, (i, u) in lead_by_hash.items()}
+    # The lead's hashes are worked out again from its texts too, as the other file's are: a
+    # stale stored hash must not make a copy of the same text look like another text.
+    lead_by_hash: dict[str, tuple[int, str]] = {}
+    lead_by_uid: dict[str, tuple[int, str]] = {}
+    stale_stored: dict[str, tuple[int, str]] = {}
+    for i, u, stored, text in session.execute(
+        select(t.article.c.id, t.article.c.uid, t.article.c.content_hash, t.article.c.text)
+    ):
+        h = content_hash(str(text))
+        lead_by_hash.setdefault(h, (int(i), str(u)))
+        lead_by_uid[str(u)] = (int(i), h)
+        if stored != h:
+            stale_stored[str(stored)] = (int(i), str(u))
     for b in range(0, len(other_articles), ARTICLE_BATCH):
         if cancel is not None:
             cancel.check()
@@ -330,8 +336,7 @@ def _merge_one(
                 sink,
                 code_map,
                 coder_map,
-                lead_by_hash,
-                lead_by_uid,
+                (lead_by_hash, lead_by_uid, stale_stored),
                 (other_coders, code_names),
             )
         step(b + len(batch))
@@ -357,13 +362,17 @@ def _merge_batch(
     sink: LabelSink,
     code_map: dict[int, int],
     coder_map: dict[int, int],
-    lead_by_hash: dict[str, tuple[int, str]],
-    lead_by_uid: dict[str, tuple[int, str]],
+    lead: tuple[
+        dict[str, tuple[int, str]], dict[str, tuple[int, str]], dict[str, tuple[int, str]]
+    ],
     names: tuple[dict[int, str], dict[int, str]],
 ) -> None:
-    """Merge one batch of the other file's articles. `lead_by_hash` (content hash -> lead id,
-    uid) and `lead_by_uid` (uid -> lead id, content hash) grow with the articles added;
-    `names` are the other file's coder and code names, for the report."""
+    """Merge one batch of the other file's articles. `lead` is `lead_by_hash` (content hash of
+    the text -> lead id, uid) and `lead_by_uid` (uid -> lead id, content hash), which grow with
+    the articles added, and `stale_stored` (a stale hash still stored in the lead -> lead id,
+    uid: a new article with that hash is reported, as it could not be stored); `names` are
+    the other file's coder and code names, for the report."""
+    lead_by_hash, lead_by_uid, stale_stored = lead
     arts = o.execute(
         select(
             t.article.c.id,
@@ -396,6 +405,8 @@ def _merge_batch(
             continue
         if a.uid in lead_by_uid:
             conflicting[a.id] = lead_by_uid[a.uid][0]
+        elif hashes[a.id] in stale_stored:
+            conflicting[a.id] = stale_stored[hashes[a.id]][0]
         else:
             new.append(a)
     if new:
@@ -435,11 +446,6 @@ def _merge_batch(
             select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(lead_ids))
         )
     }
-    # A lead article whose own stored hash is stale may hold another text: a conflict too.
-    for a in arts:
-        lead_id = art_map.get(a.id)
-        if lead_id is not None and content_hash(lead_text[lead_id]) != hashes[a.id]:
-            conflicting[a.id] = art_map.pop(a.id)
     sent_map: dict[int, list[int]] = {}
     exact: dict[int, int] = {}
     moved_sentences: set[int] = set()
