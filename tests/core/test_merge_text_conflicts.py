@@ -92,14 +92,14 @@ def test_the_report_says_where_each_label_would_have_landed(lead: Project, tmp_p
     # By the merge's offset rule (non-whitespace characters): the longer text runs past the
     # lead's end, which is why labels must not be moved this way.
     assert conflict.landings == [
-        "anna/Denial sentence_index 0 -> lead sentence_index 0, 1",
-        "anna/Denial sentence_index 1 -> lead sentence_index 2, 3",
-        "anna/Denial sentence_index 2 -> no lead sentence",
-        "anna/Denial sentence_index 3 -> no lead sentence",
+        "anna/Denial sentence_number 1 -> lead sentence_number 1, 2",
+        "anna/Denial sentence_number 2 -> lead sentence_number 3, 4",
+        "anna/Denial sentence_number 3 -> no lead sentence",
+        "anna/Denial sentence_number 4 -> no lead sentence",
     ]
     [line] = [c for c in report.conflicts if "another text" in c]
     assert line.startswith("anna.annotator: article 'Article 0' (")
-    assert "its 4 labels would land: anna/Denial sentence_index 0 -> lead" in line
+    assert "its 4 labels would land: anna/Denial sentence_number 1 -> lead" in line
     assert "\n" not in line
     assert report.skipped == 4
 
@@ -126,7 +126,7 @@ def test_the_cli_exits_with_status_1_and_prints_the_conflict(
     out = capsys.readouterr().out
     assert status == 1
     assert "1 article NOT merged: another text under the lead's id" in out
-    assert "anna/Denial sentence_index 3 -> no lead sentence" in out
+    assert "anna/Denial sentence_number 4 -> no lead sentence" in out
 
 
 def test_a_conflict_with_many_labels_lists_the_first_and_counts_the_rest() -> None:
@@ -139,7 +139,7 @@ def test_a_conflict_with_many_labels_lists_the_first_and_counts_the_rest() -> No
     assert conflict.labels == MAX_LANDINGS_LISTED + 5
     assert len(conflict.landings) == MAX_LANDINGS_LISTED
     assert line.startswith("anna.annotator: article (u-1) has another text")
-    assert line.endswith(f"sentence_index {MAX_LANDINGS_LISTED - 1}; ... and 5 more")
+    assert line.endswith(f"sentence_number {MAX_LANDINGS_LISTED}; ... and 5 more")
 
 
 def test_a_copy_of_the_lead_with_stale_stored_hashes_merges_without_conflict(
