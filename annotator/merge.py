@@ -37,7 +37,7 @@ from annotator.errors import AnnotatorError
 from annotator.label_sink import LabelSink, upsert_memo
 from annotator.merge_texts import TextConflict, map_sentences
 from annotator.models import new_uid
-from annotator.names import visible_name
+from annotator.names import control_characters, spelled_name, visible_name
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ProjectCodebook
 from annotator.storage import tables as t
@@ -299,15 +299,7 @@ def _merge_one(
         for oid, uid in other_codes.items()
         if uid in code_map_uid and code_map_uid[uid] in lead_codes
     }
-    known = set(session.execute(select(t.coder.c.name)).scalars())
-    coder_map = {}
-    for oid, other_name in other_coders.items():
-        # a name stored before names were checked is taken as its visible form
-        name = other_name if other_name in known else visible_name(other_name)
-        coder_map[oid] = ensure_coder(session, name)
-        if name not in known:
-            report.coders_added.append(name)
-            known.add(name)
+    coder_map = _map_coders(session, other_coders, origin, report)
     sink = LabelSink(session, f"merge:{origin}")
     # The lead's hashes are worked out again from its texts too, as the other file's are: a
     # stale stored hash must not make a copy of the same text look like another text.
@@ -342,6 +334,40 @@ def _merge_one(
         step(b + len(batch))
 
 
+def _map_coders(
+    session: Session, other_coders: dict[int, str], origin: str, report: MergeReport
+) -> dict[int, int]:
+    """The other file's coder ids -> the lead's, by name. A name stored before names were
+    checked (with control characters) is taken as its visible form, unless another coder of
+    that file already has that name: then it is spelled out (``anna\\x01``), so two coders'
+    labels are never pooled, and the report says so."""
+    known = set(session.execute(select(t.coder.c.name)).scalars())
+    claimed: dict[str, str] = {}  # lead name -> the other file's name merged under it
+    targets: dict[int, str] = {}
+    exact = [(o, n) for o, n in other_coders.items() if n in known or not control_characters(n)]
+    legacy = [(o, n) for o, n in other_coders.items() if (o, n) not in exact]
+    for oid, name in exact:
+        targets[oid] = claimed.setdefault(name, name)
+    for oid, name in legacy:
+        target = visible_name(name)
+        if claimed.get(target, name) != name:
+            spelled = spelled_name(name)
+            report.note(
+                f"{origin}: coders {name!r} and {claimed[target]!r} read alike ({target!r}): "
+                f"{name!r} was merged as {spelled!r}"
+            )
+            target = spelled
+        claimed.setdefault(target, name)
+        targets[oid] = target
+    coder_map = {}
+    for oid, name in targets.items():
+        coder_map[oid] = ensure_coder(session, name)
+        if name not in known:
+            report.coders_added.append(name)
+            known.add(name)
+    return coder_map
+
+
 def _unique_uids(articles: Sequence[Any]) -> list[str]:
     """The articles' uids, a new one for any repeated (a damaged file may repeat one)."""
     seen: set[str] = set()
@@ -362,9 +388,7 @@ def _merge_batch(
     sink: LabelSink,
     code_map: dict[int, int],
     coder_map: dict[int, int],
-    lead: tuple[
-        dict[str, tuple[int, str]], dict[str, tuple[int, str]], dict[str, tuple[int, str]]
-    ],
+    lead: tuple[dict[str, tuple[int, str]], dict[str, tuple[int, str]], dict[str, tuple[int, str]]],
     names: tuple[dict[int, str], dict[int, str]],
 ) -> None:
     """Merge one batch of the other file's articles. `lead` is `lead_by_hash` (content hash of
