@@ -40,11 +40,14 @@ $(PACKAGE_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,package]'
 	@touch $(PACKAGE_STAMP)
 
+# irrCAC, the reference of the multi-rater cross-checks, goes in with --no-deps: its metadata pins
+# scipy==1.12 and pandas<3 (pyproject.toml, extra `crosscheck`); it imports only numpy/pandas/scipy.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "annotator needs Python 3.11 or newer"'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps 'irrCAC>=0.4.4'
 	@touch $(STAMP)
 
 clean:

@@ -319,13 +319,14 @@ class _State:
             if kind not in (LABEL, MEMO, ARTICLE):
                 self.report.problem(row_no, f"record '{kind}' is not label, memo or article")
                 continue
+            # the status is checked first: _match creates a coder new to the project
+            status = self._status(row_no, row)
+            if status is None:
+                continue
             found = self._match(row_no, row, kind)
             if found is None:
                 continue
             aid, sid, code, coder, at = found
-            status = self._status(row_no, row)
-            if status is None:
-                continue
             if kind == LABEL:
                 assert sid is not None and code is not None
                 pending.append((sid, code, coder, at))
@@ -386,15 +387,15 @@ class _State:
             if code is None:
                 self.report.problem(row_no, f"no code '{code_name}' in group '{group}'")
                 return None
-        coder = self._coder(row_no, row)
-        if coder is None:
-            return None
         try:
             at = parse_time(row.get("labelled_at", "")) if kind == LABEL else ""
         except ValueError:
             self.report.problem(
                 row_no, f"labelled_at '{row.get('labelled_at')}' is not an ISO time"
             )
+            return None
+        coder = self._coder(row_no, row)  # last: it creates a coder new to the project
+        if coder is None:
             return None
         return aid, sid, code, coder, at
 

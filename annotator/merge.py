@@ -37,7 +37,7 @@ from annotator.errors import AnnotatorError
 from annotator.label_sink import LabelSink, upsert_memo
 from annotator.merge_texts import TextConflict, map_sentences
 from annotator.models import new_uid
-from annotator.names import visible_name
+from annotator.names import control_characters, spelled_name, visible_name
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ProjectCodebook
 from annotator.storage import tables as t
@@ -299,23 +299,21 @@ def _merge_one(
         for oid, uid in other_codes.items()
         if uid in code_map_uid and code_map_uid[uid] in lead_codes
     }
-    known = set(session.execute(select(t.coder.c.name)).scalars())
-    coder_map = {}
-    for oid, other_name in other_coders.items():
-        # a name stored before names were checked is taken as its visible form
-        name = other_name if other_name in known else visible_name(other_name)
-        coder_map[oid] = ensure_coder(session, name)
-        if name not in known:
-            report.coders_added.append(name)
-            known.add(name)
+    coder_map = _map_coders(session, other_coders, origin, report)
     sink = LabelSink(session, f"merge:{origin}")
-    lead_by_hash = {
-        str(h): (int(i), str(u))
-        for i, u, h in session.execute(
-            select(t.article.c.id, t.article.c.uid, t.article.c.content_hash)
-        )
-    }
-    lead_by_uid = {u: (i, h) for h, (i, u) in lead_by_hash.items()}
+    # The lead's hashes are worked out again from its texts too, as the other file's are: a
+    # stale stored hash must not make a copy of the same text look like another text.
+    lead_by_hash: dict[str, tuple[int, str]] = {}
+    lead_by_uid: dict[str, tuple[int, str]] = {}
+    stale_stored: dict[str, tuple[int, str]] = {}
+    for i, u, stored, text in session.execute(
+        select(t.article.c.id, t.article.c.uid, t.article.c.content_hash, t.article.c.text)
+    ):
+        h = content_hash(str(text))
+        lead_by_hash.setdefault(h, (int(i), str(u)))
+        lead_by_uid[str(u)] = (int(i), h)
+        if stored != h:
+            stale_stored[str(stored)] = (int(i), str(u))
     for b in range(0, len(other_articles), ARTICLE_BATCH):
         if cancel is not None:
             cancel.check()
@@ -330,11 +328,44 @@ def _merge_one(
                 sink,
                 code_map,
                 coder_map,
-                lead_by_hash,
-                lead_by_uid,
+                (lead_by_hash, lead_by_uid, stale_stored),
                 (other_coders, code_names),
             )
         step(b + len(batch))
+
+
+def _map_coders(
+    session: Session, other_coders: dict[int, str], origin: str, report: MergeReport
+) -> dict[int, int]:
+    """The other file's coder ids -> the lead's, by name. A name stored before names were
+    checked (with control characters) is taken as its visible form, unless another coder of
+    that file already has that name: then it is spelled out (``anna\\x01``), so two coders'
+    labels are never pooled, and the report says so."""
+    known = set(session.execute(select(t.coder.c.name)).scalars())
+    claimed: dict[str, str] = {}  # lead name -> the other file's name merged under it
+    targets: dict[int, str] = {}
+    exact = [(o, n) for o, n in other_coders.items() if n in known or not control_characters(n)]
+    legacy = [(o, n) for o, n in other_coders.items() if (o, n) not in exact]
+    for oid, name in exact:
+        targets[oid] = claimed.setdefault(name, name)
+    for oid, name in legacy:
+        target = visible_name(name)
+        if claimed.get(target, name) != name:
+            spelled = spelled_name(name)
+            report.note(
+                f"{origin}: coders {name!r} and {claimed[target]!r} read alike ({target!r}): "
+                f"{name!r} was merged as {spelled!r}"
+            )
+            target = spelled
+        claimed.setdefault(target, name)
+        targets[oid] = target
+    coder_map = {}
+    for oid, name in targets.items():
+        coder_map[oid] = ensure_coder(session, name)
+        if name not in known:
+            report.coders_added.append(name)
+            known.add(name)
+    return coder_map
 
 
 def _unique_uids(articles: Sequence[Any]) -> list[str]:
@@ -357,13 +388,15 @@ def _merge_batch(
     sink: LabelSink,
     code_map: dict[int, int],
     coder_map: dict[int, int],
-    lead_by_hash: dict[str, tuple[int, str]],
-    lead_by_uid: dict[str, tuple[int, str]],
+    lead: tuple[dict[str, tuple[int, str]], dict[str, tuple[int, str]], dict[str, tuple[int, str]]],
     names: tuple[dict[int, str], dict[int, str]],
 ) -> None:
-    """Merge one batch of the other file's articles. `lead_by_hash` (content hash -> lead id,
-    uid) and `lead_by_uid` (uid -> lead id, content hash) grow with the articles added;
-    `names` are the other file's coder and code names, for the report."""
+    """Merge one batch of the other file's articles. `lead` is `lead_by_hash` (content hash of
+    the text -> lead id, uid) and `lead_by_uid` (uid -> lead id, content hash), which grow with
+    the articles added, and `stale_stored` (a stale hash still stored in the lead -> lead id,
+    uid: a new article with that hash is reported, as it could not be stored); `names` are
+    the other file's coder and code names, for the report."""
+    lead_by_hash, lead_by_uid, stale_stored = lead
     arts = o.execute(
         select(
             t.article.c.id,
@@ -396,6 +429,8 @@ def _merge_batch(
             continue
         if a.uid in lead_by_uid:
             conflicting[a.id] = lead_by_uid[a.uid][0]
+        elif hashes[a.id] in stale_stored:
+            conflicting[a.id] = stale_stored[hashes[a.id]][0]
         else:
             new.append(a)
     if new:
@@ -435,11 +470,6 @@ def _merge_batch(
             select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(lead_ids))
         )
     }
-    # A lead article whose own stored hash is stale may hold another text: a conflict too.
-    for a in arts:
-        lead_id = art_map.get(a.id)
-        if lead_id is not None and content_hash(lead_text[lead_id]) != hashes[a.id]:
-            conflicting[a.id] = art_map.pop(a.id)
     sent_map: dict[int, list[int]] = {}
     exact: dict[int, int] = {}
     moved_sentences: set[int] = set()

@@ -96,14 +96,16 @@ class TextConflict:
     landings: list[str] = field(default_factory=list)  # the first MAX_LANDINGS_LISTED
 
     def land(self, coder: str, code: str, index: int, lead_indexes: Sequence[int]) -> None:
-        """One label: the other file's sentence `index` onto the lead's `lead_indexes`
-        (sentence_index, counted from 0, as in label exports)."""
+        """One label: the other file's sentence `index` onto the lead's `lead_indexes` (both
+        counted from 0). The report prints them as sentence_number, counted from 1, as in
+        label exports and as the window shows them ("Sentence 4")."""
         self.labels += 1
         if len(self.landings) >= MAX_LANDINGS_LISTED:
             return
-        where = ", ".join(map(str, lead_indexes)) if lead_indexes else "no lead sentence"
-        lead = "lead sentence_index " if lead_indexes else ""
-        self.landings.append(f"{coder}/{code} sentence_index {index} -> {lead}{where}")
+        numbers = [i + 1 for i in lead_indexes]
+        where = ", ".join(map(str, numbers)) if numbers else "no lead sentence"
+        lead = "lead sentence_number " if numbers else ""
+        self.landings.append(f"{coder}/{code} sentence_number {index + 1} -> {lead}{where}")
 
     def line(self) -> str:
         """The conflict in one line, for the merge report."""

@@ -53,3 +53,9 @@ def visible_name(value: str, fallback: str = "unnamed") -> str:
         (" " if ch.isspace() else "") if unicodedata.category(ch) == "Cc" else ch for ch in value
     )
     return " ".join(cleaned.split()) or fallback
+
+
+def spelled_name(value: str) -> str:
+    """A name with each control character spelled out as ``repr`` does (``anna\\x01``): visible,
+    and still apart from the name without it (a merge keeps two such coders apart)."""
+    return "".join(repr(ch).strip("'") if unicodedata.category(ch) == "Cc" else ch for ch in value)

@@ -367,7 +367,8 @@ class Project(RangesAndDuplicates):
         return rec.id, new_id
 
     def merge_sentences(self, first: SentenceRef, second: SentenceRef) -> int:
-        """Merge two adjacent sentences (neither with labels) into the first."""
+        """Merge two adjacent sentences (neither with labels) into the first; each coder's memo
+        on the second is appended to that coder's memo on the first (or moves there)."""
         self._writable()
         a, b = self.sentence(first), self.sentence(second)
         if a.article_id == b.article_id:  # the storage refuses other pairs with its own message

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from annotator.errors import LabelError, NotFoundError
+from annotator.storage import clock
 from annotator.storage import tables as t
 from annotator.storage.engine import bulk_insert, bulk_insert_pair_runs
 
@@ -197,7 +198,7 @@ def merge_sentences(session: Session, first_id: int, second_id: int) -> int:
         raise LabelError("only two adjacent sentences of one article can be merged")
     if _has_labels(session, [first_id, second_id]):
         raise LabelError("these sentences have labels: remove them before merging")
-    session.execute(t.memo.delete().where(t.memo.c.sentence_id == second_id))
+    _move_memos(session, first_id, second_id)
     session.execute(t.sentence.delete().where(t.sentence.c.id == second_id))
     session.execute(update(t.sentence).where(t.sentence.c.id == first_id).values(end=b_end))
     _shift_indexes(session, a_art, b_idx, -1)
@@ -207,6 +208,37 @@ def merge_sentences(session: Session, first_id: int, second_id: int) -> int:
         .values(n_sentences=t.article.c.n_sentences - 1)
     )
     return first_id
+
+
+MEMO_SEPARATOR = "\n\n"
+
+
+def _move_memos(session: Session, first_id: int, second_id: int) -> None:
+    """The memos on the second of two merged sentences go onto the first: a coder's memo is
+    appended (after MEMO_SEPARATOR) to the one that coder has there, or moves as it is. A memo
+    is a coder's work and one per coder per sentence is kept (uq_memo_target)."""
+    m = t.memo.c
+    on_first = {
+        int(coder): (int(i), str(text))
+        for i, coder, text in session.execute(
+            select(m.id, m.coder_id, m.text).where(m.sentence_id == first_id)
+        )
+    }
+    rows = session.execute(select(m.id, m.coder_id, m.text).where(m.sentence_id == second_id))
+    for i, coder, text in rows.all():
+        if int(coder) not in on_first:
+            session.execute(update(t.memo).where(m.id == i).values(sentence_id=first_id))
+            continue
+        kept, before = on_first[int(coder)]
+        session.execute(delete(t.memo).where(m.id == i))
+        session.execute(
+            update(t.memo)
+            .where(m.id == kept)
+            .values(
+                text=before + MEMO_SEPARATOR + str(text),
+                updated_at=clock.stamp_for(session, [int(coder)]),
+            )
+        )
 
 
 def remove_new_articles(session: Session, article_ids: Sequence[int]) -> list[int]:

@@ -98,8 +98,10 @@ class StoredGroup:
     """A code group as stored, with every code that can still matter.
 
     ``codes`` are the active codes plus codes removed from the codebook that still have labels
-    (``removed`` holds the ids of those), in codebook order: data, reports and decisions may name
-    them, so they must stay resolvable.
+    (``removed`` holds the ids of those), in codebook order: decisions may name them, so they
+    must stay resolvable. The reliability data of an active group leaves their labels out
+    (docs/agreement.md); a group removed from the codebook (``active`` False, read by name)
+    keeps all of its labels, as nothing of it would be left otherwise.
     """
 
     id: int
@@ -109,6 +111,7 @@ class StoredGroup:
     codes: tuple[CodeRecord, ...]
     removed: frozenset[int] = frozenset()
     ordered: bool = False  # the codebook declares the codes a scale, in codebook order
+    active: bool = True  # False: the codebook no longer has the group
 
     def code_named(self, name: str) -> CodeRecord | None:
         """The code with this name or uid, an active one first when names repeat."""
@@ -129,7 +132,8 @@ def reliability_from_project(
     Defaults: the first active code group by position; the coders of ``default_coders``. A
     ``group`` already resolved (resolve_group, same session) is not looked up again.
     Single-choice groups give nominal data (code name or "none"); multiple-choice
-    groups give sets of code names (``level="multiple"``).
+    groups give sets of code names (``level="multiple"``). Labels on codes the codebook no
+    longer shows are left out, as in the window's progress (docs/agreement.md).
     """
     return _extract(session.connection(), coders, group, article_ids)
 
@@ -298,13 +302,17 @@ def _extract(
         .where(lab.coder_id.in_(coder_ids))
         .where(s.article_id.in_(done))
     )
+    hidden = grp.removed if grp.active else frozenset()
+    if hidden:
+        # Labels on codes the codebook no longer shows count for nothing, as in the window's
+        # progress: a sentence with only such a label is one the coder left uncoded.
+        stmt = stmt.where(lab.code_id.not_in(list(hidden)))
     raw = conn.execute(stmt).all()
     # fromiter over the flattened ints: np.array on Row objects probes each for array protocols
     flat = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw))
     labels = flat.reshape(len(raw), 3)
 
-    used = set(np.unique(labels[:, 2]).tolist()) if len(labels) else set()
-    shown = [c for c in grp.codes if c.id not in grp.removed or c.id in used]
+    shown = [c for c in grp.codes if c.id not in hidden]
     code_ids = np.array([c.id for c in shown], dtype=np.int64)
     code_names = [c.name for c in shown]
 
@@ -429,7 +437,7 @@ def resolve_group(
     gid, gname, multiple, guid = int(r[0]), str(r[1]), bool(r[2]), str(r[3])
     codes, removed = _group_codes(conn, gid, gname, guid, multiple)
     ordered = not multiple and guid in ordered_group_uids(conn)
-    return StoredGroup(gid, guid, gname, multiple, codes, removed, ordered)
+    return StoredGroup(gid, guid, gname, multiple, codes, removed, ordered, bool(r[4]))
 
 
 def _has_labels(conn: Connection, group_ids: Sequence[int]) -> bool:

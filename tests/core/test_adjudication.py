@@ -218,7 +218,9 @@ def with_new_group_only(project: Project) -> Codebook:
     return book.model_copy(update={"groups": (tone,)})
 
 
-def test_agreements_on_a_removed_code_are_accepted(demo: Project) -> None:
+def test_an_agreement_on_a_removed_code_is_an_agreement_on_no_code(demo: Project) -> None:
+    """A removed code's labels count for nothing, as in the window's progress and the report
+    (docs/agreement.md): the coders' agreement on it is accepted as "no code"."""
     data = demo.reliability_data()
     agreed = next(
         int(u)  # type: ignore[call-overload]
@@ -226,8 +228,9 @@ def test_agreements_on_a_removed_code_are_accepted(demo: Project) -> None:
         if row[0] == row[1] and data.domain[row[0]] == "Denial"
     )
     demo.load_codebook(without_code(demo, "Denial"))
+    assert "Denial" not in demo.reliability_data().domain
     accept_agreements(demo, decided_by="lead")
-    assert adjudicated_codes(demo, agreed) == ["Denial"]
+    assert adjudicated_codes(demo, agreed) == []
 
 
 def test_a_removed_code_can_be_decided(demo: Project) -> None:

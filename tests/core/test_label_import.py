@@ -152,3 +152,21 @@ def test_labels_come_back_from_the_xlsx_labels_sheet(demo: Any, tmp_path: Path) 
     assert report.problem_count == 0
     assert report.imported == demo.info()["labels"]
     target.close()
+
+
+def test_a_skipped_row_does_not_add_its_coder(demo: Any, tmp_path: Path) -> None:
+    """A row refused for its coder_status or labelled_at adds nothing, not even its coder: a
+    coder listed as added must have come with something."""
+    export_labels(demo, tmp_path / "a.csv")
+    frame = label_rows(tmp_path / "a.csv")
+    assert "coder_status" in frame.columns
+    frame.loc[0, ["coder", "coder_status"]] = ["zoe", "maybe"]
+    frame.loc[1, ["coder", "labelled_at"]] = ["yann", "yesterday"]
+    frame.to_csv(tmp_path / "bad.csv", index=False)
+    target = same_articles(demo, tmp_path / "t.annotator")
+    report = import_labels(target, tmp_path / "bad.csv")
+    assert sorted(dict(report.problems)) == [2, 3]
+    assert "coder_status 'maybe'" in dict(report.problems)[2]
+    assert "zoe" not in report.coders_added and "yann" not in report.coders_added
+    assert "zoe" not in target.coders() and "yann" not in target.coders()
+    target.close()

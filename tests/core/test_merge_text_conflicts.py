@@ -92,14 +92,14 @@ def test_the_report_says_where_each_label_would_have_landed(lead: Project, tmp_p
     # By the merge's offset rule (non-whitespace characters): the longer text runs past the
     # lead's end, which is why labels must not be moved this way.
     assert conflict.landings == [
-        "anna/Denial sentence_index 0 -> lead sentence_index 0, 1",
-        "anna/Denial sentence_index 1 -> lead sentence_index 2, 3",
-        "anna/Denial sentence_index 2 -> no lead sentence",
-        "anna/Denial sentence_index 3 -> no lead sentence",
+        "anna/Denial sentence_number 1 -> lead sentence_number 1, 2",
+        "anna/Denial sentence_number 2 -> lead sentence_number 3, 4",
+        "anna/Denial sentence_number 3 -> no lead sentence",
+        "anna/Denial sentence_number 4 -> no lead sentence",
     ]
     [line] = [c for c in report.conflicts if "another text" in c]
     assert line.startswith("anna.annotator: article 'Article 0' (")
-    assert "its 4 labels would land: anna/Denial sentence_index 0 -> lead" in line
+    assert "its 4 labels would land: anna/Denial sentence_number 1 -> lead" in line
     assert "\n" not in line
     assert report.skipped == 4
 
@@ -126,7 +126,7 @@ def test_the_cli_exits_with_status_1_and_prints_the_conflict(
     out = capsys.readouterr().out
     assert status == 1
     assert "1 article NOT merged: another text under the lead's id" in out
-    assert "anna/Denial sentence_index 3 -> no lead sentence" in out
+    assert "anna/Denial sentence_number 4 -> no lead sentence" in out
 
 
 def test_a_conflict_with_many_labels_lists_the_first_and_counts_the_rest() -> None:
@@ -139,4 +139,56 @@ def test_a_conflict_with_many_labels_lists_the_first_and_counts_the_rest() -> No
     assert conflict.labels == MAX_LANDINGS_LISTED + 5
     assert len(conflict.landings) == MAX_LANDINGS_LISTED
     assert line.startswith("anna.annotator: article (u-1) has another text")
-    assert line.endswith(f"sentence_index {MAX_LANDINGS_LISTED - 1}; ... and 5 more")
+    assert line.endswith(f"sentence_number {MAX_LANDINGS_LISTED}; ... and 5 more")
+
+
+def test_a_copy_of_the_lead_with_stale_stored_hashes_merges_without_conflict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both files carry a stale stored hash for the same text: the texts are compared by the
+    hash of what they hold, so the copy's labels, memo and status merge and the CLI exits 0."""
+    lead_path = tmp_path / "lead.annotator"
+    with Project.create(lead_path, codebook=default_codebook()) as p:
+        p.import_articles(articles(LEAD_TEXT))
+    copy = tmp_path / "anna.annotator"
+    copy.write_bytes(lead_path.read_bytes())
+    with Project.open(copy) as p:
+        [article] = p.article_ids()
+        for sentence in p.sentences(article):
+            p.add_label(sentence, "Denial", "anna")
+        p.set_memo("anna", article, "a memo")
+        p.set_status(article, "anna", "done")
+    for path in (lead_path, copy):
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE article SET content_hash = 'stale'")
+    status = main(["merge", str(lead_path), str(copy)])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "another text" not in out
+    with Project.open(lead_path) as p:
+        [article] = p.article_ids()
+        labels = p.labels(article)
+        assert sum(len(codes) for codes in labels.values()) == len(p.sentences(article))
+        assert [m.text for m in p.memos(article, "anna")] == ["a memo"]
+        assert p.status(article, "anna").name == "DONE"
+
+
+def test_a_new_text_whose_hash_the_lead_still_stores_stale_is_reported_not_a_crash(
+    lead: Project, tmp_path: Path
+) -> None:
+    """The lead's article holds LEAD_TEXT but stores KEPT_TEXT's hash (edited outside the app):
+    a coder's KEPT_TEXT under another id cannot be stored beside it, so it is a reported
+    conflict with that article, and the merge goes on."""
+    path = tmp_path / "ben.annotator"
+    with Project.create(path, codebook=default_codebook()) as p:
+        p.import_articles(articles(KEPT_TEXT))
+        p.add_label(p.sentences(p.article_ids()[0])[0], "Denial", "ben")
+        kept_hash = p.article(p.article_ids()[0]).content_hash
+    lead_path = lead.path
+    lead.close()
+    with sqlite3.connect(lead_path) as db:
+        db.execute("UPDATE article SET content_hash = ?", (kept_hash,))
+    with Project.open(lead_path) as p:
+        report = merge(p, [path])
+        assert len(report.text_conflicts) == 1
+        assert [p.article(a).text for a in p.article_ids()] == [LEAD_TEXT]

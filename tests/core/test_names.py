@@ -207,3 +207,41 @@ def test_annotator_open_refuses_such_a_coder_before_the_app_starts(
         "error: --coder: coder name 'an\\x1bna' holds a control character (\\x1b); "
         "use visible characters only"
     )
+
+
+def test_merge_keeps_apart_two_coders_whose_names_read_alike(
+    make_project: Any, tmp_path: Path
+) -> None:
+    """An older file holds coders 'anna' and 'anna\\x01': both read 'anna', but they are two
+    coders, so their labels are not pooled. 'anna' keeps her name; the other is merged under
+    her name spelled out ('anna\\\\x01', visible characters), and the report says so in one
+    line. Merging the file again adds nothing."""
+    from annotator.merge import merge
+    from annotator.project import Project
+
+    p = make_project(demo=True)
+    with write_session(p.engine) as s:
+        s.execute(insert(t.coder).values(name="anna\x01", created_at=datetime.now(UTC)))
+    p.close()
+    p = Project.open(p.path)
+    aid = p.article_ids()[0]
+    p.add_label(p.sentences(aid)[0], "Military action", "anna\x01")
+    path, uid = p.path, p.article(aid).uid
+    legacy_labels = sum(
+        1 for codes in p.labels(aid).values() for coder, _ in codes if coder == "anna\x01"
+    )
+    p.close()
+    lead = make_project("lead")
+    report = merge(lead, [path])
+    assert {"anna", "anna\\x01"} <= set(lead.coders())
+    assert "anna\x01" not in lead.coders()
+    lead_aid = next(a for a in lead.article_ids() if lead.article(a).uid == uid)
+    by_coder: dict[str, int] = {}
+    for codes in lead.labels(lead_aid).values():
+        for coder, _ in codes:
+            by_coder[coder] = by_coder.get(coder, 0) + 1
+    assert by_coder["anna\\x01"] == legacy_labels == 1
+    [line] = [c for c in report.conflicts if "read alike" in c]
+    assert "'anna\\x01'" in line and "'anna'" in line and "\n" not in line
+    again = merge(lead, [path])
+    assert again.labels_added == 0 and again.coders_added == []

@@ -197,6 +197,25 @@ def test_split_then_merge_restores_the_sentence(make_project) -> None:  # type: 
     assert p.articles()[0].id == aid and p.article_summaries()[0].n_sentences == 3
 
 
+def test_merging_sentences_keeps_every_coders_memo_on_the_second(make_project) -> None:  # type: ignore[no-untyped-def]
+    """Per coder: a memo on the second sentence is appended to the one on the first (after a
+    blank line), or moves onto the first; no memo is lost."""
+    p = make_project()
+    aid = _article(p)
+    first, second, third = p.sentences(aid)
+    p.set_memo("anna", aid, "anna on the first", sentence=first)
+    p.set_memo("anna", aid, "anna on the second", sentence=second)
+    p.set_memo("ben", aid, "ben on the second", sentence=second)
+    p.set_memo("ben", aid, "ben on the third", sentence=third)
+    p.merge_sentences(first, second)
+    on = {(m.sentence_id, c): m.text for c in ("anna", "ben") for m in p.memos(aid, c)}
+    assert on == {
+        (first.id, "anna"): "anna on the first\n\nanna on the second",
+        (first.id, "ben"): "ben on the second",
+        (third.id, "ben"): "ben on the third",
+    }
+
+
 def test_a_labelled_sentence_cannot_be_split(make_project) -> None:  # type: ignore[no-untyped-def]
     p = make_project()
     aid = _article(p)
