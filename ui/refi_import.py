@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
+from annotator.exchange.refi import RefiImportReport
 from annotator.progress import CancelToken, ProgressCallback
 from annotator.project import Project
-from annotator.exchange.refi import RefiImportReport
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
 from annotator.errors import AnnotatorError
 from annotator.exports.spreadsheet_safety import restore_series
 from annotator.names import name_problem
@@ -31,7 +29,7 @@ from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import Status
 from annotator.storage import exchange_queries
 from annotator.storage.coding_state import ensure_coder
-from annotator.storage.exchange_queries import Engine, stored_time
+from annotator.storage.exchange_queries import Engine, Session, stored_time
 from annotator.storage.label_writes import OnConflict, add_labels
 from annotator.storage.memo_writes import add_memo
 from annotator.storage.unit_of_work import write_session

@@ -26,11 +26,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
-
 from annotator.codebook_combine import CodebookCombineError, lead_codebook, merge_codebook
 from annotator.errors import AnnotatorError
-from annotator.exports.codebook_export import codebook_model
 from annotator.merge_texts import TextConflict, map_sentences
 from annotator.models import new_uid
 from annotator.names import control_characters, spelled_name, visible_name
@@ -39,7 +36,7 @@ from annotator.storage import exchange_queries, queries
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding_state import ensure_coder
-from annotator.storage.exchange_queries import ArticleRow, Engine
+from annotator.storage.exchange_queries import ArticleRow, Engine, Session
 from annotator.storage.label_writes import OnConflict, add_labels
 from annotator.storage.memo_writes import add_memo
 from annotator.storage.unit_of_work import read_session, write_session
@@ -154,11 +151,12 @@ def _merge_one(
         code_names = exchange_queries.code_names(o)
         other_articles = exchange_queries.article_ids(o)
     code_map_uid: dict[str, str] = {}
-    if incoming_pcb.groups:
+    incoming = lead_codebook(incoming_pcb)
+    if incoming is not None:
         try:
             cm = merge_codebook(
                 lead_codebook(queries.project_codebook(session)),
-                codebook_model(incoming_pcb),
+                incoming,
                 origin,
             )
         except CodebookCombineError as exc:

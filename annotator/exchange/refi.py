@@ -25,8 +25,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session
-
 from annotator.codebook import Codebook
 from annotator.codebook_combine import lead_codebook, merge_codebook
 from annotator.exchange.refi_reading import (
@@ -52,7 +50,7 @@ from annotator.storage import exchange_queries, queries, selection_store
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles, meta_json
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding_state import ensure_coder
-from annotator.storage.exchange_queries import Engine, stored_time
+from annotator.storage.exchange_queries import Engine, Session, stored_time
 from annotator.storage.label_writes import OnConflict, add_labels
 from annotator.storage.memo_writes import add_memo
 from annotator.storage.selection_store import StoredSelection

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine as Engine  # the type the workflows outside storage/ name
 from sqlalchemy import String, bindparam, func, select, type_coerce, update
-from sqlmodel import Session
+from sqlmodel import Session as Session  # ... and the session type they pass back in
 
 from annotator.records import Status
 from annotator.storage import clock

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from annotator.exchange.labels import LabelImportError
 from annotator.exports import export_labels
 from annotator.imports import ParsedArticle
-from annotator.exchange.labels import LabelImportError
 from tests.core.test_export import label_rows
 from tests.core.test_export_helpers import same_articles, sample_files
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from annotator.codebook import default_codebook
+from annotator.exchange.refi import RefiImportError, map_offset, normalise_line_ends
 from annotator.exports import export_labels
 from annotator.project import Project
-from annotator.exchange.refi import RefiImportError, map_offset, normalise_line_ends
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "refi"
 NS = "urn:QDA-XML:project:1.0"
