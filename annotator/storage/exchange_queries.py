@@ -167,8 +167,8 @@ def sentence_spans(session: Session, ids: Sequence[int]) -> dict[int, list[tuple
             select(s.id, s.article_id, s.start, s.end)
             .where(s.article_id.in_(chunk))
             .order_by(s.article_id, s.index)
-        ):
-            out.setdefault(int(aid), []).append((int(sid), int(start), int(end)))
+        ).tuples():
+            out.setdefault(aid, []).append((sid, start, end))
     return out
 
 
@@ -177,28 +177,27 @@ def sentence_spans(session: Session, ids: Sequence[int]) -> dict[int, list[tuple
 
 def labels_of_articles(session: Session, ids: Sequence[int]) -> list[tuple[int, int, int, str]]:
     """(sentence id, code id, coder id, stored time) of the labels on these articles, in the
-    order they were given."""
+    order they were given (rows as the driver gives them: a merge reads a million)."""
     lab = t.label.c
-    found: list[tuple[int, int, int, int, str]] = []
+    found: list[tuple[int, int, int, str, int]] = []
     for chunk in _chunks(ids):
         found.extend(
-            (int(i), int(s), int(c), int(k), str(at))
-            for i, s, c, k, at in session.execute(
+            session.execute(
                 select(
-                    lab.id,
                     lab.sentence_id,
                     lab.code_id,
                     lab.coder_id,
                     type_coerce(lab.created_at, String),
+                    lab.id,
                 )
                 .join(t.sentence, t.sentence.c.id == lab.sentence_id)
                 .where(t.sentence.c.article_id.in_(chunk))
                 .order_by(lab.id)
-            )
+            ).tuples()
         )
     if len(ids) > CHUNK:
-        found.sort()
-    return [row[1:] for row in found]
+        found.sort(key=lambda row: row[4])
+    return [(s, c, k, at) for s, c, k, at, _id in found]
 
 
 def memos_of_articles(
@@ -242,7 +241,8 @@ def statuses_of_articles(session: Session, ids: Sequence[int]) -> list[tuple[int
 def raise_statuses(session: Session, incoming: Iterable[tuple[int, int, int, str | None]]) -> int:
     """Carry statuses (article id, coder id, status, stored time or None for now) across: a
     status is added where the coder has none and raised where it is further on, never lowered.
-    Returns how many were added or raised."""
+    Returns how many were added or raised (a status raised twice counts twice). Written in two
+    statements (one insert, one update), not one per row: a merge batch carries a thousand."""
     rows = list(incoming)
     if not rows:
         return 0
@@ -253,26 +253,54 @@ def raise_statuses(session: Session, incoming: Iterable[tuple[int, int, int, str
             select(st.article_id, st.coder_id, st.status).where(st.article_id.in_(chunk))
         ):
             current[(int(a), int(c))] = int(s)
+    existing = set(current)
+    final: dict[tuple[int, int], tuple[int, str | None]] = {}
     raised = 0
     for aid, coder, status, at in rows:
         key = (aid, coder)
         before = current.get(key)
         if before is not None and status <= before:
             continue
-        when = at if at is not None else stored_time(clock.stamp_for(session, [coder]))
-        stamp = bindparam("u", value=when, type_=String)
-        if before is None:
-            session.execute(
-                t.article_status.insert().values(
-                    article_id=aid, coder_id=coder, status=int(Status(status)), updated_at=stamp
-                )
-            )
-        else:
-            session.execute(
-                update(t.article_status)
-                .where(st.article_id == aid, st.coder_id == coder)
-                .values(status=int(Status(status)), updated_at=stamp)
-            )
         current[key] = status
+        final[key] = (int(Status(status)), at)
         raised += 1
+    if not final:
+        return 0
+    now: dict[int, str] = {}
+
+    def when(coder: int, at: str | None) -> str:
+        if at is not None:
+            return at
+        if coder not in now:
+            now[coder] = stored_time(clock.stamp_for(session, [coder]))
+        return now[coder]
+
+    added = [
+        {"a": a, "c": c, "s": s, "u": when(c, at)}
+        for (a, c), (s, at) in final.items()
+        if (a, c) not in existing
+    ]
+    changed = [
+        {"a": a, "c": c, "s": s, "u": when(c, at)}
+        for (a, c), (s, at) in final.items()
+        if (a, c) in existing
+    ]
+    stamp = bindparam("u", type_=String)
+    if added:
+        session.execute(
+            t.article_status.insert().values(
+                article_id=bindparam("a"),
+                coder_id=bindparam("c"),
+                status=bindparam("s"),
+                updated_at=stamp,
+            ),
+            added,
+        )
+    if changed:
+        session.execute(
+            update(t.article_status)
+            .where(st.article_id == bindparam("a"), st.coder_id == bindparam("c"))
+            .values(status=bindparam("s"), updated_at=stamp),
+            changed,
+        )
     return raised
