@@ -167,7 +167,7 @@ def sentence_spans(session: Session, ids: Sequence[int]) -> dict[int, list[tuple
             select(s.id, s.article_id, s.start, s.end)
             .where(s.article_id.in_(chunk))
             .order_by(s.article_id, s.index)
-        ).tuples():
+        ):
             out.setdefault(aid, []).append((sid, start, end))
     return out
 
@@ -193,7 +193,7 @@ def labels_of_articles(session: Session, ids: Sequence[int]) -> list[tuple[int, 
                 .join(t.sentence, t.sentence.c.id == lab.sentence_id)
                 .where(t.sentence.c.article_id.in_(chunk))
                 .order_by(lab.id)
-            ).tuples()
+            )
         )
     if len(ids) > CHUNK:
         found.sort(key=lambda row: row[4])
