@@ -65,9 +65,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from annotator.agreement import AgreementReport, ReliabilityData
-    from annotator.label_import import LabelImportReport
-    from annotator.merge import MergeReport
-    from annotator.refi_project import RefiImportReport
+    from annotator.exchange.labels import LabelImportReport
+    from annotator.exchange.merge import MergeReport
+    from annotator.exchange.refi import RefiImportReport
     from annotator.storage.reliability_queries import DisagreementRow
 
 log = logging.getLogger(__name__)
@@ -558,10 +558,11 @@ class Project(RangesAndDuplicates):
         cancel: CancelToken | None = None,
     ) -> LabelImportReport:
         """Read a long-layout label export back (articles by id or content hash)."""
-        from annotator.label_import import import_labels
+        from annotator.exchange.labels import import_labels
 
+        self._writable()
         try:
-            return import_labels(self, path, progress, cancel)
+            return import_labels(self.engine, path, progress, cancel)
         finally:
             self._forget_caches()
 
@@ -571,13 +572,26 @@ class Project(RangesAndDuplicates):
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
     ) -> MergeReport:
-        """Bring other coders' project files into this one, in one transaction."""
-        from annotator.merge import merge
+        """Bring other coders' project files into this one, in one transaction. The other files
+        are opened read-only for the merge and closed after it."""
+        from annotator.exchange.merge import MergeError, MergeSource, merge
 
+        self._writable()
+        opened: list[Project] = []
         try:
-            return merge(self, others, progress, cancel)
+            for other in others:
+                path = Path(other)
+                if path.resolve() == self.path.resolve():
+                    raise MergeError(
+                        f"{path.name} is the lead project itself: choose the other files"
+                    )
+                opened.append(Project.open(path, read_only=True))
+            sources = [MergeSource(p.path.name, p.engine) for p in opened]
+            return merge(self.engine, sources, progress, cancel)
         finally:
             self._forget_caches()
+            for p in opened:
+                p.close()
 
     def import_refi(
         self,
@@ -586,10 +600,11 @@ class Project(RangesAndDuplicates):
         cancel: CancelToken | None = None,
     ) -> RefiImportReport:
         """Import a REFI-QDA project (.qdpx or a bare .qde): sources, codebook, coders, codings."""
-        from annotator.refi_project import import_refi
+        from annotator.exchange.refi import import_refi
 
+        self._writable()
         try:
-            return import_refi(self, path, progress, cancel)
+            return import_refi(self.engine, path, progress, cancel)
         finally:
             self._forget_caches()
 

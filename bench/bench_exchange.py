@@ -142,7 +142,6 @@ print(json.dumps({{"rows": n, "seconds": elapsed, "peak_mb": peak_mb()}}))
 
 
 def run() -> list[dict[str, object]]:
-    from annotator.merge import merge
     from annotator.project import Project
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,7 +159,7 @@ def run() -> list[dict[str, object]]:
         export = json.loads(result.stdout.strip().splitlines()[-1])
         lead = Project.create(folder / "lead.annotator")
         t0 = time.perf_counter()
-        report = merge(lead, [project])
+        report = lead.merge([project])
         merged = time.perf_counter() - t0
         lead.close()
     assert export["rows"] == labels + 2 * N_ARTICLES  # label rows + one article row per coder

@@ -419,7 +419,7 @@ def _start(
     on_done: Callable[[ImportReport], None],
 ) -> None:
     refi = [p for p in paths if p.suffix.lower() in REFI_SUFFIXES]
-    if refi:  # codes, coders and codings come too: annotator.refi_project, as on the command line
+    if refi:  # codes, coders and codings come too: annotator.exchange.refi, as on the command line
         from ui.refi_import import start_refi_import
 
         start_refi_import(parent, project, refi, on_done)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import AnnotatorError
-from annotator.merge import MergeReport, merge
+from annotator.exchange.merge import MergeReport
 from annotator.project import Project
 from ui.errors import show_error
 from ui.file_dialogs import SafeFileDialog
@@ -101,7 +101,7 @@ class MergeDialog(QDialog):
         project = self.project
 
         def work(progress: Any, cancel: Any) -> MergeReport:
-            return merge(project, paths, progress, cancel)
+            return project.merge(paths, progress, cancel)
 
         self.merge_button.setEnabled(False)
         self.output.setPlainText("Merging…")

@@ -1,6 +1,6 @@
 """File > Import articles with a REFI-QDA project (.qdpx, or a bare .qde) among the files.
 
-Such a file brings more than articles: its codebook, coders and codings (annotator.refi_project,
+Such a file brings more than articles: its codebook, coders and codings (annotator.exchange.refi,
 one transaction per file, so a cancelled or failed file leaves the project as it was). The window
 is told through on_done like any import; the report's codes_added says its codebook changed.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
+from annotator.exchange.refi import RefiImportReport
 from annotator.progress import CancelToken, ProgressCallback
 from annotator.project import Project
-from annotator.refi_project import RefiImportReport
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)

@@ -119,10 +119,8 @@ def cmd_codebook_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_labels(args: argparse.Namespace) -> int:
-    from annotator.label_import import import_labels
-
     with Project.open(args.project) as p, ProgressBar("importing labels") as bar:
-        report = import_labels(p, args.input, progress=bar, cancel=CancelToken())
+        report = p.import_labels(args.input, progress=bar, cancel=CancelToken())
     print(report.summary())
     for row, reason in report.problems:
         print(f"  row {row}: {reason}")
@@ -132,10 +130,8 @@ def cmd_import_labels(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from annotator.merge import merge
-
     with Project.open(args.lead) as p, ProgressBar("merging") as bar:
-        report = merge(p, args.others, progress=bar, cancel=CancelToken())
+        report = p.merge(args.others, progress=bar, cancel=CancelToken())
     print(report.summary())
     for line in report.conflicts:
         print(f"  {line}")
@@ -146,13 +142,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def import_refi_files(project: Path, paths: Sequence[Path]) -> int:
     """The `import` command's route for .qdpx/.qde files (REFI-QDA projects)."""
-    from annotator.refi_project import import_refi
-
     status = 0
     with Project.open(project) as p:
         for path in paths:
             with ProgressBar(f"importing {path.name}") as bar:
-                report = import_refi(p, path, progress=bar, cancel=CancelToken())
+                report = p.import_refi(path, progress=bar, cancel=CancelToken())
             print(f"{path.name}: {report.summary()}")
             for line in report.problems:
                 print(f"  {line}")

@@ -71,7 +71,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     refi = [p for p in args.paths if p.suffix.lower() in (".qdpx", ".qde")]
-    if refi:  # REFI-QDA projects carry codes and codings too: annotator.refi_project
+    if refi:  # REFI-QDA projects carry codes and codings too: annotator.exchange.refi
         from annotator.cli.exchange_cmds import import_refi_files
 
         refi_status = import_refi_files(args.project, refi)

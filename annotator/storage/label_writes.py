@@ -1,17 +1,26 @@
-"""Label changes: plan them against the current state, then apply them with their event rows."""
+"""The one label writer: plan changes against the current state, then write them with their
+event rows and status updates.
+
+Two paths apply the same rules (``_resolve``, ``_touch_statuses``): the small path
+(``write_changes``: a coder's key press, bulk apply, adjudication) and the bulk path
+(``add_labels``: a merge, a label import, a REFI-QDA import, up to millions of labels).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlmodel import Session
 
 from annotator.errors import LabelError
-from annotator.records import CodeRecord, LabelChange
+from annotator.records import CodeRecord, LabelChange, Status
 from annotator.storage import clock
 from annotator.storage import tables as t
-from annotator.storage.coding_state import touch_status
+from annotator.storage.engine import bulk_insert
 
 
 def current_codes(
@@ -111,38 +120,109 @@ def apply_changes(session: Session, changes: Iterable[LabelChange], batch: str =
     return {ch.sentence_id for ch in write_changes(session, changes, batch)}
 
 
-def write_changes(
-    session: Session, changes: Iterable[LabelChange], batch: str = ""
-) -> list[LabelChange]:
-    """Write the changes and their events; returns the changes that took effect, in order.
+# --- the rules both paths apply ---------------------------------------------------------------
 
-    Idempotent: adding a label that exists or removing one that doesn't writes nothing. Set-based
-    (one read of the current labels, then bulk writes), so a bulk apply or a merge of thousands of
-    changes costs a few queries, not a few per change.
-    """
-    changes = _with_displaced(session, list(changes))
-    if not changes:
-        return []
-    initial = _existing(session, changes)
-    present = set(initial)
-    effective: list[LabelChange] = []
-    for ch in changes:
-        key = (ch.sentence_id, ch.code_id, ch.coder_id)
-        if ch.add and key not in present:
-            present.add(key)
-        elif not ch.add and key in present:
-            present.discard(key)
-        else:
+
+class OnConflict(Enum):
+    """What adding a code does when the coder already has another code of its single-choice
+    group on that sentence. Either way a sentence never holds two codes of such a group.
+
+    REPLACE: the new code replaces the old one (its removal is in the event log and in what undo
+    reverts). A coder's own decision -- a key press, a bulk apply, an adjudication -- is the
+    latest word. KEEP: the code already there stays and the new one is refused, with a reason.
+    Labels that come from another file (a merge, a label import, a REFI-QDA import) never
+    overwrite the project's: the project is the lead, and a refused label is reported."""
+
+    REPLACE = "replace"
+    KEEP = "keep"
+
+
+#: Why an incoming label was refused under OnConflict.KEEP (reports show it per row).
+CONFLICT_REASON = "contradicts a code already given in a single-choice group"
+
+Key = tuple[int, int, int]  # (sentence id, code id, coder id)
+
+
+@dataclass
+class _Resolution:
+    """What a run of label operations does to the current labels, decided once for both paths."""
+
+    initial: set[Key]
+    held: dict[tuple[int, int], set[int]]  # (sentence, coder) -> codes, after the operations
+    events: list[tuple[Key, bool, int]] = field(default_factory=list)  # key, add?, op index
+    added_by: dict[Key, int] = field(default_factory=dict)  # key -> index of the op that added it
+    already: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+    def final(self) -> set[Key]:
+        return {(s, c, k) for (s, k), codes in self.held.items() for c in codes}
+
+
+def _single_choice_groups(session: Session) -> dict[int, int]:
+    """code id -> group id for every code (hidden ones too) of a single-choice group: a label
+    on a code dropped from the codebook must not survive beside a new one of its group."""
+    c, g = t.code.c, t.code_group.c
+    return {
+        int(code): int(group)
+        for code, group in session.execute(
+            select(c.id, c.group_id)
+            .join(t.code_group, g.id == c.group_id)
+            .where(g.multiple.is_(False))
+        )
+    }
+
+
+def _resolve(
+    session: Session,
+    ops: Sequence[tuple[int, int, int, bool]],
+    on_conflict: OnConflict,
+    *,
+    fresh: bool = False,
+) -> _Resolution:
+    """Decide each operation (sentence, code, coder, add?) against the labels as they stand
+    inside this transaction, in order. Idempotent: adding a label that is there (counted in
+    ``already``) or removing one that is not changes nothing.
+
+    Decided under the write lock, not when a change was planned: two windows that gave one
+    sentence two codes of a single-choice group at once both planned "add" against a sentence
+    without either, and the file kept both codes (bench/soak_scenarios.py, 10 of 10).
+    ``fresh``: the sentences were just created, so nothing needs reading."""
+    initial = set() if fresh else _existing(session, ops)
+    held: dict[tuple[int, int], set[int]] = {}
+    for s, c, k in initial:
+        held.setdefault((s, k), set()).add(c)
+    out = _Resolution(initial=initial, held=held)
+    group_of = _single_choice_groups(session) if any(op[3] for op in ops) else {}
+    for n, (s, c, k, add) in enumerate(ops):
+        codes = held.setdefault((s, k), set())
+        if not add:
+            if c in codes:
+                codes.discard(c)
+                out.added_by.pop((s, c, k), None)
+                out.events.append(((s, c, k), False, n))
             continue
-        effective.append(ch)
-    if not effective:
-        return []
-    to_insert = present - initial
-    to_delete = initial - present
-    _check_targets(session, to_insert)
-    now = clock.stamp_for(session, {ch.coder_id for ch in effective})
-    for i in range(0, len(sorted_delete := sorted(to_delete)), 300):
-        chunk = sorted_delete[i : i + 300]
+        if c in codes:
+            out.already += 1
+            continue
+        group = group_of.get(c)
+        if group is not None:
+            others = sorted(x for x in codes if group_of.get(x) == group)
+            if others and on_conflict is OnConflict.KEEP:
+                out.refused.append((n, CONFLICT_REASON))
+                continue
+            for other in others:
+                codes.discard(other)
+                out.added_by.pop((s, other, k), None)
+                out.events.append(((s, other, k), False, n))
+        codes.add(c)
+        out.added_by[(s, c, k)] = n
+        out.events.append(((s, c, k), True, n))
+    return out
+
+
+def _delete_labels(session: Session, keys: Iterable[Key]) -> None:
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 300):
         session.execute(
             delete(t.label).where(
                 or_(
@@ -152,11 +232,89 @@ def write_changes(
                             t.label.c.code_id == cid,
                             t.label.c.coder_id == coder,
                         )
-                        for sid, cid, coder in chunk
+                        for sid, cid, coder in ordered[i : i + 300]
                     )
                 )
             )
         )
+
+
+def _touch_statuses(session: Session, keys: Iterable[Key], at: datetime) -> None:
+    """A coder whose labels on an article changed and who had not started it (no status, or
+    "not started") has it in progress since ``at``; a status further on stays.
+
+    Set-based: per coder, the distinct articles of the sentences (not a row per sentence: a
+    merge batch touches 15,000 sentences of 500 articles), then their statuses."""
+    sentences_of: dict[int, set[int]] = {}
+    for sid, _code, coder in keys:
+        sentences_of.setdefault(coder, set()).add(sid)
+    pairs: set[tuple[int, int]] = set()
+    sc = t.sentence.c
+    for coder, sids in sentences_of.items():
+        ordered = sorted(sids)
+        for i in range(0, len(ordered), 900):
+            found = session.execute(
+                select(sc.article_id).distinct().where(sc.id.in_(ordered[i : i + 900]))
+            ).scalars()
+            pairs.update((int(aid), coder) for aid in found)
+    if not pairs:
+        return
+    st = t.article_status.c
+    current: dict[tuple[int, int], int] = {}
+    articles = sorted({a for a, _c in pairs})
+    for i in range(0, len(articles), 900):
+        for aid, coder, status in session.execute(
+            select(st.article_id, st.coder_id, st.status).where(
+                st.article_id.in_(articles[i : i + 900])
+            )
+        ):
+            current[(int(aid), int(coder))] = int(status)
+    new = [p for p in sorted(pairs) if p not in current]
+    started = [p for p in sorted(pairs) if current.get(p) == Status.NOT_STARTED]
+    status = int(Status.IN_PROGRESS)
+    if new:
+        session.execute(
+            t.article_status.insert(),
+            [{"article_id": a, "coder_id": c, "status": status, "updated_at": at} for a, c in new],
+        )
+    if started:
+        session.execute(
+            update(t.article_status)
+            .where(st.article_id == bindparam("a"), st.coder_id == bindparam("c"))
+            .values(status=status, updated_at=at),
+            [{"a": a, "c": c} for a, c in started],
+        )
+
+
+# --- the small path: a coder's own changes ----------------------------------------------------
+
+
+def write_changes(
+    session: Session,
+    changes: Iterable[LabelChange],
+    batch: str = "",
+    on_conflict: OnConflict = OnConflict.REPLACE,
+) -> list[LabelChange]:
+    """Write the changes and their events; returns the changes that took effect, in order
+    (with each single-choice code an add displaced, removed just before that add).
+
+    Set-based (one read of the current labels, then bulk writes), so a bulk apply or an
+    adjudication of thousands of changes costs a few queries, not a few per change. The rules
+    (single choice, status, event log) are those of add_labels, the bulk path.
+    """
+    changes = list(changes)
+    if not changes:
+        return []
+    ops = [(ch.sentence_id, ch.code_id, ch.coder_id, ch.add) for ch in changes]
+    res = _resolve(session, ops, on_conflict)
+    if not res.events:
+        return []
+    effective = [LabelChange(s, c, k, add=add) for (s, c, k), add, _n in res.events]
+    final = res.final()
+    to_insert = final - res.initial
+    _check_targets(session, to_insert)
+    now = clock.stamp_for(session, {ch.coder_id for ch in effective})
+    _delete_labels(session, res.initial - final)
     if to_insert:
         session.execute(
             t.label.insert(),
@@ -179,72 +337,82 @@ def write_changes(
             for ch in effective
         ],
     )
-    touched = {ch.sentence_id for ch in effective}
-    pairs = {(ch.sentence_id, ch.coder_id) for ch in effective}
-    article_of = articles_of(session, touched)
-    for aid, coder in sorted({(article_of[sid], coder) for sid, coder in pairs}):
-        touch_status(session, aid, coder, now)
+    _touch_statuses(session, (key for key, _add, _n in res.events), now)
     return effective
 
 
-def _with_displaced(session: Session, changes: list[LabelChange]) -> list[LabelChange]:
-    """The changes, with each add of a single-choice code preceded by the removal of the
-    coder's other codes of its group on that sentence, as they stand inside this transaction.
+# --- the bulk path: labels from another file ---------------------------------------------------
 
-    A plan is made before its write (a key press plans, the write follows): two windows that
-    gave one sentence two codes of a single-choice group at once both planned "add" against a
-    sentence without either, and the file kept both codes (bench/soak_scenarios.py, 10 of 10).
-    Decided again here, under the write lock, the later write wins cleanly and the removal it
-    makes is in the event log and in what undo reverts."""
-    added = {ch.code_id for ch in changes if ch.add}
-    if not added:
-        return changes
-    c, g = t.code.c, t.code_group.c
-    groups = select(c.group_id).where(c.id.in_(sorted(added)))
-    group_of: dict[int, int] = {
-        int(code): int(group)
-        for code, group in session.execute(
-            select(c.id, c.group_id)
-            .join(t.code_group, g.id == c.group_id)
-            .where(c.group_id.in_(groups), g.multiple.is_(False))
-        )
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What add_labels did: ``refused`` holds (index of the row, why) for each row not added."""
+
+    added: int
+    already: int
+    refused: list[tuple[int, str]]
+    new_keys: list[Key]  # (sentence, code, coder) of the labels written, in row order
+
+
+def add_labels(
+    session: Session,
+    rows: Sequence[tuple[int, int, int, str]],
+    batch: str,
+    *,
+    on_conflict: OnConflict = OnConflict.KEEP,
+    fresh: bool = False,
+) -> BulkOutcome:
+    """Add labels in bulk: rows of (sentence id, code id, coder id, stored time) -> what was done.
+
+    The same rules as write_changes (it shares _resolve and _touch_statuses): idempotent, a
+    single-choice group never holds two codes (by default the label already there is kept, see
+    OnConflict), one event row per change, and the coder's status of a touched article goes from
+    not started to in progress. Each label and its "add" event keep the row's time (a merge and
+    a label import carry the labelled-at time across). Written through SQLAlchemy Core as
+    multi-row inserts (storage.engine.bulk_insert): a million labels cost seconds, not minutes.
+    ``fresh``: the sentences were just created, so they have no labels yet.
+    """
+    if not rows:
+        return BulkOutcome(0, 0, [], [])
+    res = _resolve(session, [(s, c, k, True) for s, c, k, _at in rows], on_conflict, fresh=fresh)
+    if not res.events:
+        return BulkOutcome(0, res.already, res.refused, [])
+    removed = {
+        key
+        for key, add, _n in res.events
+        if not add and key in res.initial and key[1] not in res.held[(key[0], key[2])]
     }
-    targets = [ch for ch in changes if ch.add and ch.code_id in group_of]
-    if not targets:
-        return changes
-    sentence_ids = sorted({ch.sentence_id for ch in targets})
-    coders = sorted({ch.coder_id for ch in targets})
-    now: dict[tuple[int, int], set[int]] = {}
-    for i in range(0, len(sentence_ids), 900):
-        for sid, code, coder in session.execute(
-            select(t.label.c.sentence_id, t.label.c.code_id, t.label.c.coder_id).where(
-                t.label.c.sentence_id.in_(sentence_ids[i : i + 900]),
-                t.label.c.coder_id.in_(coders),
-                t.label.c.code_id.in_(sorted(group_of)),
-            )
-        ):
-            now.setdefault((int(sid), int(coder)), set()).add(int(code))
-    out: list[LabelChange] = []
-    for ch in changes:
-        if ch.code_id in group_of:
-            held = now.setdefault((ch.sentence_id, ch.coder_id), set())
-            if ch.add:
-                group = group_of[ch.code_id]
-                for other in sorted(x for x in held if x != ch.code_id and group_of[x] == group):
-                    out.append(LabelChange(ch.sentence_id, other, ch.coder_id, add=False))
-                    held.discard(other)
-                held.add(ch.code_id)
-            else:
-                held.discard(ch.code_id)
-        out.append(ch)
-    return out
+    if removed:
+        _delete_labels(session, removed)
+    new_keys = [key for key in res.added_by if key not in res.initial]
+    bulk_insert(
+        session,
+        t.label,
+        ("sentence_id", "code_id", "coder_id", "created_at"),
+        [(*key, rows[res.added_by[key]][3]) for key in new_keys],
+    )
+    bulk_insert(
+        session,
+        t.label_event,
+        ("at", "coder_id", "sentence_id", "code_id", "action", "batch"),
+        [
+            (rows[n][3], k, s, c, "add" if add else "remove", batch)
+            for (s, c, k), add, n in res.events
+        ],
+    )
+    coders = {key[2] for key, _add, _n in res.events}
+    _touch_statuses(
+        session, (key for key, _add, _n in res.events), clock.stamp_for(session, coders)
+    )
+    added = sum(1 for _key, add, _n in res.events if add)
+    return BulkOutcome(added, res.already, res.refused, new_keys)
 
 
-def _existing(session: Session, changes: list[LabelChange]) -> set[tuple[int, int, int]]:
-    sentence_ids = sorted({ch.sentence_id for ch in changes})
-    coders = sorted({ch.coder_id for ch in changes})
-    wanted = {(ch.sentence_id, ch.code_id, ch.coder_id) for ch in changes}
-    found: set[tuple[int, int, int]] = set()
+def _existing(session: Session, ops: Sequence[tuple[int, int, int, bool]]) -> set[Key]:
+    """The labels the operations' coders have on the operations' sentences."""
+    sentence_ids = sorted({op[0] for op in ops})
+    coders = sorted({op[2] for op in ops})
+    found: set[Key] = set()
     for i in range(0, len(sentence_ids), 900):
         chunk = sentence_ids[i : i + 900]
         rows = session.execute(
@@ -252,7 +420,7 @@ def _existing(session: Session, changes: list[LabelChange]) -> set[tuple[int, in
                 t.label.c.sentence_id.in_(chunk), t.label.c.coder_id.in_(coders)
             )
         )
-        found.update((int(a), int(b), int(c)) for a, b, c in rows if (a, b, c) in wanted)
+        found.update((int(a), int(b), int(c)) for a, b, c in rows)
     return found
 
 

@@ -210,9 +210,7 @@ def test_ordered_flag_is_in_the_exported_codebook_and_survives_a_merge(
         project.merge([other])
         assert project.default_weights("Tone") == "ordinal"
         project.export_codebook(tmp_path / "out.yaml")
-        from annotator.refi_project import import_refi
-
         project.export(tmp_path / "p.qdpx")
-        import_refi(project, tmp_path / "p.qdpx")
+        project.import_refi(tmp_path / "p.qdpx")
         assert project.default_weights("Tone") == "ordinal"
     assert load_codebook(tmp_path / "out.yaml").groups[0].ordered

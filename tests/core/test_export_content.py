@@ -12,7 +12,6 @@ import pytest
 
 from annotator.exports import export_labels
 from annotator.imports import ParsedArticle
-from annotator.label_import import import_labels
 from tests.core.test_export_helpers import same_articles
 
 TEXTS = [
@@ -170,7 +169,7 @@ def test_a_coder_filter_keeps_that_coders_memos_only(study: Any, tmp_path: Path)
 def test_memos_and_statuses_come_back_through_import_labels(study: Any, tmp_path: Path) -> None:
     export_labels(study, tmp_path / "a.csv")
     other = same_articles(study, tmp_path / "other.annotator")
-    report = import_labels(other, tmp_path / "a.csv")
+    report = other.import_labels(tmp_path / "a.csv")
     assert report.problem_count == 0
     assert report.memos_added == len(MEMOS)
     a1, a2, _ = other.article_ids()
@@ -185,7 +184,7 @@ def test_import_labels_never_lowers_a_status(study: Any, tmp_path: Path) -> None
     export_labels(study, tmp_path / "a.csv")
     a1 = study.article_ids()[0]
     study.set_status(a1, "ben", "done")
-    import_labels(study, tmp_path / "a.csv")  # the file says "in progress"
+    study.import_labels(tmp_path / "a.csv")  # the file says "in progress"
     assert study.status(a1, "ben").label == "done"
 
 
@@ -267,7 +266,7 @@ def test_a_row_with_an_unknown_status_or_record_is_reported_and_skipped(
     frame.loc[labels[1], "record"] = "note"
     frame.to_csv(tmp_path / "bad.csv", index=False)
     other = same_articles(study, tmp_path / "o.annotator")
-    report = import_labels(other, tmp_path / "bad.csv")
+    report = other.import_labels(tmp_path / "bad.csv")
     assert report.problems == [
         (labels[0] + 2, "coder_status 'finished' is not done, in progress or not started"),
         (labels[1] + 2, "record 'note' is not label, memo or article"),
@@ -283,6 +282,6 @@ def test_a_file_without_record_and_status_columns_still_imports(study: Any, tmp_
     frame = frame[frame["record"] == "label"].drop(columns=["record", "coder_status"])
     frame.to_csv(tmp_path / "old.csv", index=False)
     other = same_articles(study, tmp_path / "o.annotator")
-    report = import_labels(other, tmp_path / "old.csv")
+    report = other.import_labels(tmp_path / "old.csv")
     assert report.problem_count == 0 and report.imported == len(frame)
     other.close()

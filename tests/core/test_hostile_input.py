@@ -324,9 +324,9 @@ def test_a_refused_codebook_leaves_the_project_unchanged(project: Project, tmp_p
 
 def refi_project() -> object:
     try:
-        return importlib.import_module("annotator.refi_project")
+        return importlib.import_module("annotator.exchange.refi")
     except ImportError as exc:
-        pytest.skip(f"annotator.refi_project is not importable yet ({exc})")
+        pytest.skip(f"annotator.exchange.refi is not importable yet ({exc})")
 
 
 QDPX_REFUSED = {
@@ -344,13 +344,13 @@ def test_a_hostile_qdpx_project_is_refused_and_the_project_is_unchanged(
     module = refi_project()
     importer = getattr(module, "import_refi", None)
     if importer is None:
-        pytest.skip("annotator.refi_project has no import_refi yet")
+        pytest.skip("annotator.exchange.refi has no import_refi yet")
     path = tmp_path / "project.qdpx"
     path.write_bytes(QDPX_REFUSED[case])
     before = (counts(project), project.info()["codebook"])
     started = time.monotonic()
     with pytest.raises(AnnotatorError) as caught:
-        importer(project, path)
+        importer(project.engine, path)
     assert time.monotonic() - started < 10
     assert "\n" not in str(caught.value) and "root:" not in str(caught.value)
     assert (counts(project), project.info()["codebook"]) == before

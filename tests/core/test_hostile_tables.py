@@ -228,7 +228,7 @@ def test_a_label_table_of_a_million_columns_is_refused_before_pandas_reads_it(
     make_project, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """import-labels reads its own CSVs (with pandas): it took 48 s and 1.1 GB on this file."""
-    from annotator.label_import import LabelImportError
+    from annotator.exchange.labels import LabelImportError
 
     project: Project = make_project()
     path = tmp_path / "labels.csv"

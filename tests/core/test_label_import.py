@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from annotator.exchange.labels import LabelImportError
 from annotator.exports import export_labels
 from annotator.imports import ParsedArticle
-from annotator.label_import import LabelImportError, import_labels
 from tests.core.test_export import label_rows
 from tests.core.test_export_helpers import same_articles, sample_files
 
@@ -40,7 +40,7 @@ def demo(demo_file: Path, tmp_path: Path) -> Any:
 def test_export_import_export_gives_an_identical_file(demo: Any, tmp_path: Path) -> None:
     export_labels(demo, tmp_path / "a.csv")
     other = same_articles(demo, tmp_path / "other.annotator")
-    report = import_labels(other, tmp_path / "a.csv")
+    report = other.import_labels(tmp_path / "a.csv")
     export_labels(other, tmp_path / "b.csv")
     assert report.problem_count == 0
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
@@ -56,7 +56,7 @@ def test_labels_match_by_content_hash_in_an_independently_built_project(
     export_labels(demo, tmp_path / "a.csv")
     other = Project.create(tmp_path / "other.annotator", codebook=default_codebook())
     other.import_paths(sample_files())
-    report = import_labels(other, tmp_path / "a.csv")
+    report = other.import_labels(tmp_path / "a.csv")
     export_labels(other, tmp_path / "b.csv")
     a = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
     b = pd.read_csv(tmp_path / "b.csv", dtype=str, keep_default_na=False)
@@ -73,7 +73,7 @@ def test_neutralised_cells_come_back_as_written(make_project: Any, tmp_path: Pat
         source.add_label(s, "Denial", "+coder")
     export_labels(source, tmp_path / "f.csv")
     target = same_articles(source, tmp_path / "g.annotator")
-    report = import_labels(target, tmp_path / "f.csv")
+    report = target.import_labels(tmp_path / "f.csv")
     assert report.problem_count == 0
     assert target.coders() == ["+coder"]
     assert report.imported == len(source.sentences(source.article_ids()[0]))
@@ -89,7 +89,7 @@ def test_rows_that_match_nothing_are_reported_by_row_number(demo: Any, tmp_path:
     frame.loc[3, "labelled_at"] = "yesterday"
     frame.to_csv(tmp_path / "bad.csv", index=False)
     target = same_articles(demo, tmp_path / "t.annotator")
-    report = import_labels(target, tmp_path / "bad.csv")
+    report = target.import_labels(tmp_path / "bad.csv")
     reasons = dict(report.problems)
     assert sorted(reasons) == [2, 3, 4, 5]
     assert "no article" in reasons[2]
@@ -106,7 +106,7 @@ def test_a_sentence_text_that_differs_is_reported_not_guessed(demo: Any, tmp_pat
     frame.loc[0, "sentence_text"] = "Some other text."
     frame.to_csv(tmp_path / "edited.csv", index=False)
     target = same_articles(demo, tmp_path / "t.annotator")
-    report = import_labels(target, tmp_path / "edited.csv")
+    report = target.import_labels(tmp_path / "edited.csv")
     assert report.problems == [
         (2, "sentence_text differs from the project's text at those offsets")
     ]
@@ -116,8 +116,8 @@ def test_a_sentence_text_that_differs_is_reported_not_guessed(demo: Any, tmp_pat
 def test_importing_twice_adds_nothing_the_second_time(demo: Any, tmp_path: Path) -> None:
     export_labels(demo, tmp_path / "a.csv")
     target = same_articles(demo, tmp_path / "t.annotator")
-    first = import_labels(target, tmp_path / "a.csv")
-    second = import_labels(target, tmp_path / "a.csv")
+    first = target.import_labels(tmp_path / "a.csv")
+    second = target.import_labels(tmp_path / "a.csv")
     assert first.imported > 0
     assert second.imported == 0 and second.already_present == first.imported
     target.close()
@@ -139,7 +139,7 @@ def test_a_malformed_file_changes_nothing(
     (tmp_path / name).write_bytes(content)
     before = target.info()
     with pytest.raises(LabelImportError, match=message):
-        import_labels(target, tmp_path / name)
+        target.import_labels(tmp_path / name)
     assert target.info()["labels"] == before["labels"] == 0
     assert target.info()["coders"] == before["coders"]
     target.close()
@@ -148,7 +148,7 @@ def test_a_malformed_file_changes_nothing(
 def test_labels_come_back_from_the_xlsx_labels_sheet(demo: Any, tmp_path: Path) -> None:
     export_labels(demo, tmp_path / "a.xlsx")
     target = same_articles(demo, tmp_path / "t.annotator")
-    report = import_labels(target, tmp_path / "a.xlsx")
+    report = target.import_labels(tmp_path / "a.xlsx")
     assert report.problem_count == 0
     assert report.imported == demo.info()["labels"]
     target.close()
@@ -164,7 +164,7 @@ def test_a_skipped_row_does_not_add_its_coder(demo: Any, tmp_path: Path) -> None
     frame.loc[1, ["coder", "labelled_at"]] = ["yann", "yesterday"]
     frame.to_csv(tmp_path / "bad.csv", index=False)
     target = same_articles(demo, tmp_path / "t.annotator")
-    report = import_labels(target, tmp_path / "bad.csv")
+    report = target.import_labels(tmp_path / "bad.csv")
     assert sorted(dict(report.problems)) == [2, 3]
     assert "coder_status 'maybe'" in dict(report.problems)[2]
     assert "zoe" not in report.coders_added and "yann" not in report.coders_added

@@ -9,7 +9,6 @@ import pytest
 
 from annotator.codebook import Code, Codebook, CodeGroup, default_codebook
 from annotator.errors import Cancelled, NotAProjectError
-from annotator.merge import merge
 from annotator.progress import CancelToken
 from annotator.project import Project
 from tests.core.test_export_helpers import sample_files
@@ -52,7 +51,7 @@ def three(tmp_path: Path) -> list[Path]:
 def test_merging_three_coders_brings_articles_labels_memos_and_statuses(
     lead: Any, three: list[Path]
 ) -> None:
-    report = merge(lead, three)
+    report = lead.merge(three)
     info = lead.info()
     assert info["articles"] == report.articles_added == 5
     assert info["labels"] == report.labels_added == 5 + 5 + 3
@@ -64,7 +63,7 @@ def test_merging_three_coders_brings_articles_labels_memos_and_statuses(
 
 
 def test_merged_sentences_are_those_of_the_coders_files(lead: Any, three: list[Path]) -> None:
-    merge(lead, three)
+    lead.merge(three)
     with Project.open(three[0], read_only=True) as anna:
         for theirs, mine in zip(anna.articles(), lead.articles(), strict=True):
             assert theirs.uid == mine.uid
@@ -74,19 +73,19 @@ def test_merged_sentences_are_those_of_the_coders_files(lead: Any, three: list[P
 
 
 def test_merging_the_same_files_twice_adds_nothing(lead: Any, three: list[Path]) -> None:
-    merge(lead, three)
+    lead.merge(three)
     before = lead.info()
-    again = merge(lead, three)
+    again = lead.merge(three)
     assert (again.articles_added, again.labels_added, again.memos_added) == (0, 0, 0)
     assert again.statuses_raised == 0
     assert lead.info() == before
 
 
 def test_the_more_advanced_status_is_kept(lead: Any, three: list[Path]) -> None:
-    merge(lead, three[:1])
+    lead.merge(three[:1])
     with Project.open(three[0]) as anna:
         anna.set_status(anna.article_ids()[0], "anna", "in progress")
-    merge(lead, three[:1])
+    lead.merge(three[:1])
     assert lead.status(lead.article_ids()[0], "anna").name == "DONE"
 
 
@@ -100,7 +99,7 @@ def test_a_code_with_the_same_id_and_another_name_is_reported_not_renamed(
         update={"groups": (g.model_copy(update={"codes": (renamed, *g.codes[1:])}),)}
     )
     path = _coder_file(tmp_path, "dana", "Combat", codebook=other_cb, n_articles=1)
-    report = merge(lead, [path])
+    report = lead.merge([path])
     assert any("Combat" in c and "kept the lead's" in c for c in report.conflicts)
     assert lead.code(renamed.id).name == g.codes[0].name
     assert report.labels_added == 1  # the label follows the stable id
@@ -116,7 +115,7 @@ def test_same_name_other_id_in_a_single_choice_group_is_a_conflict(
         update={"groups": (g.model_copy(update={"codes": (clash, *g.codes[1:])}),)}
     )
     path = _coder_file(tmp_path, "eve", clash.name, codebook=other_cb, n_articles=1)
-    report = merge(lead, [path])
+    report = lead.merge([path])
     assert any("single-choice" in c for c in report.conflicts)
     assert report.labels_added == 0 and report.skipped == 1
     assert lead.codebook.code("another-id") is None
@@ -132,7 +131,7 @@ def test_codes_new_to_the_lead_are_added(lead: Any, tmp_path: Path) -> None:
     cb = default_codebook()
     other_cb = cb.model_copy(update={"groups": (*cb.groups, extra)})
     path = _coder_file(tmp_path, "fay", "Negative", codebook=other_cb, n_articles=1)
-    report = merge(lead, [path])
+    report = lead.merge([path])
     assert report.codes_added == ["Tone / Negative"]
     assert lead.code("neg").group == "Tone"
     assert report.labels_added == 1
@@ -149,7 +148,7 @@ def test_labels_move_by_offsets_onto_differently_split_sentences(lead: Any, tmp_
         left, _right = p.split_sentence(s, cut)
         p.add_label(left, "Denial", "gus")
     lead.import_paths(sample_files()[:1])
-    report = merge(lead, [path])
+    report = lead.merge([path])
     assert report.labels_moved == 1 and report.labels_added == 1
     labels = lead.labels_frame()
     assert list(labels["sentence_index"]) == [1]
@@ -160,7 +159,7 @@ def test_a_failed_merge_changes_nothing(lead: Any, three: list[Path], tmp_path: 
     bogus.write_text("not a project", encoding="utf-8")
     before = lead.info()
     with pytest.raises(NotAProjectError):
-        merge(lead, [*three, bogus])
+        lead.merge([*three, bogus])
     assert lead.info() == before
 
 
@@ -175,20 +174,20 @@ def test_a_cancelled_merge_changes_nothing(lead: Any, three: list[Path]) -> None
 
     before = lead.info()
     with pytest.raises(Cancelled):
-        merge(lead, three, progress=progress, cancel=token)
+        lead.merge(three, progress=progress, cancel=token)
     assert lead.info() == before
 
 
 def test_merging_the_lead_into_itself_is_refused(lead: Any) -> None:
-    from annotator.merge import MergeError
+    from annotator.exchange.merge import MergeError
 
     with pytest.raises(MergeError, match="lead project itself"):
-        merge(lead, [lead.path])
+        lead.merge([lead.path])
 
 
 def test_codebook_of_an_empty_lead_comes_from_the_others(tmp_path: Path, three: list[Path]) -> None:
     empty = Project.create(tmp_path / "empty.annotator")
-    merge(empty, three[:1])
+    empty.merge(three[:1])
     assert [c.name for c in empty.codebook.codes] == [c.name for c in default_codebook().codes]
     assert isinstance(default_codebook(), Codebook)
     empty.close()

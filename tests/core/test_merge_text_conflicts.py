@@ -13,7 +13,6 @@ import pytest
 from annotator.cli import main
 from annotator.codebook import default_codebook
 from annotator.imports import ParsedArticle
-from annotator.merge import merge
 from annotator.project import Project
 
 LEAD_TEXT = (
@@ -71,7 +70,7 @@ def coder_file(tmp_path: Path, lead: Project, *, stale_hash: bool) -> Path:
 def test_another_text_under_the_same_id_is_not_merged_but_reported(
     lead: Project, tmp_path: Path, stale_hash: bool
 ) -> None:
-    report = merge(lead, [coder_file(tmp_path, lead, stale_hash=stale_hash)])
+    report = lead.merge([coder_file(tmp_path, lead, stale_hash=stale_hash)])
     [conflict] = report.text_conflicts
     assert conflict.uid == lead.article(lead.article_ids()[0]).uid
     # Nothing of the changed article reached the lead: no label, memo or status.
@@ -87,7 +86,7 @@ def test_another_text_under_the_same_id_is_not_merged_but_reported(
 
 
 def test_the_report_says_where_each_label_would_have_landed(lead: Project, tmp_path: Path) -> None:
-    report = merge(lead, [coder_file(tmp_path, lead, stale_hash=True)])
+    report = lead.merge([coder_file(tmp_path, lead, stale_hash=True)])
     [conflict] = report.text_conflicts
     # By the merge's offset rule (non-whitespace characters): the longer text runs past the
     # lead's end, which is why labels must not be moved this way.
@@ -112,7 +111,7 @@ def test_a_copy_that_differs_only_in_white_space_is_the_same_text(
         p.import_articles(articles(LEAD_TEXT.replace(". ", ".\n\n  ")))
         for sentence in p.sentences(p.article_ids()[0]):
             p.add_label(sentence, "Denial", "ben")
-    report = merge(lead, [path])
+    report = lead.merge([path])
     assert report.text_conflicts == []
     assert report.labels_added == len(lead.sentences(lead.article_ids()[0]))
 
@@ -189,6 +188,6 @@ def test_a_new_text_whose_hash_the_lead_still_stores_stale_is_reported_not_a_cra
     with sqlite3.connect(lead_path) as db:
         db.execute("UPDATE article SET content_hash = ?", (kept_hash,))
     with Project.open(lead_path) as p:
-        report = merge(p, [path])
+        report = p.merge([path])
         assert len(report.text_conflicts) == 1
         assert [p.article(a).text for a in p.article_ids()] == [LEAD_TEXT]

@@ -15,7 +15,6 @@ from sqlalchemy import insert
 from annotator.cli import main
 from annotator.codebook import CodebookError, load_codebook, parse_codebook_yaml
 from annotator.exports import export_labels
-from annotator.label_import import import_labels
 from annotator.names import InvalidNameError, check_name, control_characters
 from annotator.refi_codebook import read_qdc
 from annotator.storage import tables as t
@@ -123,7 +122,7 @@ def test_import_labels_reports_a_coder_name_with_a_control_character(
     frame.loc[0, "coder"] = "ev\x1bil"
     frame.to_csv(tmp_path / "bad.csv", index=False)
     other = same_articles(p, tmp_path / "o.annotator")
-    report = import_labels(other, tmp_path / "bad.csv")
+    report = other.import_labels(tmp_path / "bad.csv")
     assert report.problems == [
         (2, "coder name 'ev\\x1bil' holds a control character (\\x1b); use visible characters only")
     ]
@@ -160,8 +159,6 @@ def test_a_project_from_before_names_were_checked_exports_and_merges(
     from sqlalchemy import update
 
     from annotator.exports import export_codebook
-    from annotator.merge import merge
-
     p = make_project(demo=True)
     with write_session(p.engine) as s:
         s.execute(
@@ -187,7 +184,7 @@ def test_a_project_from_before_names_were_checked_exports_and_merges(
     with zipfile.ZipFile(tmp_path / "out.qdpx") as zf:
         SafeET.fromstring(zf.read("project.qde"))
     lead = make_project("lead")
-    report = merge(lead, [p.path])
+    report = lead.merge([p.path])
     assert report.labels_added == p.info()["labels"]
     assert "ben" in lead.coders() and "ben\x07" not in lead.coders()
     p.close()
@@ -216,7 +213,6 @@ def test_merge_keeps_apart_two_coders_whose_names_read_alike(
     coders, so their labels are not pooled. 'anna' keeps her name; the other is merged under
     her name spelled out ('anna\\\\x01', visible characters), and the report says so in one
     line. Merging the file again adds nothing."""
-    from annotator.merge import merge
     from annotator.project import Project
 
     p = make_project(demo=True)
@@ -232,7 +228,7 @@ def test_merge_keeps_apart_two_coders_whose_names_read_alike(
     )
     p.close()
     lead = make_project("lead")
-    report = merge(lead, [path])
+    report = lead.merge([path])
     assert {"anna", "anna\\x01"} <= set(lead.coders())
     assert "anna\x01" not in lead.coders()
     lead_aid = next(a for a in lead.article_ids() if lead.article(a).uid == uid)
@@ -243,5 +239,5 @@ def test_merge_keeps_apart_two_coders_whose_names_read_alike(
     assert by_coder["anna\\x01"] == legacy_labels == 1
     [line] = [c for c in report.conflicts if "read alike" in c]
     assert "'anna\\x01'" in line and "'anna'" in line and "\n" not in line
-    again = merge(lead, [path])
+    again = lead.merge([path])
     assert again.labels_added == 0 and again.coders_added == []

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from annotator.codebook import default_codebook
+from annotator.exchange.refi import RefiImportError, map_offset, normalise_line_ends
 from annotator.exports import export_labels
 from annotator.project import Project
-from annotator.refi_project import RefiImportError, import_refi, map_offset, normalise_line_ends
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "refi"
 NS = "urn:QDA-XML:project:1.0"
@@ -64,7 +64,7 @@ def _selection(start: int, end: int, user: str = "") -> str:
 
 
 def test_qualitative_coding_demo_imports_sources_codebook_and_codings(empty: Any) -> None:
-    report = import_refi(empty, sample("qc-demo.qdpx"))
+    report = empty.import_refi(sample("qc-demo.qdpx"))
     assert (report.sources, report.articles_added) == (2, 2)
     assert (report.selections, report.codings) == (158, 205)
     assert empty.coders() == ["cp"]
@@ -78,20 +78,20 @@ def test_codings_on_codes_that_became_groups_are_reported(empty: Any, tmp_path: 
     child = '<Code guid="55555555-5555-5555-5555-555555555555" name="Child" isCodable="true"/>'
     qde = qde.replace('isCodable="true"/></Codes>', f'isCodable="true">{child}</Code></Codes>')
     _qdpx(tmp_path / "g.qdpx", qde, {"sources/doc.txt": b"One sentence."})
-    report = import_refi(empty, tmp_path / "g.qdpx")
+    report = empty.import_refi(tmp_path / "g.qdpx")
     assert report.labels_added == 0
     assert any("'Topic' is a group here" in p for p in report.problems)
 
 
 def test_nvivo_project_with_empty_docx_sources_is_reported_not_failed(empty: Any) -> None:
-    report = import_refi(empty, sample("nvivo-mac.qdpx"))
+    report = empty.import_refi(sample("nvivo-mac.qdpx"))
     assert report.sources == 2 and report.articles_added == 0
     assert len([p for p in report.problems if "skipped" in p]) == 2
 
 
 def test_maxqda_bare_qde_brings_the_codebook_and_reports_missing_texts(empty: Any) -> None:
     before = len(empty.codebook.codes)
-    report = import_refi(empty, sample("maxqda24-project.qde"))
+    report = empty.import_refi(sample("maxqda24-project.qde"))
     assert len(empty.codebook.codes) == before + len(report.codes_added) > before
     assert report.sources == 10
     assert all("not in a bare .qde" in p for p in report.problems)
@@ -103,7 +103,7 @@ def test_own_export_imports_back_with_every_label(make_project: Any, tmp_path: P
     source.set_memo("anna", first, "a memo", source.sentences(first)[2])
     export_labels(source, tmp_path / "demo.qdpx")
     target = Project.create(tmp_path / "back.annotator", codebook=default_codebook())
-    report = import_refi(target, tmp_path / "demo.qdpx")
+    report = target.import_refi(tmp_path / "demo.qdpx")
     cols = ["article_uid", "sentence_index", "coder", "group", "code", "labelled_at"]
     before = source.labels_frame()[cols].sort_values(cols).reset_index(drop=True)
     after = target.labels_frame()[cols].sort_values(cols).reset_index(drop=True)
@@ -117,8 +117,8 @@ def test_importing_the_same_qdpx_twice_adds_no_labels(make_project: Any, tmp_pat
     source = make_project(demo=True)
     export_labels(source, tmp_path / "demo.qdpx")
     target = Project.create(tmp_path / "back.annotator", codebook=default_codebook())
-    import_refi(target, tmp_path / "demo.qdpx")
-    again = import_refi(target, tmp_path / "demo.qdpx")
+    target.import_refi(tmp_path / "demo.qdpx")
+    again = target.import_refi(tmp_path / "demo.qdpx")
     assert again.labels_added == 0 and again.articles_reused == again.sources
     target.close()
 
@@ -129,7 +129,7 @@ def test_crlf_offsets_are_mapped_to_lf_text(empty: Any, tmp_path: Path) -> None:
     end = text.index("Third") - 2
     qde = _project_xml("internal://doc.txt", _selection(start, end))
     _qdpx(tmp_path / "crlf.qdpx", qde, {"Sources/doc.txt": text.encode("utf-8")})
-    import_refi(empty, tmp_path / "crlf.qdpx")
+    empty.import_refi(tmp_path / "crlf.qdpx")
     labels = empty.labels_frame()
     assert list(labels["sentence_text"]) == ["Second sentence is coded."]
     assert list(labels["coder"]) == ["imported"]  # no <Users>
@@ -147,7 +147,7 @@ def test_a_selection_labels_every_sentence_it_touches_and_flags_part_coverage(
     text = "Alpha beta gamma delta. Epsilon zeta. Eta theta."
     qde = _project_xml("doc.txt", _selection(0, 10) + _selection(24, 36))
     _qdpx(tmp_path / "half.qdpx", qde, {"sources/doc.txt": text.encode("utf-8")})
-    report = import_refi(empty, tmp_path / "half.qdpx")
+    report = empty.import_refi(tmp_path / "half.qdpx")
     labels = empty.labels_frame()
     # "Alpha beta" is part of sentence 0; "Epsilon zeta" lacks only the full stop: whole.
     assert list(zip(labels["sentence_index"], labels["partial"], strict=True)) == [(0, 1), (1, 0)]
@@ -158,7 +158,7 @@ def test_users_become_coders_and_braced_guids_match(empty: Any, tmp_path: Path) 
     users = '<Users><User guid="{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}" name="Rosa"/></Users>'
     qde = _project_xml("doc.txt", _selection(0, 12, "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"), users)
     _qdpx(tmp_path / "u.qdpx", qde, {"sources/doc.txt": b"One sentence."}, name="study.qde")
-    import_refi(empty, tmp_path / "u.qdpx")
+    empty.import_refi(tmp_path / "u.qdpx")
     assert empty.coders() == ["Rosa"]
     assert empty.info()["labels"] == 1
 
@@ -196,7 +196,7 @@ def test_malformed_input_is_a_clear_error_and_changes_nothing(
             zf.writestr("sources/x.txt", "x")
     before = empty.info()
     with pytest.raises(RefiImportError, match=message):
-        import_refi(empty, path)
+        empty.import_refi(path)
     assert empty.info() == before
 
 
@@ -207,7 +207,7 @@ def test_a_zip_bomb_is_refused(empty: Any, tmp_path: Path) -> None:
         zf.writestr("sources/bomb.txt", b"\0" * (50 * 1024 * 1024))
     (tmp_path / "bomb.qdpx").write_bytes(buf.getvalue())
     with pytest.raises(RefiImportError, match="zip bomb"):
-        import_refi(empty, tmp_path / "bomb.qdpx")
+        empty.import_refi(tmp_path / "bomb.qdpx")
 
 
 def test_a_member_name_escaping_the_package_is_refused(empty: Any, tmp_path: Path) -> None:
@@ -217,13 +217,13 @@ def test_a_member_name_escaping_the_package_is_refused(empty: Any, tmp_path: Pat
         {"../evil.txt": b"x"},
     )
     with pytest.raises(RefiImportError, match="unsafe"):
-        import_refi(empty, tmp_path / "evil.qdpx")
+        empty.import_refi(tmp_path / "evil.qdpx")
 
 
 def test_a_source_outside_the_package_is_skipped_not_read(empty: Any, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("Secret sentence.", encoding="utf-8")
     _qdpx(tmp_path / "ext.qdpx", _project_xml(f"file://{secret}", ""))
-    report = import_refi(empty, tmp_path / "ext.qdpx")
+    report = empty.import_refi(tmp_path / "ext.qdpx")
     assert empty.info()["articles"] == 0
     assert any("not in the package" in p for p in report.problems)

@@ -19,7 +19,6 @@ from annotator.codebook import default_codebook
 from annotator.exports import export_labels
 from annotator.imports import ParsedArticle
 from annotator.project import Project
-from annotator.refi_project import import_refi
 from annotator.selection_placing import Placer
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "refi"
@@ -90,14 +89,14 @@ def project_ranges(project: Project) -> list[tuple[str, int, int, str]]:
 def test_every_coding_of_the_qc_demo_is_kept_with_its_range(tmp_path: Path) -> None:
     demo = sample("qc-demo.qdpx")
     with new_project(tmp_path / "p.annotator") as project:
-        report = import_refi(project, demo)
+        report = project.import_refi(demo)
         assert report.ranges_kept == report.codings == 205
         assert project_ranges(project) == file_ranges(demo)
 
 
 def test_every_sentence_a_qc_demo_selection_touches_carries_its_code(tmp_path: Path) -> None:
     with new_project(tmp_path / "p.annotator") as project:
-        import_refi(project, sample("qc-demo.qdpx"))
+        project.import_refi(sample("qc-demo.qdpx"))
         labels = project.labels_frame()
         have = set(zip(labels["sentence_id"], labels["code"], strict=True))
         for aid in project.article_ids():
@@ -112,13 +111,13 @@ def test_every_sentence_a_qc_demo_selection_touches_carries_its_code(tmp_path: P
 def test_qdpx_round_trip_gives_the_same_selections_labels_and_flags(tmp_path: Path) -> None:
     cols = ["article_uid", "sentence_index", "coder", "code", "partial"]
     with new_project(tmp_path / "first.annotator") as first:
-        import_refi(first, sample("qc-demo.qdpx"))
+        first.import_refi(sample("qc-demo.qdpx"))
         export_labels(first, tmp_path / "again.qdpx")
         ranges = project_ranges(first)
         labels = first.labels_frame()[cols].sort_values(cols).reset_index(drop=True)
     assert file_ranges(tmp_path / "again.qdpx") == ranges
     with new_project(tmp_path / "second.annotator") as second:
-        report = import_refi(second, tmp_path / "again.qdpx")
+        report = second.import_refi(tmp_path / "again.qdpx")
         assert report.problems == []
         assert project_ranges(second) == ranges
         again = second.labels_frame()[cols].sort_values(cols).reset_index(drop=True)
@@ -129,7 +128,7 @@ def test_crlf_ranges_keep_the_files_offsets_and_export_ours(tmp_path: Path) -> N
     text = "First line here.\r\nSecond sentence\r\nis coded. Third one."
     start, end = text.index("Second"), text.index(" Third")
     with new_project(tmp_path / "p.annotator") as project:
-        import_refi(project, qdpx(tmp_path / "crlf.qdpx", text.encode(), [(start, end)]))
+        project.import_refi(qdpx(tmp_path / "crlf.qdpx", text.encode(), [(start, end)]))
         (sel,) = project.selections(project.article_ids()[0])
         stored = project.article(project.article_ids()[0]).text
         assert (sel.source_start, sel.source_end) == (start, end)
@@ -141,7 +140,7 @@ def test_crlf_ranges_keep_the_files_offsets_and_export_ours(tmp_path: Path) -> N
 def test_a_whitespace_only_selection_is_kept_reported_and_exported(tmp_path: Path) -> None:
     text = b"One sentence.   Two sentence."
     with new_project(tmp_path / "p.annotator") as project:
-        report = import_refi(project, qdpx(tmp_path / "ws.qdpx", text, [(13, 16)]))
+        report = project.import_refi(qdpx(tmp_path / "ws.qdpx", text, [(13, 16)]))
         assert project.info()["labels"] == 0
         assert report.ranges_kept == 1
         assert any("touch no sentence" in p for p in report.problems)
@@ -152,8 +151,8 @@ def test_a_whitespace_only_selection_is_kept_reported_and_exported(tmp_path: Pat
 def test_importing_twice_keeps_each_range_once(tmp_path: Path) -> None:
     path = qdpx(tmp_path / "t.qdpx", b"Alpha beta. Gamma delta.", [(0, 5), (3, 20)])
     with new_project(tmp_path / "p.annotator") as project:
-        import_refi(project, path)
-        again = import_refi(project, path)
+        project.import_refi(path)
+        again = project.import_refi(path)
         assert (again.ranges_kept, again.labels_added) == (0, 0)
         assert len(project.selections(project.article_ids()[0])) == 2
 
@@ -161,7 +160,7 @@ def test_importing_twice_keeps_each_range_once(tmp_path: Path) -> None:
 def test_two_selections_covering_a_sentence_together_make_a_whole_label(tmp_path: Path) -> None:
     path = qdpx(tmp_path / "t.qdpx", b"Alpha beta gamma. Delta.", [(0, 6), (6, 16)])
     with new_project(tmp_path / "p.annotator") as project:
-        report = import_refi(project, path)
+        report = project.import_refi(path)
         assert list(project.labels_frame()["partial"]) == [0]
         assert report.labels_partial == 0
 
@@ -171,7 +170,7 @@ def test_removing_a_partial_label_drops_its_flag_and_its_range_on_export(
 ) -> None:
     path = qdpx(tmp_path / "t.qdpx", b"Alpha beta. Gamma delta. Eta.", [(6, 17)])
     with new_project(tmp_path / "p.annotator") as project:
-        import_refi(project, path)
+        project.import_refi(path)
         aid = project.article_ids()[0]
         first, second = project.sentences(aid)[:2]
         assert project.partial_labels(aid) == {
@@ -192,7 +191,7 @@ def partly_coded(tmp_path: Path) -> Project:
     an article memo and a memo on the second sentence, so memo and article rows exist too."""
     path = qdpx(tmp_path / "t.qdpx", b"Alpha beta. Gamma delta.", [(0, 5), (12, 24)])
     project = new_project(tmp_path / "p.annotator")
-    import_refi(project, path)
+    project.import_refi(path)
     (aid,) = project.article_ids()
     project.set_memo("imported", aid, "about the article")
     project.set_memo("imported", aid, "on gamma", project.sentences(aid)[1])
@@ -268,7 +267,7 @@ def test_sample_programs_without_placeable_codings_import_without_error(
     tmp_path: Path, name: str, sources: int, ranges: int
 ) -> None:
     with new_project(tmp_path / "p.annotator") as project:
-        report = import_refi(project, sample(name))
+        report = project.import_refi(sample(name))
         assert (report.sources, report.ranges_kept) == (sources, ranges)
 
 
@@ -278,6 +277,6 @@ def test_own_export_of_a_demo_project_reimports_with_whole_sentence_labels(
     source = make_project(demo=True)
     export_labels(source, tmp_path / "demo.qdpx")
     with new_project(tmp_path / "back.annotator") as target:
-        report = import_refi(target, tmp_path / "demo.qdpx")
+        report = target.import_refi(tmp_path / "demo.qdpx")
         assert report.labels_partial == 0
         assert report.ranges_kept == report.codings == source.info()["labels"]

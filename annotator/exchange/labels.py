@@ -22,17 +22,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlmodel import Session
-
 from annotator.errors import AnnotatorError
 from annotator.exports.spreadsheet_safety import restore_series
-from annotator.label_sink import LabelSink, stored_time, upsert_memo
 from annotator.names import name_problem
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import Status
-from annotator.storage import tables as t
-from annotator.storage.coding_state import ensure_coder, set_status
+from annotator.storage import exchange_queries
+from annotator.storage.coding_state import ensure_coder
+from annotator.storage.exchange_queries import Engine, Session, stored_time
+from annotator.storage.label_writes import OnConflict, add_labels
+from annotator.storage.memo_writes import add_memo
 from annotator.storage.unit_of_work import write_session
 
 if TYPE_CHECKING:
@@ -96,26 +95,24 @@ class LabelImportReport:
 
 
 def import_labels(
-    project: Any,
+    engine: Engine,
     path: str | Path,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> LabelImportReport:
-    """Import a long-layout label file into ``project`` (an open, writable Project)."""
-    project._writable()
+    """Import a long-layout label file into the project of ``engine`` (writable), in one
+    transaction; Project.import_labels checks that the project may be written."""
     path = Path(path)
     report = LabelImportReport()
     size = max(path.stat().st_size, 1) if path.exists() else 1
-    with write_session(project.engine) as session:
+    with write_session(engine) as session:
         state = _State(session, report)
         for first_row, chunk in _read_chunks(path):
             if cancel is not None:
                 cancel.check()
             state.import_chunk(first_row, chunk)
             progress(min(size, int(size * report.rows / max(report.rows + 1, 1))), size)
-        state.touch_statuses()
         state.apply_statuses()
-    project._forget_caches()
     progress(size, size)
     log.info("import-labels %s: %s", path.name, report.summary())
     return report
@@ -249,48 +246,29 @@ class _State:
     def __init__(self, session: Session, report: LabelImportReport) -> None:
         self.session = session
         self.report = report
-        self.sink = LabelSink(session, "import-labels")
         self.by_uid: dict[str, int] = {}
         self.by_hash: dict[str, int] = {}
-        for i, u, h in session.execute(
-            select(t.article.c.id, t.article.c.uid, t.article.c.content_hash)
-        ):
-            self.by_uid[str(u)] = int(i)
-            self.by_hash[str(h)] = int(i)
+        for i, u, h in exchange_queries.article_keys(session):
+            self.by_uid[u] = i
+            self.by_hash[h] = i
         self.codes: dict[tuple[str, str], int] = {}
-        rows = session.execute(
-            select(t.code.c.id, t.code.c.name, t.code_group.c.name, t.code.c.active)
-            .join(t.code_group, t.code_group.c.id == t.code.c.group_id)
-            .order_by(t.code.c.active.desc())
-        ).all()
-        for cid, name, group, _active in rows:
-            self.codes.setdefault((str(group), str(name)), int(cid))
-        for cid, name, group, _active in rows:
-            self.codes.setdefault((str(group).casefold(), str(name).casefold()), int(cid))
-        self.coders: dict[str, int] = {
-            str(n): int(i) for i, n in session.execute(select(t.coder.c.id, t.coder.c.name))
-        }
+        rows = exchange_queries.codes_by_group_and_name(session)
+        for cid, name, group in rows:
+            self.codes.setdefault((group, name), cid)
+        for cid, name, group in rows:
+            self.codes.setdefault((group.casefold(), name.casefold()), cid)
+        self.coders: dict[str, int] = exchange_queries.coder_ids(session)
         self.sentences: dict[int, dict[tuple[int, int], int]] = {}
         self.texts: dict[int, str] = {}
-        self.touched: set[tuple[int, int]] = set()
         self.file_status: dict[tuple[int, int], int] = {}
 
     def _load_articles(self, ids: set[int]) -> None:
         todo = sorted(i for i in ids if i not in self.sentences)
-        for i in range(0, len(todo), 500):
-            chunk = todo[i : i + 500]
-            for aid in chunk:
-                self.sentences[aid] = {}
-            for sid, aid, start, end in self.session.execute(
-                select(
-                    t.sentence.c.id, t.sentence.c.article_id, t.sentence.c.start, t.sentence.c.end
-                ).where(t.sentence.c.article_id.in_(chunk))
-            ):
-                self.sentences[aid][(int(start), int(end))] = int(sid)
-            for aid, text in self.session.execute(
-                select(t.article.c.id, t.article.c.text).where(t.article.c.id.in_(chunk))
-            ):
-                self.texts[int(aid)] = str(text)
+        for aid in todo:
+            self.sentences[aid] = {}
+        for aid, spans in exchange_queries.sentence_spans(self.session, todo).items():
+            self.sentences[aid] = {(start, end): sid for sid, start, end in spans}
+        self.texts.update(exchange_queries.article_texts(self.session, todo))
 
     def _article(self, row: dict[str, str]) -> int | None:
         uid = row.get("article_id", "")
@@ -331,20 +309,19 @@ class _State:
                 assert sid is not None and code is not None
                 pending.append((sid, code, coder, at))
                 pending_rows.append(row_no)
-                self.touched.add((aid, coder))
             key = (aid, coder)
             self.file_status[key] = max(self.file_status.get(key, 0), status)
             memo = row.get("memo", "")
             if memo.strip():
                 memos.setdefault((coder, aid, sid), (row_no, memo))
-        added, present, refused = self.sink.add(pending)
-        self.report.imported += added
-        self.report.already_present += present
-        for index, reason in refused:
+        outcome = add_labels(self.session, pending, "import-labels", on_conflict=OnConflict.KEEP)
+        self.report.imported += outcome.added
+        self.report.already_present += outcome.already
+        for index, reason in outcome.refused:
             self.report.problem(pending_rows[index], reason)
         now = stored_time(None)
         for (coder, aid, sid), (row_no, memo) in memos.items():
-            result = upsert_memo(self.session, coder, aid, sid, memo, now)
+            result = add_memo(self.session, coder, aid, sid, memo, now)
             if result == "added":
                 self.report.memos_added += 1
             elif result == "differs":
@@ -435,31 +412,11 @@ class _State:
 
     def apply_statuses(self) -> None:
         """Statuses from the file's ``coder_status``: raised, never lowered (as merge does)."""
-        for (aid, coder), status in sorted(self.file_status.items()):
-            if status <= 0:
-                continue
-            current = self.session.execute(
-                select(t.article_status.c.status).where(
-                    t.article_status.c.article_id == aid, t.article_status.c.coder_id == coder
-                )
-            ).scalar()
-            if current is None or int(current) < status:
-                set_status(self.session, aid, coder, Status(status))
-
-    def touch_statuses(self) -> None:
-        """Coders who now have labels on an article they had not started have it in progress."""
-        if not self.touched:
-            return
-        have = {
-            (int(a), int(c))
-            for a, c in self.session.execute(
-                select(t.article_status.c.article_id, t.article_status.c.coder_id)
-            )
-        }
-        now = datetime.now(UTC)
-        rows = [
-            {"article_id": a, "coder_id": c, "status": int(Status.IN_PROGRESS), "updated_at": now}
-            for a, c in sorted(self.touched - have)
-        ]
-        if rows:
-            self.session.execute(t.article_status.insert(), rows)
+        exchange_queries.raise_statuses(
+            self.session,
+            [
+                (aid, coder, status, None)
+                for (aid, coder), status in sorted(self.file_status.items())
+                if status > 0
+            ],
+        )
