@@ -16,8 +16,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from sqlalchemy import Engine
-
 from annotator.errors import AnnotatorError, NotFoundError
 from annotator.near_duplicates import (
     Group,
@@ -30,7 +28,7 @@ from annotator.near_duplicates import (
 )
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.storage import duplicate_store
-from annotator.storage.unit_of_work import read_session, write_session
+from annotator.storage.unit_of_work import Engine, read_session, write_session
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
-
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
 from annotator.imports.discovery import (
     ARTICLE_SUFFIXES,
@@ -53,7 +51,7 @@ from annotator.storage.article_writes import (
     uid_for,
 )
 from annotator.storage.engine import bulk_connection
-from annotator.storage.unit_of_work import write_session
+from annotator.storage.unit_of_work import Connection, Engine, write_session
 
 log = logging.getLogger(__name__)
 

@@ -98,7 +98,7 @@ def test_an_imported_article_records_when_it_was_imported_in_utc(
 
     from sqlmodel import Session
 
-    from annotator.models import Article
+    from annotator.storage.models import Article
 
     p: Project = make_project()
     path = tmp_path / "a.txt"

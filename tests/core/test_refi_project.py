@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from annotator.codebook import default_codebook
-from annotator.exports import export_labels
 from annotator.project import Project
 from annotator.refi_project import RefiImportError, import_refi, map_offset, normalise_line_ends
 
@@ -101,7 +100,7 @@ def test_own_export_imports_back_with_every_label(make_project: Any, tmp_path: P
     source = make_project(demo=True)
     first = source.article_ids()[0]
     source.set_memo("anna", first, "a memo", source.sentences(first)[2])
-    export_labels(source, tmp_path / "demo.qdpx")
+    source.export(tmp_path / "demo.qdpx")
     target = Project.create(tmp_path / "back.annotator", codebook=default_codebook())
     report = import_refi(target, tmp_path / "demo.qdpx")
     cols = ["article_uid", "sentence_index", "coder", "group", "code", "labelled_at"]
@@ -115,7 +114,7 @@ def test_own_export_imports_back_with_every_label(make_project: Any, tmp_path: P
 
 def test_importing_the_same_qdpx_twice_adds_no_labels(make_project: Any, tmp_path: Path) -> None:
     source = make_project(demo=True)
-    export_labels(source, tmp_path / "demo.qdpx")
+    source.export(tmp_path / "demo.qdpx")
     target = Project.create(tmp_path / "back.annotator", codebook=default_codebook())
     import_refi(target, tmp_path / "demo.qdpx")
     again = import_refi(target, tmp_path / "demo.qdpx")
