@@ -20,11 +20,11 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.codebook import generated_id
+from annotator.codebook.refi_format import CODEBOOK_NS, PROJECT_NS, normalize_guid, write_qdc
 from annotator.exports.codebook_export import codebook_model
 from annotator.exports.common import ExportOptions, atomic_target, iso_utc
 from annotator.exports.spreadsheet_safety import clean
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.refi_codebook import CODEBOOK_NS, PROJECT_NS, normalize_guid, write_qdc
 from annotator.selection_placing import Placer
 from annotator.storage import queries
 from annotator.storage.export_facts import (
@@ -39,7 +39,8 @@ from annotator.storage.unit_of_work import Engine, Session, read_session
 
 
 def refi_guid(item_id: str) -> str:
-    """Same rule as refi_codebook: a UUID id as it is, any other id hashed to a stable UUID."""
+    """Same rule as codebook.refi_format: a UUID id as it is, any other id hashed to a stable
+    UUID."""
     try:
         return normalize_guid(item_id)
     except ValueError:

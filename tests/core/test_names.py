@@ -14,9 +14,9 @@ from sqlalchemy import insert
 
 from annotator.cli import main
 from annotator.codebook import CodebookError, load_codebook, parse_codebook_yaml
+from annotator.codebook.refi_format import read_qdc
 from annotator.label_import import import_labels
 from annotator.names import InvalidNameError, check_name, control_characters
-from annotator.refi_codebook import read_qdc
 from annotator.storage import tables as t
 from annotator.storage.unit_of_work import write_session
 from tests.core.test_export_helpers import same_articles
