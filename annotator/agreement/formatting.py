@@ -20,7 +20,7 @@ from annotator.agreement.report import (
     AgreementReport,
     format_value,
 )
-from annotator.exports.spreadsheet_safety import neutralise
+from annotator.spreadsheet_safety import neutralise
 
 HTML_DISAGREEMENT_LIMIT = 1000
 

@@ -39,7 +39,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 from pydantic import ValidationError
 
-from annotator import __version__
+from annotator._version import read_version
 from annotator.codebook.schema import (
     MAX_CODEBOOK_BYTES,
     Code,
@@ -452,7 +452,7 @@ def _number(items: list[_RawGroup] | list[_RawCode], what: str, origin: str) -> 
 def write_qdc(cb: Codebook) -> bytes:
     """A REFI-QDA 1.5 ``.qdc`` file that other QDA programs open and ``read_qdc`` reads back."""
     ET.register_namespace("", CODEBOOK_NS)
-    root = ET.Element(_q(CODEBOOK_NS, "CodeBook"), {"origin": f"annotator {__version__}"})
+    root = ET.Element(_q(CODEBOOK_NS, "CodeBook"), {"origin": f"annotator {read_version()}"})
     codes_elem = ET.SubElement(root, _q(CODEBOOK_NS, "Codes"))
     for group in cb.groups:
         group_elem = ET.SubElement(

@@ -23,9 +23,9 @@ from annotator.exports.long_layout import (
     read_batch,
     read_names,
 )
-from annotator.exports.spreadsheet_safety import RISKY, neutralise_frame
-from annotator.exports.spreadsheet_safety import neutralise as safe
 from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.spreadsheet_safety import RISKY, neutralise_frame
+from annotator.spreadsheet_safety import neutralise as safe
 from annotator.storage import queries
 from annotator.storage.export_facts import article_metadata, coder_statuses, metadata_keys
 from annotator.storage.export_queries import (

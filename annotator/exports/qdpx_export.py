@@ -18,14 +18,14 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from annotator import __version__
+from annotator._version import read_version
 from annotator.codebook import generated_id
 from annotator.codebook.refi_format import CODEBOOK_NS, PROJECT_NS, normalize_guid, write_qdc
 from annotator.exports.codebook_export import codebook_model
 from annotator.exports.common import ExportOptions, atomic_target, iso_utc
-from annotator.exports.spreadsheet_safety import clean
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.selection_placing import Placer
+from annotator.spreadsheet_safety import clean
 from annotator.storage import queries
 from annotator.storage.export_facts import (
     code_uids_and_groups,
@@ -77,7 +77,7 @@ def write_qdpx(
         if options.coders is not None:
             coders = [c for c in coders if c in options.coders]
         batches = article_batches(session, options)
-    root = ET.Element(_q("Project"), {"name": path.stem, "origin": f"annotator {__version__}"})
+    root = ET.Element(_q("Project"), {"name": path.stem, "origin": f"annotator {read_version()}"})
     users = ET.SubElement(root, _q("Users"))
     for coder in coders:
         ET.SubElement(users, _q("User"), {"guid": user_guid(coder), "name": clean(coder)})

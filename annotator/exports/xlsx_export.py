@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from annotator.exports.article_facts import status_name
 from annotator.exports.common import ExportError, ExportOptions, atomic_target, iso_utc
 from annotator.exports.csv_export import long_frames, wide_frames
-from annotator.exports.spreadsheet_safety import xlsx_text
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import Status
+from annotator.spreadsheet_safety import xlsx_text
 from annotator.storage import queries
 from annotator.storage.export_facts import (
     coder_ids_in_scope,

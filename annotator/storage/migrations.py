@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
-from annotator import __version__
+from annotator._version import read_version
 from annotator.errors import NotAProjectError, SchemaTooNewError
 from annotator.storage import tables as t
 from annotator.storage.engine import writer
@@ -47,7 +47,7 @@ def create_schema(engine: Engine) -> None:
         now = datetime.now(UTC).isoformat()
         for key, value in (
             ("schema_version", str(SCHEMA_VERSION)),
-            ("created_by", f"annotator {__version__}"),
+            ("created_by", f"annotator {read_version()}"),
             ("created_at", now),
         ):
             conn.execute(t.meta.insert().values(key=key, value=value))

@@ -26,7 +26,8 @@ from sqlalchemy import insert, update
 from annotator.codebook import Code, Codebook, CodeGroup
 from annotator.exports.csv_export import csv_cell
 from annotator.exports.disagreements_export import write_disagreements_csv
-from annotator.exports.spreadsheet_safety import (
+from annotator.project import Project
+from annotator.spreadsheet_safety import (
     RISKY,
     TRIGGERS,
     UNSTORABLE,
@@ -35,7 +36,6 @@ from annotator.exports.spreadsheet_safety import (
     restore,
     xlsx_text,
 )
-from annotator.project import Project
 from annotator.storage import tables as t
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
 from annotator.storage.reliability_queries import DisagreementRow
