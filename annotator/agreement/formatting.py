@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,7 +18,7 @@ from annotator.agreement.report import (
     AgreementReport,
     format_value,
 )
-from annotator.spreadsheet_safety import neutralise
+from annotator.spreadsheet_safety import csv_line, neutralise
 
 HTML_DISAGREEMENT_LIMIT = 1000
 
@@ -138,18 +136,16 @@ def to_json(report: AgreementReport) -> str:
 
 def to_csv(report: AgreementReport) -> str:
     """One row for the overall figures, then one per code; empty cell = undefined."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["scope", "code", *COEFFICIENT_KEYS])
+    lines = [csv_line(["scope", "code", *COEFFICIENT_KEYS])]
 
     def cells(coefs: dict[str, Coefficient]) -> list[str]:
         values = [coefs[k].value if k in coefs else None for k in COEFFICIENT_KEYS]
         return ["" if v is None else repr(float(v)) for v in values]
 
-    w.writerow(["overall", "", *cells(report.coefficients)])
+    lines.append(csv_line(["overall", "", *cells(report.coefficients)]))
     for code, coefs in report.per_code.items():
-        w.writerow(["code", neutralise(str(code)), *cells(coefs)])
-    return buf.getvalue()
+        lines.append(csv_line(["code", neutralise(str(code)), *cells(coefs)]))
+    return "".join(lines)
 
 
 _CSS = """

@@ -6,9 +6,7 @@ Both stream batch by batch of articles, so a million labels never sit in memory 
 
 from __future__ import annotations
 
-import csv
 import logging
-import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -24,7 +22,7 @@ from annotator.exports.long_layout import (
     read_names,
 )
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.spreadsheet_safety import RISKY, neutralise_frame
+from annotator.spreadsheet_safety import csv_field, csv_line, csv_value, neutralise_frame
 from annotator.spreadsheet_safety import neutralise as safe
 from annotator.storage import queries
 from annotator.storage.export_facts import article_metadata, coder_statuses, metadata_keys
@@ -62,17 +60,9 @@ def write_csv(
             return append_frames(fh, wide_frames(engine, options, progress, cancel))
 
 
-_NEEDS_QUOTES = re.compile(r'[",\n\r]')
-_RISKY = RISKY.match
-
-
 def csv_cell(value: str) -> str:
-    """One text cell as pandas/csv.QUOTE_MINIMAL writes it, neutralised for spreadsheets."""
-    if _RISKY(value):
-        value = "'" + value
-    if _NEEDS_QUOTES.search(value):
-        return '"' + value.replace('"', '""') + '"'
-    return value
+    """One text cell neutralised for spreadsheets and quoted by :func:`csv_field`'s rule."""
+    return csv_field(safe(value))
 
 
 def write_long_lines(
@@ -163,13 +153,36 @@ def write_long_lines(
 
 
 def append_frames(fh: TextIO, frames: Iterator[pd.DataFrame]) -> int:
+    """Write (already neutralised) frames as CSV, the header once. Not ``DataFrame.to_csv``:
+    its QUOTE_MINIMAL leaves ``;``, tab and ``|`` bare, which a spreadsheet in another locale
+    splits on (spreadsheet_safety.csv_field); the columns are rendered vectorised instead."""
     rows = 0
     first = True
     for frame in frames:
-        frame.to_csv(fh, header=first, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        first = False
+        if first:
+            fh.write(csv_line(str(c) for c in frame.columns))
+            first = False
+        if len(frame):
+            fh.write("\n".join(_frame_lines(frame)) + "\n")
         rows += len(frame)
     return rows
+
+
+def _frame_lines(frame: pd.DataFrame) -> list[str]:
+    """Each row of ``frame`` as one CSV line (no newline), column by column."""
+    import pandas as pd
+
+    rendered: list[pd.Series] = []
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_integer_dtype(column.dtype) and not column.isna().any():
+            rendered.append(column.astype("int64").astype(str))
+        else:
+            rendered.append(column.map(csv_value).astype(object))
+    lines = rendered[0].astype(str)
+    for part in rendered[1:]:
+        lines = lines.str.cat(part.astype(str), sep=",")
+    return [str(line) for line in lines.tolist()]
 
 
 def long_frames(

@@ -8,13 +8,12 @@ the file is written atomically like every export.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.exports.common import atomic_target
 from annotator.exports.csv_export import unique_names
-from annotator.spreadsheet_safety import neutralise
+from annotator.spreadsheet_safety import csv_line, neutralise
 from annotator.storage.reliability_queries import DisagreementRow
 
 DISAGREEMENT_COLUMNS = [
@@ -36,18 +35,19 @@ def write_disagreements_csv(
         atomic_target(Path(path), force=force) as tmp,
         tmp.open("w", encoding="utf-8", newline="") as fh,
     ):
-        out = csv.writer(fh, lineterminator="\n")
-        out.writerow([neutralise(h) for h in header])
+        fh.write(csv_line(neutralise(h) for h in header))
         for r in rows:
-            out.writerow(
-                [
-                    neutralise(r.article_uid),
-                    neutralise(r.article_title),
-                    r.sentence_index + 1,
-                    r.sentence_start,
-                    r.sentence_end,
-                    neutralise(r.sentence_text),
-                    *(neutralise("; ".join(r.codes.get(c, ()))) for c in coders),
-                ]
+            fh.write(
+                csv_line(
+                    [
+                        neutralise(r.article_uid),
+                        neutralise(r.article_title),
+                        r.sentence_index + 1,
+                        r.sentence_start,
+                        r.sentence_end,
+                        neutralise(r.sentence_text),
+                        *(neutralise("; ".join(r.codes.get(c, ()))) for c in coders),
+                    ]
+                )
             )
     return len(rows)

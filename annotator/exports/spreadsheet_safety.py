@@ -9,6 +9,9 @@ from __future__ import annotations
 from annotator.spreadsheet_safety import (
     RISKY,
     clean,
+    csv_field,
+    csv_line,
+    csv_value,
     neutralise,
     neutralise_frame,
     neutralise_series,
@@ -20,6 +23,9 @@ from annotator.spreadsheet_safety import (
 __all__ = [
     "RISKY",
     "clean",
+    "csv_field",
+    "csv_line",
+    "csv_value",
     "neutralise",
     "neutralise_frame",
     "neutralise_series",
