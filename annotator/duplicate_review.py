@@ -16,8 +16,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from sqlalchemy import Engine
-
 from annotator.errors import AnnotatorError, NotFoundError
 from annotator.near_duplicates import (
     Group,
@@ -30,7 +28,7 @@ from annotator.near_duplicates import (
 )
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.storage import duplicate_store
-from annotator.storage.unit_of_work import read_session, write_session
+from annotator.storage.unit_of_work import Engine, read_session, write_session
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +94,12 @@ def _signed(
                 cancel.check()
             yield signature_rows(texts(chunk))
         return
-    from annotator.importer import _start_method
+    from annotator.importer import start_method
 
     # Not the import's worker set-up: its workers run at a lower priority so that the writer
     # keeps up, but here the workers do all the work while this process waits, and at a lower
     # priority a busy machine starved them (the search took 1.3-2.4x the import, run to run).
-    ctx = multiprocessing.get_context(_start_method())
+    ctx = multiprocessing.get_context(start_method())
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         todo = iter(chunks)
         pending: list[Future[list[tuple[int, bytes]]]] = [

@@ -69,3 +69,11 @@ class DiskIOError(ChangeNotSavedError):
 
 class JournalDeletedError(ChangeNotSavedError):
     """Another program deleted the project's -wal or -shm file while the project was open."""
+
+
+class ExportError(AnnotatorError):
+    """An export that could not be written; the target file is unchanged."""
+
+
+class TargetExistsError(ExportError):
+    """The target exists and overwriting was not allowed."""

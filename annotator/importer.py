@@ -22,23 +22,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
-
+from annotator.import_plan import DEFAULT_TUNING, PARSE_COST, ImportTuning, Task, plan_work
 from annotator.imports import ImportProblem, ParsedArticle, TableOptions, read_path
-from annotator.imports.discovery import (
-    ARTICLE_SUFFIXES,
-    JSON_LINES_SUFFIXES,
-    TABLE_SUFFIXES,
-    iter_files,
-    suffix_of,
-)
+from annotator.imports.discovery import ARTICLE_SUFFIXES, iter_files, suffix_of
 from annotator.imports.file_names import (
     escaped_bytes,
     has_bad_bytes,
     readable_name,
     title_from_name,
 )
-from annotator.imports.reading import jsonl_parts, load, read_loaded, read_part
+from annotator.imports.reading import load, read_loaded, read_part
 from annotator.imports.tables import JsonlPart
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ImportReport
@@ -53,24 +46,15 @@ from annotator.storage.article_writes import (
     uid_for,
 )
 from annotator.storage.engine import bulk_connection
-from annotator.storage.unit_of_work import write_session
+from annotator.storage.unit_of_work import Connection, Engine, write_session
 
 log = logging.getLogger(__name__)
 
-BATCH_CHARS = 4_000_000  # commit about every 4 MB of text: short write locks, few transactions
-PARALLEL_MIN_BYTES = 8_000_000  # below this, starting worker processes costs more than it saves
-#: How much more reading a byte of these formats costs than a byte of plain text (measured with
-#: bench/bench_news_import.py): an import and its chunks weigh files by it, so a folder of a few
-#: MB of .docx or .pdf exports goes to the workers like the 8 MB of text it costs as much as.
-PARSE_COST = {".docx": 6, ".odt": 6, ".pdf": 8, ".rtf": 6, ".xlsx": 4, ".ods": 4}
-CHUNK_BYTES = 1_000_000  # files are handed to workers in chunks of about this much text
-# Chunks queued per worker: enough that workers never wait while this process writes a batch.
-IN_FLIGHT_PER_WORKER = 8
 #: The garbage collector's pace while an import runs, in its workers and in this process: Python's
 #: defaults (700, 10, 10) rescan the tens of thousands of articles in flight so often that, in this
 #: process, receiving the workers' results cost three times what it does at this pace.
 IMPORT_GC_THRESHOLDS = (100_000, 50, 50)
-#: How much lower the workers' priority is than the writer's (see _start_worker).
+#: How much lower the workers' priority is than the writer's (see start_worker).
 WORKER_NICENESS = 5
 
 Parsed = NewArticle | ImportProblem
@@ -152,10 +136,10 @@ def parse_files(files: Sequence[tuple[str, int]], options: TableOptions) -> list
 
 
 class _Batcher:
-    def __init__(self, bind: Connection, report: ImportReport) -> None:
+    def __init__(self, bind: Connection, report: ImportReport, limit: int) -> None:
         self.bind = bind
         self.report = report
-        self.limit = BATCH_CHARS  # characters that make a batch (see _batch_chars)
+        self.limit = limit  # characters that make a batch (see ImportTuning.batch_size)
         self.pending: list[NewArticle] = []
         self.pending_origins: list[str] = []
         self.pending_chars = 0
@@ -197,30 +181,34 @@ def import_paths(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     workers: int | None = None,
+    tuning: ImportTuning = DEFAULT_TUNING,
 ) -> ImportReport:
+    """Import files and folders (recursively) into the project behind ``engine``. ``workers``
+    None: worker processes when there is enough to read (``tuning.parallel_min_bytes``)."""
     options = options or TableOptions()
     walk_problems: list[ImportProblem] = []
     walk = _Walk(iter_files([Path(p) for p in paths], walk_problems))
     # Walk only as far as it takes to choose; a large import hands its first chunks to the
     # workers before it walks on (the walk costs about a tenth of the import on 100,000 files).
-    walk.prefetch(PARALLEL_MIN_BYTES)
+    walk.prefetch(tuning.parallel_min_bytes)
     if workers is None:
-        large = not walk.finished or walk.weight >= PARALLEL_MIN_BYTES
+        large = not walk.finished or walk.weight >= tuning.parallel_min_bytes
         workers = min(2, os.cpu_count() or 1) if large else 1
     if workers > 1:
-        results: Iterator[FileResult] = _parallel(
+        results: Iterator[FileResult] = parallel_results(
             iter(walk),
             options,
             workers,
             cancel,
             started=walk.finish,
             left=walk.left,
+            tuning=tuning,
         )
     else:
         walk.finish()
         results = ((f, size, _parse(read_path(f, options))) for f, size in walk)
     report = _store(
-        engine, results, walk.known_total, ImportReport(), progress, cancel, workers > 1
+        engine, results, walk.known_total, ImportReport(), progress, cancel, workers > 1, tuning
     )
     report.problems[:0] = [(p.origin, p.message) for p in walk_problems]
     return report
@@ -296,22 +284,6 @@ class _Walk:
         return self.total - self.handed if self.finished else None
 
 
-def _chunk_bytes(left: int | None, workers: int) -> int:
-    """Chunks shrink towards the end of the files, so that the workers finish together: with
-    whole chunks to the end, one worker sat idle while the other read the last megabyte."""
-    if left is None:
-        return CHUNK_BYTES
-    return max(CHUNK_BYTES // 8, min(CHUNK_BYTES, left // (2 * workers)))
-
-
-def _batch_chars(total: int, done: int) -> int:
-    """Batches shrink towards the end too: what is still pending when the last result comes in
-    is written while the workers have nothing left to do."""
-    if not total:
-        return BATCH_CHARS
-    return max(BATCH_CHARS // 16, min(BATCH_CHARS, (total - done) // 2))
-
-
 def import_parsed(
     engine: Engine,
     articles: Iterable[ParsedArticle],
@@ -321,73 +293,6 @@ def import_parsed(
     """Import articles a script has already built (the Python API's import_articles)."""
     results = iter([("<api>", 0, _parse(articles))])
     return _store(engine, results, lambda: 0, ImportReport(), progress, cancel)
-
-
-#: A unit of work for a worker, and the table it belongs to with the bytes it is credited for
-#: progress (None for whole files, which carry their own sizes):
-#: ("files", [(path, size), ...]) -- read, segment and hash whole files;
-#: ("jsonl", JsonlPart) -- read a run of lines of a JSON Lines file there;
-#: ("rows", [ParsedArticle | ImportProblem, ...]) -- rows of a CSV read here, segmented there.
-Task = tuple[str, Any, tuple[str, int] | None]
-
-
-def _tasks(
-    files: Iterable[tuple[str, int]],
-    options: TableOptions,
-    workers: int = 1,
-    left: Callable[[], int | None] = lambda: None,
-) -> Iterator[Task]:
-    """The work for the workers, in chunks that shrink towards the end (see _chunk_bytes);
-    `left()` is the bytes of the files not yet iterated over, None until the walk is done."""
-
-    def chunk_bytes(more: int = 0) -> int:  # `more`: what is left of a big table being cut
-        rest = left()
-        return _chunk_bytes(None if rest is None else rest + more, workers)
-
-    chunk: list[tuple[str, int]] = []
-    acc = target = 0
-    for f, size in files:
-        suffix = suffix_of(f)
-        if suffix not in TABLE_SUFFIXES:
-            if not chunk:
-                target = chunk_bytes()  # asked as each chunk starts: the end may be in sight
-            chunk.append((f, size))
-            acc += size * PARSE_COST.get(suffix, 1)
-            if acc >= target:
-                yield "files", chunk, None
-                chunk, acc = [], 0
-            continue
-        if chunk:
-            yield "files", chunk, None
-            chunk, acc = [], 0
-        # One big table is many articles: its rows are spread over the workers too. Each part
-        # is credited its share of the file's bytes (its characters, about), so the progress
-        # bar moves through one big table too.
-        parts = jsonl_parts(f, options, chunk_bytes) if suffix in JSON_LINES_SUFFIXES else None
-        if parts is not None:
-            for part, share in zip(parts, _shares(size, [len(p.text) for p in parts]), strict=True):
-                yield "jsonl", part, (f, share)
-            continue
-        rows: list[ParsedArticle | ImportProblem] = []
-        chars = credited = 0
-        for item in read_path(f, options):
-            rows.append(item)
-            chars += len(item.text) if isinstance(item, ParsedArticle) else 0
-            if chars >= CHUNK_BYTES:
-                share = min(chars, size - credited)
-                credited += share
-                yield "rows", rows, (f, share)
-                rows, chars = [], 0
-        yield "rows", rows, (f, size - credited)
-    if chunk:
-        yield "files", chunk, None
-
-
-def _shares(size: int, weights: Sequence[int]) -> list[int]:
-    """`size` split in proportion to `weights`, in whole numbers that add up to it."""
-    total = sum(weights) or 1
-    cuts = [size * running // total for running in itertools.accumulate(weights)]
-    return [b - a for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
 
 
 def parse_rows(rows: list[ParsedArticle | ImportProblem]) -> list[tuple[str, Parsed]]:
@@ -400,7 +305,7 @@ def parse_part(part: JsonlPart, options: TableOptions) -> list[tuple[str, Parsed
     return list(_parse(read_part(part, options)))
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
     """A worker turns files into articles and sends them on, making millions of short-lived
     objects and few reference cycles; the collector at its default pace cost it about a tenth of
     its time. It still runs, rarely, and never rescans the modules loaded before the work.
@@ -421,7 +326,7 @@ def _start_worker() -> None:
 START_METHOD_VARIABLE = "ANNOTATOR_IMPORT_START_METHOD"
 
 
-def _start_method() -> str:
+def start_method() -> str:
     """fork where it is safe (no Qt loaded: the CLI and scripts), as it skips re-importing
     everything in each worker; spawn in the app, whose Qt threads make forking unsafe."""
     chosen = os.environ.get(START_METHOD_VARIABLE)
@@ -432,20 +337,20 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _parallel(
+def parallel_results(
     files: Iterable[tuple[str, int]],
     options: TableOptions,
     workers: int,
     cancel: CancelToken | None,
     started: Callable[[], None] = lambda: None,
     left: Callable[[], int | None] = lambda: None,
+    tuning: ImportTuning = DEFAULT_TUNING,
 ) -> Iterator[FileResult]:
-    """Results in file order; `started` runs once the first chunks are with the workers, `left`
-    says how many bytes the walk has still to give (see _tasks)."""
-    ctx = multiprocessing.get_context(_start_method())
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_start_worker
-    ) as pool:
+    """The files read in worker processes, results in file order; `started` runs once the first
+    chunks are with the workers, `left` says how many bytes the walk has still to give (see
+    import_plan.plan_work)."""
+    ctx = multiprocessing.get_context(start_method())
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=start_worker) as pool:
 
         def submit(task: Task) -> tuple[Future[Any], tuple[str, int] | None]:
             kind, work, table = task
@@ -455,9 +360,10 @@ def _parallel(
                 return pool.submit(parse_part, work, options), table
             return pool.submit(parse_rows, work), table
 
-        tasks = _tasks(files, options, workers, left)
+        tasks = plan_work(files, options, workers, left, tuning)
         # The whole window first: a worker left with one chunk while the walk goes on idles.
-        pending = [submit(task) for task in itertools.islice(tasks, workers * IN_FLIGHT_PER_WORKER)]
+        window = workers * tuning.in_flight_per_worker
+        pending = [submit(task) for task in itertools.islice(tasks, window)]
         started()  # e.g. finish the walk while the workers read the first chunks
         try:
             while pending:
@@ -484,15 +390,17 @@ def _store(
     progress: ProgressCallback,
     cancel: CancelToken | None,
     parallel: bool = False,
+    tuning: ImportTuning = DEFAULT_TUNING,
 ) -> ImportReport:
     """Write what `results` give in batches; `total()` is the bytes to import, 0 if unknown.
 
-    With workers (`parallel`), batches shrink towards the end (see _batch_chars); without, the
-    reading waits for the writing anyway, and smaller batches would only cost more commits."""
+    With workers (`parallel`), batches shrink towards the end (see ImportTuning.batch_size);
+    without, the reading waits for the writing anyway, and smaller batches would only cost more
+    commits."""
     done = 0
     try:
         with bulk_connection(engine) as bind, paced_gc():
-            batcher = _Batcher(bind, report)
+            batcher = _Batcher(bind, report, tuning.batch_chars)
             for file_origin, size, items in results:
                 text_in_file = articles_in_file = 0
                 for origin, item in items:
@@ -504,7 +412,7 @@ def _store(
                     batcher.add(item, origin)
                     articles_in_file += 1
                     text_in_file += len(item.text)
-                    if size > CHUNK_BYTES:  # a big table: progress within it
+                    if size > tuning.chunk_bytes:  # a big table: progress within it
                         progress(done + min(size, text_in_file), total())
                 if articles_in_file > 1 or file_origin in report.articles_per_file:
                     held = report.articles_per_file.get(file_origin, 0) + articles_in_file
@@ -513,7 +421,7 @@ def _store(
                 report.bytes_read = done
                 progress(done, total())
                 if parallel:
-                    batcher.limit = _batch_chars(total(), done)
+                    batcher.limit = tuning.batch_size(total(), done)
             if cancel is not None:
                 cancel.check()
             batcher.flush()
@@ -533,4 +441,15 @@ def _store(
     return report
 
 
-__all__ = ["import_parsed", "import_paths", "parse_files", "to_new_article"]
+__all__ = [
+    "PARSE_COST",
+    "ImportTuning",
+    "import_parsed",
+    "import_paths",
+    "paced_gc",
+    "parallel_results",
+    "parse_files",
+    "start_method",
+    "start_worker",
+    "to_new_article",
+]

@@ -6,31 +6,23 @@ Every write is one short transaction, durable when the call returns. Reads retur
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-
 from annotator.codebook import Codebook, load_codebook
 from annotator.commands import LabelCommand
 from annotator.errors import (
     DamagedProjectError,
-    DiskIOError,
     LabelError,
     NotAProjectError,
     NotFoundError,
     ProjectClosedError,
     ProjectError,
-    ProjectLockedError,
     ReadOnlyProjectError,
-    SchemaTooNewError,
 )
 from annotator.imports import ParsedArticle, TableOptions
-from annotator.models import SCHEMA_VERSION
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.project_ranges import RangesAndDuplicates
 from annotator.records import (
@@ -53,13 +45,13 @@ from annotator.storage.engine import (
     header_problem,
     make_engine,
     marked_read_only,
+    opening_errors,
     probe_write_lock,
     remove_sidecars_left_by_reader,
     sidecars,
-    storage_error,
 )
-from annotator.storage.migrations import create_schema, read_schema_version, upgrade
-from annotator.storage.unit_of_work import read_session, trial_session, write_session
+from annotator.storage.migrations import create_schema, require_current_schema, upgrade
+from annotator.storage.unit_of_work import Engine, read_session, trial_session, write_session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,32 +150,15 @@ class Project(RangesAndDuplicates):
         project = cls(path, read_only=read_only)
         project._sidecars_before = sidecars_before
         try:
-            if read_only:
-                found = read_schema_version(project.engine, path)
-                if found != SCHEMA_VERSION:
-                    raise SchemaTooNewError(
-                        f"{path.name} has schema {found}; this annotator needs {SCHEMA_VERSION} "
-                        "and cannot upgrade a read-only file"
-                    )
-            else:
-                probe_write_lock(project.engine)
-                upgrade(project.engine, path, lambda: project.backup(keep_backups))
-                if backup:
-                    project.backup(keep_backups)
-            project.codebook  # noqa: B018  (reads the schema once: a damaged file fails here)
-        except (DBAPIError, sqlite3.Error) as exc:
-            project.close()
-            typed = storage_error(exc)
-            reason = exc.orig if isinstance(exc, DBAPIError) else exc
-            if isinstance(typed, ProjectLockedError):
-                raise ProjectLockedError(
-                    f"{path.name} is locked by another program; close it there and try again"
-                ) from exc
-            if isinstance(typed, DamagedProjectError | DiskIOError) or typed is None:
-                raise DamagedProjectError(
-                    f"{path.name} is damaged ({reason}); restore a backup"
-                ) from exc
-            raise typed from exc
+            with opening_errors(path.name):
+                if read_only:
+                    require_current_schema(project.engine, path)
+                else:
+                    probe_write_lock(project.engine)
+                    upgrade(project.engine, path, lambda: project.backup(keep_backups))
+                    if backup:
+                        project.backup(keep_backups)
+                project.codebook  # noqa: B018  (reads the schema once: a damaged file fails here)
         except BaseException:
             project.close()
             raise
@@ -540,16 +515,17 @@ class Project(RangesAndDuplicates):
     # -- exchange ------------------------------------------------------------------------
     def export(self, path: str | Path, **options: Any) -> int:
         """Export labels; the format follows the suffix (.csv .xlsx .jsonl .qdpx). Options:
-        layout ("long"/"wide"), coders, group, done_only, bom, force, progress, cancel."""
+        layout ("long"/"wide"), coders, group, done_only, bom, include_duplicates, force,
+        progress, cancel. Returns the rows written (sentences for .jsonl, codings for .qdpx)."""
         from annotator.exports import export_labels
 
-        return export_labels(self, path, **options)
+        return export_labels(self.engine, path, **options).rows
 
     def export_codebook(self, path: str | Path, *, force: bool = False) -> None:
         """Write the codebook as .yaml or REFI-QDA .qdc."""
         from annotator.exports import export_codebook
 
-        export_codebook(self, path, force=force)
+        export_codebook(self.codebook, path, force=force)
 
     def import_labels(
         self,

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
 from annotator.near_duplicates import Group as NearDuplicateGroup
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ArticleRecord, ArticleSummary, ImportReport, SelectionRecord
 from annotator.storage import queries
-from annotator.storage.unit_of_work import read_session
+from annotator.storage.unit_of_work import Engine, read_session
 
 if TYPE_CHECKING:
     ArticleRef = int | ArticleRecord | ArticleSummary

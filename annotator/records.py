@@ -4,9 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, Literal
 
 from annotator.errors import AmbiguousCodeError
+
+Layout = Literal["long", "wide"]
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Which labels an export holds. ``coders``/``group`` None mean all."""
+
+    layout: Layout = "long"
+    coders: tuple[str, ...] | None = None
+    group: str | None = None
+    done_only: bool = False
+    bom: bool = False
+    skip_duplicates: bool = True  # leave out articles marked "duplicate" (near-duplicate review)
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote: ``rows`` data rows (CSV, XLSX labels sheet), sentences (JSONL) or
+    codings (REFI-QDA ``.qdpx``), as ``unit`` says."""
+
+    path: str
+    rows: int
+    unit: str = "rows"
 
 
 class Status(IntEnum):

@@ -123,10 +123,9 @@ EXPORT_SCRIPT = """
 import json, resource, sys, time
 sys.path.insert(0, {repo!r})
 from annotator.project import Project
-from annotator.exports import export_labels
 p = Project.open({project!r}, read_only=True)
 t0 = time.perf_counter()
-n = export_labels(p, {out!r}, force=True)
+n = p.export({out!r}, force=True)
 elapsed = time.perf_counter() - t0
 def peak_mb():
     # VmHWM belongs to this process image; ru_maxrss survives exec and can be the parent's.

@@ -283,7 +283,7 @@ class ExportDialog(QDialog):
 
         def work(progress: Any, cancel: Any) -> int:
             return export_labels(
-                project,
+                project.engine,
                 path,
                 layout=options.layout,
                 coders=options.coders,
@@ -293,7 +293,7 @@ class ExportDialog(QDialog):
                 force=force,
                 progress=progress,
                 cancel=cancel,
-            )
+            ).rows
 
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(True)

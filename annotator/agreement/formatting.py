@@ -18,7 +18,7 @@ from annotator.agreement.report import (
     AgreementReport,
     format_value,
 )
-from annotator.exports.spreadsheet_safety import csv_line, neutralise
+from annotator.spreadsheet_safety import csv_line, neutralise
 
 HTML_DISAGREEMENT_LIMIT = 1000
 

@@ -76,8 +76,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from annotator.exports import export_labels
 
     with Project.open(args.project, read_only=True) as p, ProgressBar("exporting") as bar:
-        n = export_labels(
-            p,
+        report = export_labels(
+            p.engine,
             args.output,
             layout=args.layout,
             coders=_coders(args.coders),
@@ -89,8 +89,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             progress=bar,
             cancel=CancelToken(),
         )
-    what = "codings" if args.output.suffix.lower() == ".qdpx" else "rows"
-    print(f"wrote {args.output} ({n:,} {what})")
+    what = "codings" if report.unit == "codings" else "rows"
+    print(f"wrote {args.output} ({report.rows:,} {what})")
     return 0
 
 
@@ -98,7 +98,7 @@ def cmd_codebook_export(args: argparse.Namespace) -> int:
     from annotator.exports import export_codebook
 
     with Project.open(args.project, read_only=True) as p:
-        export_codebook(p, args.output, force=args.force)
+        export_codebook(p.codebook, args.output, force=args.force)
         n = len(p.codebook.codes)
     print(f"wrote {args.output} ({n} codes)")
     return 0

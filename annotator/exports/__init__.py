@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from annotator.exports.common import (
     ExportError,
@@ -14,14 +13,14 @@ from annotator.exports.common import (
     atomic_target,
 )
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-
-if TYPE_CHECKING:
-    from annotator.project import Project
+from annotator.records import ExportReport, ProjectCodebook
+from annotator.storage.unit_of_work import Engine
 
 __all__ = [
     "EXPORT_SUFFIXES",
     "ExportError",
     "ExportOptions",
+    "ExportReport",
     "TargetExistsError",
     "atomic_target",
     "export_codebook",
@@ -32,7 +31,7 @@ EXPORT_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".qdpx")
 
 
 def export_labels(
-    project: Project,
+    engine: Engine,
     path: str | Path,
     *,
     layout: Layout = "long",
@@ -44,8 +43,9 @@ def export_labels(
     force: bool = False,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
-) -> int:
-    """Export labels to .csv (long or wide), .xlsx, .jsonl or .qdpx; returns rows (or codings).
+) -> ExportReport:
+    """Export the labels of the project behind ``engine`` to .csv (long or wide), .xlsx, .jsonl
+    or .qdpx; the report says how many rows (sentences, codings) were written.
 
     Never overwrites an existing file unless ``force``; a failed or cancelled export leaves no
     file behind. Articles marked "duplicate" (near-duplicate review) are left out unless
@@ -60,38 +60,40 @@ def export_labels(
         bom=bom,
         skip_duplicates=not include_duplicates,
     )
+    write = _writer(path)
+    written = write(engine, path, options, force=force, progress=progress, cancel=cancel)
+    return ExportReport(str(path), written, _UNITS.get(path.suffix.lower(), "rows"))
+
+
+_UNITS = {".jsonl": "sentences", ".qdpx": "codings"}
+
+
+def _writer(path: Path) -> Callable[..., int]:
+    """The format's writer (imported on demand: pandas and openpyxl are slow to import)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from annotator.exports.csv_export import write_csv
 
-        return write_csv(
-            project.engine, path, options, force=force, progress=progress, cancel=cancel
-        )
+        return write_csv
     if suffix == ".xlsx":
         from annotator.exports.xlsx_export import write_xlsx
 
-        return write_xlsx(
-            project.engine, path, options, force=force, progress=progress, cancel=cancel
-        )
+        return write_xlsx
     if suffix == ".jsonl":
         from annotator.exports.jsonl_export import write_jsonl
 
-        return write_jsonl(
-            project.engine, path, options, force=force, progress=progress, cancel=cancel
-        )
+        return write_jsonl
     if suffix == ".qdpx":
         from annotator.exports.qdpx_export import write_qdpx
 
-        return write_qdpx(
-            project.engine, path, options, force=force, progress=progress, cancel=cancel
-        )
+        return write_qdpx
     raise ExportError(
         f"{path.name}: unknown export format '{suffix}' (use {', '.join(EXPORT_SUFFIXES)})"
     )
 
 
-def export_codebook(project: Project, path: str | Path, *, force: bool = False) -> None:
-    """Write the project's codebook as .yaml or REFI-QDA .qdc."""
+def export_codebook(codebook: ProjectCodebook, path: str | Path, *, force: bool = False) -> None:
+    """Write a project's codebook as .yaml or REFI-QDA .qdc."""
     from annotator.exports.codebook_export import write_codebook
 
-    write_codebook(project.codebook, Path(path), force=force)
+    write_codebook(codebook, Path(path), force=force)

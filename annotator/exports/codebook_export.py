@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.codebook import Code, Codebook, CodeGroup, dump_codebook_yaml
+from annotator.codebook.refi_format import write_qdc
 from annotator.exports.common import ExportError, atomic_target
-from annotator.exports.spreadsheet_safety import clean
 from annotator.names import visible_name
 from annotator.records import ProjectCodebook
-from annotator.refi_codebook import write_qdc
+from annotator.spreadsheet_safety import clean
 
 CODEBOOK_SUFFIXES = (".yaml", ".yml", ".qdc")
 

@@ -11,26 +11,8 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sqlalchemy import Engine
-
-from annotator.exports.article_facts import (
-    article_metadata,
-    coder_statuses,
-    metadata_columns,
-    metadata_keys,
-    status_name,
-)
-from annotator.exports.common import (
-    WIDE_ARTICLE_COLUMNS,
-    ExportOptions,
-    article_batches,
-    atomic_target,
-    count_labels,
-    export_coders,
-    export_groups,
-    label_rows,
-    sentence_rows,
-)
+from annotator.exports.article_facts import metadata_columns, status_name
+from annotator.exports.common import WIDE_ARTICLE_COLUMNS, ExportOptions, atomic_target
 from annotator.exports.long_layout import (
     MEMO,
     batch_records,
@@ -39,16 +21,20 @@ from annotator.exports.long_layout import (
     read_batch,
     read_names,
 )
-from annotator.exports.spreadsheet_safety import (
-    csv_field,
-    csv_line,
-    csv_value,
-    neutralise_frame,
-)
-from annotator.exports.spreadsheet_safety import neutralise as safe
 from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.spreadsheet_safety import csv_field, csv_line, csv_value, neutralise_frame
+from annotator.spreadsheet_safety import neutralise as safe
 from annotator.storage import queries
-from annotator.storage.unit_of_work import read_session
+from annotator.storage.export_facts import article_metadata, coder_statuses, metadata_keys
+from annotator.storage.export_queries import (
+    article_batches,
+    count_labels,
+    export_coders,
+    export_groups,
+    label_rows,
+    sentence_rows,
+)
+from annotator.storage.unit_of_work import Engine, read_session
 
 if TYPE_CHECKING:
     import pandas as pd

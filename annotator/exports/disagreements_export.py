@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotator.exports.common import atomic_target
 from annotator.exports.csv_export import unique_names
-from annotator.exports.spreadsheet_safety import csv_line, neutralise
+from annotator.spreadsheet_safety import csv_line, neutralise
 from annotator.storage.reliability_queries import DisagreementRow
 
 DISAGREEMENT_COLUMNS = [

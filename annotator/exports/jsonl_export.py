@@ -10,18 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
-from annotator.exports.common import (
-    ExportOptions,
-    article_batches,
-    atomic_target,
-    iso_utc,
-    label_rows,
-    sentence_rows,
-)
+from annotator.exports.common import ExportOptions, atomic_target, iso_utc
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.storage.unit_of_work import read_session
+from annotator.storage.export_queries import article_batches, label_rows, sentence_rows
+from annotator.storage.unit_of_work import Engine, read_session
 
 
 def write_jsonl(

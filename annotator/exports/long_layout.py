@@ -17,29 +17,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
-
-from annotator.exports.article_facts import (
+from annotator.exports.article_facts import metadata_columns, status_name
+from annotator.exports.common import ExportOptions, iso_utc
+from annotator.records import Status
+from annotator.storage.export_facts import (
     article_metadata,
     coder_ids_in_scope,
+    coder_name_map,
     coder_ranks,
     coder_statuses,
     memos,
-    metadata_columns,
     metadata_keys,
-    status_name,
 )
-from annotator.exports.common import (
-    ExportOptions,
+from annotator.storage.export_queries import (
     article_batches,
-    iso_utc,
+    article_texts,
+    code_names,
     ordered_label_ids,
-    raw_rows,
+    sentence_spans,
 )
-from annotator.records import Status
-from annotator.storage import tables as t
 from annotator.storage.selection_store import has_partial_labels, partial_label_keys
+from annotator.storage.unit_of_work import Session
 
 #: Fixed columns of the long layout, in file order; the metadata columns follow
 #: (``article_source`` ... ``article_language``, then ``meta:<key>`` per custom field).
@@ -80,18 +78,9 @@ class Names:
 
 
 def read_names(session: Session, options: ExportOptions) -> Names:
-    coders = {int(i): str(n) for i, n in session.execute(select(t.coder.c.id, t.coder.c.name))}
-    codes = {
-        int(c): (str(g), str(n))
-        for c, g, n in session.execute(
-            select(t.code.c.id, t.code_group.c.name, t.code.c.name).join(
-                t.code_group, t.code_group.c.id == t.code.c.group_id
-            )
-        )
-    }
     return Names(
-        coders,
-        codes,
+        coder_name_map(session),
+        code_names(session),
         coder_ranks(session),
         coder_ids_in_scope(session, options.coders),
         metadata_keys(session),
@@ -128,21 +117,8 @@ def long_batches(session: Session, options: ExportOptions, names: Names) -> Iter
 def read_batch(
     session: Session, batch: list[int], options: ExportOptions, names: Names
 ) -> LongBatch:
-    a, s = t.article.c, t.sentence.c
-    articles = {
-        int(aid): (str(uid), str(title), str(chash), str(text))
-        for aid, uid, title, chash, text in raw_rows(
-            session,
-            select(a.id, a.uid, a.title, a.content_hash, a.text).where(a.id.in_(batch)),
-        )
-    }
-    sentences = {
-        int(sid): (int(aid), int(index), int(start), int(end))
-        for sid, aid, index, start, end in raw_rows(
-            session,
-            select(s.id, s.article_id, s.index, s.start, s.end).where(s.article_id.in_(batch)),
-        )
-    }
+    articles = article_texts(session, batch)
+    sentences = sentence_spans(session, batch)
     labels = ordered_label_ids(session, batch, options)
     statuses = coder_statuses(session, batch)
 

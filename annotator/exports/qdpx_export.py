@@ -18,25 +18,29 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from sqlalchemy import Engine, String, select, type_coerce
-
-from annotator import __version__
+from annotator._version import read_version
 from annotator.codebook import generated_id
+from annotator.codebook.refi_format import CODEBOOK_NS, PROJECT_NS, normalize_guid, write_qdc
 from annotator.exports.codebook_export import codebook_model
-from annotator.exports.common import ExportOptions, article_batches, atomic_target, iso_utc
-from annotator.exports.common import label_rows as _label_rows
-from annotator.exports.spreadsheet_safety import clean
+from annotator.exports.common import ExportOptions, atomic_target, iso_utc
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.refi_codebook import CODEBOOK_NS, PROJECT_NS, normalize_guid, write_qdc
 from annotator.selection_placing import Placer
+from annotator.spreadsheet_safety import clean
 from annotator.storage import queries
-from annotator.storage import tables as t
+from annotator.storage.export_facts import (
+    code_uids_and_groups,
+    named_memos,
+    sentences_by_article,
+    source_articles,
+)
+from annotator.storage.export_queries import article_batches, label_rows
 from annotator.storage.selection_store import StoredSelection, selections_of
-from annotator.storage.unit_of_work import read_session
+from annotator.storage.unit_of_work import Engine, Session, read_session
 
 
 def refi_guid(item_id: str) -> str:
-    """Same rule as refi_codebook: a UUID id as it is, any other id hashed to a stable UUID."""
+    """Same rule as codebook.refi_format: a UUID id as it is, any other id hashed to a stable
+    UUID."""
     try:
         return normalize_guid(item_id)
     except ValueError:
@@ -73,7 +77,7 @@ def write_qdpx(
         if options.coders is not None:
             coders = [c for c in coders if c in options.coders]
         batches = article_batches(session, options)
-    root = ET.Element(_q("Project"), {"name": path.stem, "origin": f"annotator {__version__}"})
+    root = ET.Element(_q("Project"), {"name": path.stem, "origin": f"annotator {read_version()}"})
     users = ET.SubElement(root, _q("Users"))
     for coder in coders:
         ET.SubElement(users, _q("User"), {"guid": user_guid(coder), "name": clean(coder)})
@@ -115,7 +119,7 @@ def write_qdpx(
 
 
 def _write_batch(
-    session: object,
+    session: Session,
     batch: list[int],
     options: ExportOptions,
     coders: set[str],
@@ -123,52 +127,16 @@ def _write_batch(
     notes: ET.Element,
     texts: list[tuple[str, str]],
 ) -> int:
-    from sqlmodel import Session
-
-    assert isinstance(session, Session)
-    articles = session.execute(
-        select(
-            t.article.c.id,
-            t.article.c.uid,
-            t.article.c.title,
-            t.article.c.text,
-            type_coerce(t.article.c.imported_at, String),
-        )
-        .where(t.article.c.id.in_(batch))
-        .order_by(t.article.c.id)
-    ).all()
-    sentences: dict[int, list[tuple[int, int, int, int]]] = {}
-    for sid, aid, index, start, end in session.execute(
-        select(
-            t.sentence.c.id,
-            t.sentence.c.article_id,
-            t.sentence.c.index,
-            t.sentence.c.start,
-            t.sentence.c.end,
-        )
-        .where(t.sentence.c.article_id.in_(batch))
-        .order_by(t.sentence.c.article_id, t.sentence.c.index)
-    ):
-        sentences.setdefault(aid, []).append((sid, index, start, end))
+    articles = source_articles(session, batch)
+    sentences = sentences_by_article(session, batch)
     labels: dict[tuple[int, str], list[tuple[str, str]]] = {}
-    for sid, coder, _group, _code, code_uid, at in _label_rows(session, batch, options):
+    for sid, coder, _group, _code, code_uid, at in label_rows(session, batch, options):
         labels.setdefault((sid, coder), []).append((code_uid, iso_utc(at)))
     memos: dict[tuple[int, int | None, str], str] = {}
-    for aid, sid, coder, text in session.execute(
-        select(t.memo.c.article_id, t.memo.c.sentence_id, t.coder.c.name, t.memo.c.text)
-        .join(t.coder, t.coder.c.id == t.memo.c.coder_id)
-        .where(t.memo.c.article_id.in_(batch))
-    ):
+    for aid, sid, coder, text in named_memos(session, batch):
         if coder in coders:
             memos[(aid, sid, coder)] = text
-    code_info = {
-        int(cid): (str(uid), str(group))
-        for cid, uid, group in session.execute(
-            select(t.code.c.id, t.code.c.uid, t.code_group.c.name).join(
-                t.code_group, t.code_group.c.id == t.code.c.group_id
-            )
-        )
-    }
+    code_info = code_uids_and_groups(session)
     names = queries.coder_names(session)
     stored: dict[int, list[StoredSelection]] = {}
     for kept in selections_of(session, batch):

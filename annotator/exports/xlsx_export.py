@@ -15,25 +15,29 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, select
-
-from annotator.exports.article_facts import coder_ids_in_scope, coder_statuses, memos, status_name
-from annotator.exports.common import (
-    ExportError,
-    ExportOptions,
-    article_batches,
-    atomic_target,
-    count_labels,
-    iso_utc,
-    raw_rows,
-)
+from annotator.exports.article_facts import status_name
+from annotator.exports.common import ExportError, ExportOptions, atomic_target, iso_utc
 from annotator.exports.csv_export import long_frames, wide_frames
-from annotator.exports.spreadsheet_safety import xlsx_text
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import Status
+from annotator.spreadsheet_safety import xlsx_text
 from annotator.storage import queries
-from annotator.storage import tables as t
-from annotator.storage.unit_of_work import read_session
+from annotator.storage.export_facts import (
+    coder_ids_in_scope,
+    coder_name_map,
+    coder_statuses,
+    done_per_coder,
+    labels_per_coder,
+    memos,
+)
+from annotator.storage.export_queries import (
+    article_batches,
+    article_texts,
+    count_labels,
+    count_memos_and_statuses,
+    sentence_spans,
+)
+from annotator.storage.unit_of_work import Engine, read_session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,10 +88,7 @@ def write_xlsx(
 
     with read_session(engine) as session:
         # at most: every label, memo and status row (the labels sheet holds all three kinds)
-        total = count_labels(session, options) + sum(
-            int(session.execute(select(func.count()).select_from(table)).scalar() or 0)
-            for table in (t.memo, t.article_status)
-        )
+        total = count_labels(session, options) + count_memos_and_statuses(session)
         n_sentences = queries.counts(session)["sentences"]
     if max(total, n_sentences) >= MAX_SHEET_ROWS:
         raise ExportError(
@@ -171,24 +172,11 @@ def memo_rows(engine: Engine, options: ExportOptions) -> Iterator[list[Any]]:
     """Every memo of the coders in scope (done-only: of done articles), article memos first,
     then by sentence; each with the coder's status of the article."""
     with read_session(engine) as session:
-        coders = {int(i): str(n) for i, n in session.execute(select(t.coder.c.id, t.coder.c.name))}
+        coders = coder_name_map(session)
         scope = coder_ids_in_scope(session, options.coders)
         for batch in article_batches(session, options):
-            a, s = t.article.c, t.sentence.c
-            articles = {
-                int(i): (str(u), str(ti), str(h), str(x))
-                for i, u, ti, h, x in raw_rows(
-                    session,
-                    select(a.id, a.uid, a.title, a.content_hash, a.text).where(a.id.in_(batch)),
-                )
-            }
-            sentences = {
-                int(i): (int(n), int(b), int(e))
-                for i, n, b, e in raw_rows(
-                    session,
-                    select(s.id, s.index, s.start, s.end).where(s.article_id.in_(batch)),
-                )
-            }
+            articles = article_texts(session, batch)
+            sentences = sentence_spans(session, batch)
             statuses = coder_statuses(session, batch)
             found = [
                 m
@@ -202,7 +190,7 @@ def memo_rows(engine: Engine, options: ExportOptions) -> Iterator[list[Any]]:
             found.sort(
                 key=lambda m: (
                     m.article_id,
-                    -1 if m.sentence_id is None else sentences[m.sentence_id][0],
+                    -1 if m.sentence_id is None else sentences[m.sentence_id][1],
                     coders[m.coder_id],
                 )
             )
@@ -211,7 +199,7 @@ def memo_rows(engine: Engine, options: ExportOptions) -> Iterator[list[Any]]:
                 if m.sentence_id is None:
                     where: list[Any] = [None, None, None, ""]
                 else:
-                    index, start, end = sentences[m.sentence_id]
+                    _aid, index, start, end = sentences[m.sentence_id]
                     where = [index + 1, start, end, text[start:end]]
                 yield [
                     uid,
@@ -254,16 +242,7 @@ def codebook_rows(engine: Engine, options: ExportOptions) -> list[list[Any]]:
 def coder_rows(engine: Engine) -> list[list[Any]]:
     with read_session(engine) as session:
         names = queries.coder_names(session)
-        labels = dict(
-            session.execute(
-                select(t.label.c.coder_id, func.count()).group_by(t.label.c.coder_id)
-            ).all()
-        )
-        done = dict(
-            session.execute(
-                select(t.article_status.c.coder_id, func.count())
-                .where(t.article_status.c.status == int(Status.DONE))
-                .group_by(t.article_status.c.coder_id)
-            ).all()
-        )
-    return [[names[i], labels.get(i, 0), done.get(i, 0)] for i in sorted(names, key=names.get)]  # type: ignore[arg-type]
+        labels = labels_per_coder(session)
+        done = done_per_coder(session)
+    order = sorted(names, key=names.__getitem__)
+    return [[names[i], labels.get(i, 0), done.get(i, 0)] for i in order]

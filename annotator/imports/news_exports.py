@@ -23,7 +23,6 @@ from annotator.imports.factiva_layout import (
     parse_factiva_lines,
 )
 from annotator.imports.nexis_layout import NewsRecord, looks_like_nexis, parse_nexis
-from annotator.imports.text_files import read_plain_text
 from annotator.imports.web_pages import MAX_HTML_BYTES, read_html
 
 Articles = list[ParsedArticle | ImportProblem]
@@ -97,27 +96,6 @@ def _articles(records: Sequence[NewsRecord], origin: str, layout: str) -> Articl
             )
         )
     return found
-
-
-def read_text_articles(data: bytes, origin: str) -> Articles:
-    """A .txt file: a news export's articles (Factiva and LexisNexis write .txt too), or the
-    file as one article (text_files.read_plain_text). An RTF or PDF file saved as .txt (a
-    download renamed) is read as what it is."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{\\rtf"):
-        from annotator.imports.rtf_documents import read_rtf_articles
-
-        return read_rtf_articles(data, origin)
-    if head.startswith(b"%PDF-"):
-        from annotator.imports.pdf_documents import read_pdf_articles
-
-        return read_pdf_articles(data, origin)
-    if may_be_export(data):
-        decoded = decode_text(data).text
-        found = articles_from_lines(decoded.replace("\r\n", "\n").split("\n"), origin)
-        if found is not None:
-            return found
-    return [read_plain_text(data, origin)]
 
 
 def read_html_articles(data: bytes, origin: str) -> Articles:

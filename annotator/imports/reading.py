@@ -16,6 +16,7 @@ from annotator.imports.base import (
     TableOptions,
     UnreadableFile,
 )
+from annotator.imports.decoding import decode_text
 from annotator.imports.delimited import read_delimited, read_delimited_stream
 from annotator.imports.discovery import (
     JSON_LINES_SUFFIXES,
@@ -23,7 +24,7 @@ from annotator.imports.discovery import (
     suffix_of,
     unsupported_problem,
 )
-from annotator.imports.news_exports import read_html_articles, read_text_articles
+from annotator.imports.news_exports import articles_from_lines, may_be_export, read_html_articles
 from annotator.imports.odf_documents import read_odt_articles
 from annotator.imports.pdf_documents import read_pdf_articles
 from annotator.imports.rtf_documents import read_rtf_articles
@@ -34,10 +35,29 @@ from annotator.imports.tables import (
     read_jsonl_part,
     split_jsonl,
 )
-from annotator.imports.text_files import read_markdown
+from annotator.imports.text_files import read_markdown, read_plain_text
 from annotator.imports.word_documents import read_docx_articles
 
 logger = logging.getLogger(__name__)
+
+
+def read_text_articles(data: bytes, origin: str) -> list[ParsedArticle | ImportProblem]:
+    """A .txt file: a news export's articles (Factiva and LexisNexis write .txt too), or the
+    file as one article (text_files.read_plain_text). An RTF or PDF file saved as .txt (a
+    download renamed) is read as what it is (here, beside every reader, so that the news-export
+    parsers the RTF and PDF readers use need not know those readers)."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{\\rtf"):
+        return read_rtf_articles(data, origin)
+    if head.startswith(b"%PDF-"):
+        return read_pdf_articles(data, origin)
+    if may_be_export(data):
+        decoded = decode_text(data).text
+        found = articles_from_lines(decoded.replace("\r\n", "\n").split("\n"), origin)
+        if found is not None:
+            return found
+    return [read_plain_text(data, origin)]
+
 
 _SINGLE_ARTICLE: dict[str, Callable[[bytes, str], ParsedArticle]] = {
     ".md": read_markdown,

@@ -14,9 +14,9 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from annotator.codebook import Codebook
-from annotator.models import new_uid
 from annotator.records import CodebookChanges
 from annotator.storage import tables as t
+from annotator.storage.models import new_uid
 from annotator.storage.queries import ORDERED_GROUPS_KEY
 
 

@@ -166,6 +166,25 @@ def storage_error(exc: BaseException) -> AnnotatorError | None:
     return None
 
 
+@contextlib.contextmanager
+def opening_errors(name: str) -> Iterator[None]:
+    """Turn a driver failure while a project is being opened into one clear typed error: locked
+    by another program, or damaged (restore a backup); other typed storage errors pass as they are.
+    """
+    try:
+        yield
+    except (DBAPIError, sqlite3.Error) as exc:
+        typed = storage_error(exc)
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        if isinstance(typed, ProjectLockedError):
+            raise ProjectLockedError(
+                f"{name} is locked by another program; close it there and try again"
+            ) from exc
+        if isinstance(typed, DamagedProjectError | DiskIOError) or typed is None:
+            raise DamagedProjectError(f"{name} is damaged ({reason}); restore a backup") from exc
+        raise typed from exc
+
+
 def probe_write_lock(engine: Engine, timeout_ms: int | None = None) -> None:
     """Take and drop the write lock, so a file another program is writing is refused at open.
 

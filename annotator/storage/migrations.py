@@ -11,18 +11,18 @@ from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
-from annotator import __version__
+from annotator._version import read_version
 from annotator.errors import NotAProjectError, SchemaTooNewError
-from annotator.models import SCHEMA_VERSION
 from annotator.storage import tables as t
 from annotator.storage.engine import writer
+from annotator.storage.models import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
 
 def _v1_to_v2(conn: Connection) -> None:
     """Groups gain an active flag (as codes have); the adjudication table appears."""
-    from annotator.models import Adjudication
+    from annotator.storage.models import Adjudication
 
     columns = {c["name"] for c in inspect(conn).get_columns("code_group")}
     if "active" not in columns:
@@ -47,7 +47,7 @@ def create_schema(engine: Engine) -> None:
         now = datetime.now(UTC).isoformat()
         for key, value in (
             ("schema_version", str(SCHEMA_VERSION)),
-            ("created_by", f"annotator {__version__}"),
+            ("created_by", f"annotator {read_version()}"),
             ("created_at", now),
         ):
             conn.execute(t.meta.insert().values(key=key, value=value))
@@ -68,6 +68,17 @@ def read_schema_version(engine: Engine, path: Path) -> int:
     if raw is None or not str(raw).isdigit():
         raise NotAProjectError(f"{path.name} has no schema version: not an annotator project")
     return int(raw)
+
+
+def require_current_schema(engine: Engine, path: Path) -> None:
+    """Refuse a file a read-only open cannot use: one at another schema version (it would need
+    an upgrade, which is a write)."""
+    found = read_schema_version(engine, path)
+    if found != SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"{path.name} has schema {found}; this annotator needs {SCHEMA_VERSION} "
+            "and cannot upgrade a read-only file"
+        )
 
 
 def upgrade(engine: Engine, path: Path, backup: Callable[[], Path]) -> int:

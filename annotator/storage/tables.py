@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, Table
 
-from annotator import models
+from annotator.storage import models
 
 
 def _t(model: type) -> Table:

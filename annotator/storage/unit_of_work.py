@@ -16,6 +16,10 @@ from sqlmodel import Session
 
 from annotator.storage.engine import Bind, storage_error, writer
 
+#: ``Engine`` and ``Session`` are re-exported as the handles the rest of the core passes around
+#: (a workflow takes an engine, a query function a session) without importing SQLAlchemy itself.
+__all__ = ["Connection", "Engine", "Session", "read_session", "trial_session", "write_session"]
+
 log = logging.getLogger(__name__)
 
 

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, insert
 from sqlmodel import Session, SQLModel
 
-from annotator import models
 from annotator.agreement import AgreementError, compute_report, krippendorff_alpha
+from annotator.storage import models
 from annotator.storage.reliability_queries import (
     default_coders,
     disagreement_rows,

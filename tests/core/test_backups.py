@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
-from annotator import models
 from annotator.codebook import default_codebook
 from annotator.errors import DamagedProjectError
 from annotator.imports import ParsedArticle
 from annotator.project import Project
-from annotator.storage import migrations
+from annotator.storage import migrations, models
 from annotator.storage.backups import describe_backups, list_backups, restore_backup
 
 
@@ -83,7 +82,7 @@ def test_a_schema_upgrade_runs_only_after_a_backup_of_the_old_file(
         conn.execute(text("ALTER TABLE article ADD COLUMN note TEXT DEFAULT ''"))
 
     new = old + 1
-    for module in ("annotator.models", "annotator.storage.migrations", "annotator.project"):
+    for module in ("annotator.storage.models", "annotator.storage.migrations"):
         monkeypatch.setattr(f"{module}.SCHEMA_VERSION", new)
     monkeypatch.setitem(migrations.MIGRATIONS, old, add_column)
 
@@ -105,7 +104,7 @@ def test_a_failed_migration_leaves_the_file_at_its_old_version(
         conn.execute(text("ALTER TABLE article ADD COLUMN note TEXT"))
         raise RuntimeError("migration bug")
 
-    for module in ("annotator.models", "annotator.storage.migrations", "annotator.project"):
+    for module in ("annotator.storage.models", "annotator.storage.migrations"):
         monkeypatch.setattr(f"{module}.SCHEMA_VERSION", old + 1)
     monkeypatch.setitem(migrations.MIGRATIONS, old, broken)
     with pytest.raises(RuntimeError):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from annotator.errors import Cancelled
-from annotator.exports import ExportError, TargetExistsError, export_labels
+from annotator.exports import ExportError, TargetExistsError
 from annotator.exports.article_facts import METADATA_COLUMNS
 from annotator.exports.long_layout import LONG_COLUMNS
 from annotator.imports import ParsedArticle
@@ -64,7 +64,7 @@ def _formula_project(make_project: Any) -> Any:
 
 def test_long_csv_has_one_row_per_label_in_documented_columns(demo: Any, tmp_path: Path) -> None:
     p = demo
-    n = export_labels(p, tmp_path / "out.csv")
+    n = p.export(tmp_path / "out.csv")
     frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert list(frame.columns) == LONG_COLUMNS + METADATA_COLUMNS + ["meta:file"]
     assert len(frame) == n
@@ -73,7 +73,7 @@ def test_long_csv_has_one_row_per_label_in_documented_columns(demo: Any, tmp_pat
 
 def test_long_csv_article_id_is_the_article_uid_and_hash_is_last(demo: Any, tmp_path: Path) -> None:
     p = demo
-    export_labels(p, tmp_path / "out.csv")
+    p.export(tmp_path / "out.csv")
     frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     by_uid = {a.uid: a.content_hash for a in p.articles()}
     assert {by_uid[u] for u in frame["article_id"]} == set(frame["article_hash"])
@@ -81,7 +81,7 @@ def test_long_csv_article_id_is_the_article_uid_and_hash_is_last(demo: Any, tmp_
 
 def test_wide_csv_has_one_row_per_sentence_including_uncoded(demo: Any, tmp_path: Path) -> None:
     p = demo
-    export_labels(p, tmp_path / "wide.csv", layout="wide")
+    p.export(tmp_path / "wide.csv", layout="wide")
     frame = pd.read_csv(tmp_path / "wide.csv", dtype=str, keep_default_na=False)
     assert len(frame) == p.info()["sentences"]
     assert set(p.coders()) <= set(frame.columns)
@@ -90,7 +90,7 @@ def test_wide_csv_has_one_row_per_sentence_including_uncoded(demo: Any, tmp_path
 
 def test_wide_cells_hold_the_coders_codes(demo: Any, tmp_path: Path) -> None:
     p = demo
-    export_labels(p, tmp_path / "wide.csv", layout="wide")
+    p.export(tmp_path / "wide.csv", layout="wide")
     frame = pd.read_csv(tmp_path / "wide.csv", dtype=str, keep_default_na=False)
     coder = p.coders()[0]
     first = p.article_ids()[0]
@@ -127,7 +127,7 @@ def test_wide_columns_are_coder_colon_group_with_several_groups(
     s = p.sentences(p.article_ids()[0])
     p.add_label(s[0], "A", "anna")
     p.add_label(s[0], "B", "anna")
-    export_labels(p, tmp_path / "wide.csv", layout="wide")
+    p.export(tmp_path / "wide.csv", layout="wide")
     frame = pd.read_csv(tmp_path / "wide.csv", dtype=str, keep_default_na=False)
     assert list(frame.columns[6:8]) == ["anna:Type", "anna:Tone"]
     assert frame.loc[0, "anna:Type"] == "A" and frame.loc[0, "anna:Tone"] == "B"
@@ -143,7 +143,7 @@ def test_text_with_newlines_quotes_and_commas_reads_back_unchanged(
     s = p.sentences(aid)
     p.add_label(s[0], "Denial", "anna")
     p.set_memo("anna", aid, 'memo\nwith "lines", commas', s[0])
-    export_labels(p, tmp_path / "q.csv")
+    p.export(tmp_path / "q.csv")
     frame = label_rows(tmp_path / "q.csv")
     assert frame.loc[0, "sentence_text"] == s[0].text
     assert frame.loc[0, "article_title"] == 'Title, with "quotes"'
@@ -152,7 +152,7 @@ def test_text_with_newlines_quotes_and_commas_reads_back_unchanged(
 
 def test_formula_cells_are_neutralised_in_csv(make_project: Any, tmp_path: Path) -> None:
     p = _formula_project(make_project)
-    export_labels(p, tmp_path / "f.csv")
+    p.export(tmp_path / "f.csv")
     frame = label_rows(tmp_path / "f.csv")
     texts = list(frame["sentence_text"])
     assert texts[0].startswith("'=HYPERLINK(")
@@ -167,7 +167,7 @@ def test_formula_cells_are_text_not_formulas_in_xlsx(make_project: Any, tmp_path
     from openpyxl import load_workbook
 
     p = _formula_project(make_project)
-    export_labels(p, tmp_path / "f.xlsx")
+    p.export(tmp_path / "f.xlsx")
     wb = load_workbook(tmp_path / "f.xlsx")
     cells = [c for row in wb["labels"].iter_rows() for c in row]
     cells += [c for row in wb["sentences"].iter_rows() for c in row]
@@ -180,7 +180,7 @@ def test_formula_cells_are_text_not_formulas_in_xlsx(make_project: Any, tmp_path
 
 def test_xlsx_has_labels_sentences_codebook_and_coders_sheets(demo: Any, tmp_path: Path) -> None:
     p = demo
-    export_labels(p, tmp_path / "out.xlsx")
+    p.export(tmp_path / "out.xlsx")
     sheets = pd.read_excel(tmp_path / "out.xlsx", sheet_name=None, dtype=str)
     assert list(sheets) == ["labels", "sentences", "memos", "codebook", "coders"]
     assert (sheets["labels"]["record"] == "label").sum() == p.info()["labels"]
@@ -191,7 +191,7 @@ def test_xlsx_has_labels_sentences_codebook_and_coders_sheets(demo: Any, tmp_pat
 
 def test_jsonl_has_one_sentence_a_line_with_its_labels(demo: Any, tmp_path: Path) -> None:
     p = demo
-    n = export_labels(p, tmp_path / "out.jsonl")
+    n = p.export(tmp_path / "out.jsonl")
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert len(records) == n == p.info()["sentences"]
@@ -203,7 +203,7 @@ def test_jsonl_has_one_sentence_a_line_with_its_labels(demo: Any, tmp_path: Path
 def test_coder_filter_keeps_only_that_coders_labels(demo: Any, tmp_path: Path) -> None:
     p = demo
     coder = p.coders()[0]
-    export_labels(p, tmp_path / "one.csv", coders=[coder])
+    p.export(tmp_path / "one.csv", coders=[coder])
     assert set(pd.read_csv(tmp_path / "one.csv", dtype=str)["coder"]) == {coder}
     frame = label_rows(tmp_path / "one.csv")
     assert len(frame) == len(p.labels_frame().query("coder == @coder"))
@@ -212,9 +212,9 @@ def test_coder_filter_keeps_only_that_coders_labels(demo: Any, tmp_path: Path) -
 def test_unknown_coder_or_group_is_a_clear_error(demo: Any, tmp_path: Path) -> None:
     p = demo
     with pytest.raises(ExportError, match="no coder named 'zed'"):
-        export_labels(p, tmp_path / "x.csv", coders=["zed"])
+        p.export(tmp_path / "x.csv", coders=["zed"])
     with pytest.raises(ExportError, match="no code group named 'Nope'"):
-        export_labels(p, tmp_path / "x.csv", group="Nope")
+        p.export(tmp_path / "x.csv", group="Nope")
     assert not list(tmp_path.glob("x.csv*"))
 
 
@@ -223,7 +223,7 @@ def test_done_only_leaves_out_articles_not_marked_done(demo: Any, tmp_path: Path
     coder = p.coders()[0]
     first = p.article_ids()[0]
     p.set_status(first, coder, "in progress")
-    export_labels(p, tmp_path / "d.csv", done_only=True)
+    p.export(tmp_path / "d.csv", done_only=True)
     assert coder not in set(
         pd.read_csv(tmp_path / "d.csv", dtype=str).query("article_id == @p.article(@first).uid")[
             "coder"
@@ -239,8 +239,8 @@ def test_done_only_leaves_out_articles_not_marked_done(demo: Any, tmp_path: Path
 
 def test_bom_option_starts_the_file_with_a_utf8_bom(demo: Any, tmp_path: Path) -> None:
     p = demo
-    export_labels(p, tmp_path / "bom.csv", bom=True)
-    export_labels(p, tmp_path / "plain.csv")
+    p.export(tmp_path / "bom.csv", bom=True)
+    p.export(tmp_path / "plain.csv")
     assert (tmp_path / "bom.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
     assert (tmp_path / "plain.csv").read_bytes()[:3] != b"\xef\xbb\xbf"
 
@@ -250,9 +250,9 @@ def test_export_refuses_to_overwrite_without_force(demo: Any, tmp_path: Path) ->
     target = tmp_path / "out.csv"
     target.write_text("keep me", encoding="utf-8")
     with pytest.raises(TargetExistsError):
-        export_labels(p, target)
+        p.export(target)
     assert target.read_text(encoding="utf-8") == "keep me"
-    export_labels(p, target, force=True)
+    p.export(target, force=True)
     assert target.read_text(encoding="utf-8").startswith("article_id,")
 
 
@@ -262,7 +262,7 @@ def test_cancelled_export_leaves_no_file(demo: Any, tmp_path: Path) -> None:
     token.cancel()
     for name in ("c.csv", "c.xlsx", "c.jsonl", "c.qdpx"):
         with pytest.raises(Cancelled):
-            export_labels(p, tmp_path / name, cancel=token)
+            p.export(tmp_path / name, cancel=token)
     assert [f.name for f in tmp_path.iterdir() if f.name.startswith(("c.", ".c."))] == []
 
 
@@ -274,7 +274,7 @@ def test_permission_denied_is_a_clear_error_and_writes_nothing(demo: Any, tmp_pa
     locked.chmod(0o500)
     try:
         with pytest.raises(ExportError, match="permission denied"):
-            export_labels(p, locked / "out.csv")
+            p.export(locked / "out.csv")
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o700)
@@ -289,14 +289,14 @@ def test_a_disk_full_midway_is_a_clear_error_and_leaves_no_file(demo: Any, tmp_p
 
     for name in ("full.csv", "full.xlsx", "full.jsonl"):
         with pytest.raises(ExportError, match="disk is full"):
-            export_labels(demo, tmp_path / name, progress=progress)
+            demo.export(tmp_path / name, progress=progress)
     assert [f.name for f in tmp_path.iterdir() if "full" in f.name] == []
 
 
 def test_unknown_format_is_refused(demo: Any, tmp_path: Path) -> None:
     p = demo
     with pytest.raises(ExportError, match="unknown export format"):
-        export_labels(p, tmp_path / "out.pdf")
+        p.export(tmp_path / "out.pdf")
 
 
 def test_fast_long_writer_matches_pandas_to_csv_byte_for_byte(

@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from annotator.exports import export_labels
 from annotator.imports import ParsedArticle
 from tests.core.test_export_helpers import same_articles
 
@@ -74,7 +73,7 @@ def read(path: Path) -> pd.DataFrame:
 
 
 def test_wide_tells_a_blank_in_a_done_article_from_never_coded(study: Any, tmp_path: Path) -> None:
-    export_labels(study, tmp_path / "w.csv", layout="wide")
+    study.export(tmp_path / "w.csv", layout="wide")
     wide = read(tmp_path / "w.csv")
     a1, a2, a3 = (study.article(a).uid for a in study.article_ids())
     blank_done = wide[(wide["article_id"] == a1) & (wide["sentence_number"] == "3")].iloc[0]
@@ -88,7 +87,7 @@ def test_wide_tells_a_blank_in_a_done_article_from_never_coded(study: Any, tmp_p
 def test_long_has_a_status_row_for_a_done_article_without_labels(
     study: Any, tmp_path: Path
 ) -> None:
-    export_labels(study, tmp_path / "l.csv")
+    study.export(tmp_path / "l.csv")
     long = read(tmp_path / "l.csv")
     a1, a2, a3 = (study.article(a).uid for a in study.article_ids())
     articles = long[long["record"] == "article"]
@@ -108,7 +107,7 @@ def test_long_has_a_status_row_for_a_done_article_without_labels(
 
 
 def test_xlsx_sheets_carry_the_status_too(study: Any, tmp_path: Path) -> None:
-    export_labels(study, tmp_path / "x.xlsx")
+    study.export(tmp_path / "x.xlsx")
     sheets = pd.read_excel(tmp_path / "x.xlsx", sheet_name=None, dtype=str, keep_default_na=False)
     assert "done" in set(sheets["labels"]["coder_status"])
     assert {"done", "not started"} <= set(sheets["sentences"]["status:anna"])
@@ -118,9 +117,9 @@ def test_xlsx_sheets_carry_the_status_too(study: Any, tmp_path: Path) -> None:
 
 
 def test_article_metadata_is_in_long_wide_and_xlsx(study: Any, tmp_path: Path) -> None:
-    export_labels(study, tmp_path / "l.csv")
-    export_labels(study, tmp_path / "w.csv", layout="wide")
-    export_labels(study, tmp_path / "x.xlsx")
+    study.export(tmp_path / "l.csv")
+    study.export(tmp_path / "w.csv", layout="wide")
+    study.export(tmp_path / "x.xlsx")
     sheets = pd.read_excel(tmp_path / "x.xlsx", sheet_name=None, dtype=str, keep_default_na=False)
     uid = study.article(study.article_ids()[0]).uid
     expected = {
@@ -147,8 +146,8 @@ def test_article_metadata_is_in_long_wide_and_xlsx(study: Any, tmp_path: Path) -
 
 def test_every_memo_is_in_the_long_csv_and_the_xlsx(study: Any, tmp_path: Path) -> None:
     assert study.info()["memos"] == len(MEMOS)
-    export_labels(study, tmp_path / "l.csv")
-    export_labels(study, tmp_path / "x.xlsx")
+    study.export(tmp_path / "l.csv")
+    study.export(tmp_path / "x.xlsx")
     long = read(tmp_path / "l.csv")
     assert set(long["memo"]) - {""} == MEMOS
     blank = long[long["memo"] == "anna on the blank sentence"]
@@ -162,12 +161,12 @@ def test_every_memo_is_in_the_long_csv_and_the_xlsx(study: Any, tmp_path: Path) 
 
 
 def test_a_coder_filter_keeps_that_coders_memos_only(study: Any, tmp_path: Path) -> None:
-    export_labels(study, tmp_path / "ben.csv", coders=["ben"])
+    study.export(tmp_path / "ben.csv", coders=["ben"])
     assert set(read(tmp_path / "ben.csv")["memo"]) - {""} == {"ben on article 2"}
 
 
 def test_memos_and_statuses_come_back_through_import_labels(study: Any, tmp_path: Path) -> None:
-    export_labels(study, tmp_path / "a.csv")
+    study.export(tmp_path / "a.csv")
     other = same_articles(study, tmp_path / "other.annotator")
     report = other.import_labels(tmp_path / "a.csv")
     assert report.problem_count == 0
@@ -175,13 +174,13 @@ def test_memos_and_statuses_come_back_through_import_labels(study: Any, tmp_path
     a1, a2, _ = other.article_ids()
     assert str(other.status(a2, "anna")) == str(study.status(a2, "anna"))
     assert other.status(a1, "ben") == study.status(a1, "ben")
-    export_labels(other, tmp_path / "b.csv")
+    other.export(tmp_path / "b.csv")
     other.close()
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
 def test_import_labels_never_lowers_a_status(study: Any, tmp_path: Path) -> None:
-    export_labels(study, tmp_path / "a.csv")
+    study.export(tmp_path / "a.csv")
     a1 = study.article_ids()[0]
     study.set_status(a1, "ben", "done")
     study.import_labels(tmp_path / "a.csv")  # the file says "in progress"
@@ -195,10 +194,10 @@ def test_every_file_names_a_sentence_by_article_uid_and_1_based_number(
     study: Any, tmp_path: Path
 ) -> None:
     """Sentence 3 of the app (index 2) is sentence_number 3 with its offsets everywhere."""
-    export_labels(study, tmp_path / "l.csv")
-    export_labels(study, tmp_path / "w.csv", layout="wide")
-    export_labels(study, tmp_path / "j.jsonl")
-    export_labels(study, tmp_path / "x.xlsx")
+    study.export(tmp_path / "l.csv")
+    study.export(tmp_path / "w.csv", layout="wide")
+    study.export(tmp_path / "j.jsonl")
+    study.export(tmp_path / "x.xlsx")
     aid = study.article_ids()[0]
     uid = study.article(aid).uid
     third = study.sentences(aid)[2]
@@ -252,14 +251,14 @@ def test_the_xlsx_row_limit_counts_memo_and_article_rows(
 
     monkeypatch.setattr(xlsx_export, "MAX_SHEET_ROWS", study.info()["labels"] + 2)
     with pytest.raises(ExportError, match="do not fit in an Excel sheet"):
-        export_labels(study, tmp_path / "x.xlsx")
+        study.export(tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_a_row_with_an_unknown_status_or_record_is_reported_and_skipped(
     study: Any, tmp_path: Path
 ) -> None:
-    export_labels(study, tmp_path / "a.csv")
+    study.export(tmp_path / "a.csv")
     frame = read(tmp_path / "a.csv")
     labels = frame.index[frame["record"] == "label"]
     frame.loc[labels[0], "coder_status"] = "finished"
@@ -277,7 +276,7 @@ def test_a_row_with_an_unknown_status_or_record_is_reported_and_skipped(
 
 def test_a_file_without_record_and_status_columns_still_imports(study: Any, tmp_path: Path) -> None:
     """Files written by earlier versions (and by hand) hold labels only."""
-    export_labels(study, tmp_path / "a.csv")
+    study.export(tmp_path / "a.csv")
     frame = read(tmp_path / "a.csv")
     frame = frame[frame["record"] == "label"].drop(columns=["record", "coder_status"])
     frame.to_csv(tmp_path / "old.csv", index=False)

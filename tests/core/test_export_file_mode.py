@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from annotator.exports import export_codebook, export_labels
-
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
 
@@ -35,7 +33,7 @@ def test_an_export_has_the_umask_mode(
 ) -> None:
     project = make_project(demo=True)
     umask(mask)
-    export_labels(project, tmp_path / name)
+    project.export(tmp_path / name)
     assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~mask
 
 
@@ -44,7 +42,7 @@ def test_a_codebook_export_has_the_umask_mode(
 ) -> None:
     project = make_project()
     umask(0o002)
-    export_codebook(project, tmp_path / "cb.yaml")
+    project.export_codebook(tmp_path / "cb.yaml")
     assert stat.S_IMODE((tmp_path / "cb.yaml").stat().st_mode) == 0o664
 
 

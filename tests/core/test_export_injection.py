@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, update
 
 from annotator.codebook import Code, Codebook, CodeGroup
-from annotator.exports import export_labels
 from annotator.exports.csv_export import csv_cell
 from annotator.exports.disagreements_export import write_disagreements_csv
-from annotator.exports.spreadsheet_safety import (
+from annotator.project import Project
+from annotator.spreadsheet_safety import (
     RISKY,
     TRIGGERS,
     UNSTORABLE,
@@ -36,7 +36,6 @@ from annotator.exports.spreadsheet_safety import (
     restore,
     xlsx_text,
 )
-from annotator.project import Project
 from annotator.storage import tables as t
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
 from annotator.storage.reliability_queries import DisagreementRow
@@ -151,9 +150,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Any:
     p = _hostile_project(folder / "hostile.annotator")
     g = _group_project(folder / "groups.annotator")
     for name, project in (("h", p), ("g", g)):
-        export_labels(project, folder / f"{name}.xlsx")
-        export_labels(project, folder / f"{name}-long.csv")
-        export_labels(project, folder / f"{name}-wide.csv", layout="wide")
+        project.export(folder / f"{name}.xlsx")
+        project.export(folder / f"{name}-long.csv")
+        project.export(folder / f"{name}-wide.csv", layout="wide")
     yield folder
     p.close()
     g.close()
@@ -331,13 +330,13 @@ def test_an_export_of_any_memo_and_title_holds_no_formula(
     p.set_memo(coder, aid, memo, sentence)
     p.set_memo(coder, aid, memo)
     out = Path(p.path).with_suffix(".xlsx")
-    export_labels(p, out, force=True)
+    p.export(out, force=True)
     wb = load_workbook(out)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert [c.value for c in cells if c.data_type == "f"] == []
     assert not [c.value for c in cells if str(c.value or "").startswith(FORMULA_START)]
     csv_out = Path(p.path).with_suffix(".csv")
-    export_labels(p, csv_out, force=True)
+    p.export(csv_out, force=True)
     rows = _csv_rows(csv_out)
     j = rows[0].index("memo")
     assert {restore(r[j]) for r in rows[1:]} == {memo}

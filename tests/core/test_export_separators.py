@@ -17,11 +17,10 @@ import pytest
 
 from annotator.agreement.formatting import to_csv
 from annotator.codebook import Code, Codebook, CodeGroup
-from annotator.exports import export_labels
 from annotator.exports.disagreements_export import write_disagreements_csv
-from annotator.exports.spreadsheet_safety import clean, csv_field, csv_line, restore
 from annotator.imports import ParsedArticle
 from annotator.project import Project
+from annotator.spreadsheet_safety import clean, csv_field, csv_line, restore
 from annotator.storage.reliability_queries import DisagreementRow
 
 PAYLOAD = '=HYPERLINK("http://evil.example","x")'
@@ -67,7 +66,7 @@ def test_no_label_export_cell_runs_a_formula_with_any_separator(
     hostile_project: Any, tmp_path: Path, layout: str
 ) -> None:
     out = tmp_path / f"{layout}.csv"
-    export_labels(hostile_project, out, layout=layout)
+    hostile_project.export(out, layout=layout)
     assert _live_formulas(out) == {}
     assert set(HOSTILE) <= {restore(c) for c in _cells(out, ",")}
 
@@ -108,7 +107,7 @@ def test_a_field_with_a_separator_of_any_locale_is_quoted() -> None:
 
 
 def test_a_break_inside_a_text_is_neutralised_and_restored_exactly() -> None:
-    from annotator.exports.spreadsheet_safety import neutralise
+    from annotator.spreadsheet_safety import neutralise
 
     assert neutralise("a;=b") == "a;'=b"
     assert neutralise("a\n@b|-c") == "a\n'@b|'-c"

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.codebook import CodebookError, default_codebook, load_codebook, parse_codebook_yaml
+from annotator.codebook.refi_format import read_qdc
 from annotator.errors import AnnotatorError
 from annotator.imports import MAX_FILE_BYTES
 from annotator.project import Project
-from annotator.refi_codebook import read_qdc
 
 REPO = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024

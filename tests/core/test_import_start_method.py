@@ -14,14 +14,14 @@ from annotator import importer
 
 def test_the_variable_chooses_the_start_method(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(importer.START_METHOD_VARIABLE, "spawn")
-    assert importer._start_method() == "spawn"
+    assert importer.start_method() == "spawn"
 
 
 def test_an_unknown_start_method_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(importer.START_METHOD_VARIABLE, raising=False)
-    default = importer._start_method()
+    default = importer.start_method()
     monkeypatch.setenv(importer.START_METHOD_VARIABLE, "teleport")
-    assert importer._start_method() == default
+    assert importer.start_method() == default
     assert default in multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "PySide6" not in sys.modules:
         assert default == "fork"

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from annotator.exchange.labels import LabelImportError
-from annotator.exports import export_labels
 from annotator.imports import ParsedArticle
 from tests.core.test_export import label_rows
 from tests.core.test_export_helpers import same_articles, sample_files
@@ -38,10 +37,10 @@ def demo(demo_file: Path, tmp_path: Path) -> Any:
 
 
 def test_export_import_export_gives_an_identical_file(demo: Any, tmp_path: Path) -> None:
-    export_labels(demo, tmp_path / "a.csv")
+    demo.export(tmp_path / "a.csv")
     other = same_articles(demo, tmp_path / "other.annotator")
     report = other.import_labels(tmp_path / "a.csv")
-    export_labels(other, tmp_path / "b.csv")
+    other.export(tmp_path / "b.csv")
     assert report.problem_count == 0
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     other.close()
@@ -53,11 +52,11 @@ def test_labels_match_by_content_hash_in_an_independently_built_project(
     from annotator.codebook import default_codebook
     from annotator.project import Project
 
-    export_labels(demo, tmp_path / "a.csv")
+    demo.export(tmp_path / "a.csv")
     other = Project.create(tmp_path / "other.annotator", codebook=default_codebook())
     other.import_paths(sample_files())
     report = other.import_labels(tmp_path / "a.csv")
-    export_labels(other, tmp_path / "b.csv")
+    other.export(tmp_path / "b.csv")
     a = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
     b = pd.read_csv(tmp_path / "b.csv", dtype=str, keep_default_na=False)
     assert report.imported == demo.info()["labels"]
@@ -71,7 +70,7 @@ def test_neutralised_cells_come_back_as_written(make_project: Any, tmp_path: Pat
     source.import_articles([ParsedArticle(text=text, origin="x", title="-title")])
     for s in source.sentences(source.article_ids()[0]):
         source.add_label(s, "Denial", "+coder")
-    export_labels(source, tmp_path / "f.csv")
+    source.export(tmp_path / "f.csv")
     target = same_articles(source, tmp_path / "g.annotator")
     report = target.import_labels(tmp_path / "f.csv")
     assert report.problem_count == 0
@@ -81,7 +80,7 @@ def test_neutralised_cells_come_back_as_written(make_project: Any, tmp_path: Pat
 
 
 def test_rows_that_match_nothing_are_reported_by_row_number(demo: Any, tmp_path: Path) -> None:
-    export_labels(demo, tmp_path / "a.csv")
+    demo.export(tmp_path / "a.csv")
     frame = label_rows(tmp_path / "a.csv")
     frame.loc[0, ["article_id", "article_hash"]] = ["nope", "nope"]
     frame.loc[1, "sentence_start"] = "99999"
@@ -101,7 +100,7 @@ def test_rows_that_match_nothing_are_reported_by_row_number(demo: Any, tmp_path:
 
 
 def test_a_sentence_text_that_differs_is_reported_not_guessed(demo: Any, tmp_path: Path) -> None:
-    export_labels(demo, tmp_path / "a.csv")
+    demo.export(tmp_path / "a.csv")
     frame = label_rows(tmp_path / "a.csv")
     frame.loc[0, "sentence_text"] = "Some other text."
     frame.to_csv(tmp_path / "edited.csv", index=False)
@@ -114,7 +113,7 @@ def test_a_sentence_text_that_differs_is_reported_not_guessed(demo: Any, tmp_pat
 
 
 def test_importing_twice_adds_nothing_the_second_time(demo: Any, tmp_path: Path) -> None:
-    export_labels(demo, tmp_path / "a.csv")
+    demo.export(tmp_path / "a.csv")
     target = same_articles(demo, tmp_path / "t.annotator")
     first = target.import_labels(tmp_path / "a.csv")
     second = target.import_labels(tmp_path / "a.csv")
@@ -146,7 +145,7 @@ def test_a_malformed_file_changes_nothing(
 
 
 def test_labels_come_back_from_the_xlsx_labels_sheet(demo: Any, tmp_path: Path) -> None:
-    export_labels(demo, tmp_path / "a.xlsx")
+    demo.export(tmp_path / "a.xlsx")
     target = same_articles(demo, tmp_path / "t.annotator")
     report = target.import_labels(tmp_path / "a.xlsx")
     assert report.problem_count == 0
@@ -157,7 +156,7 @@ def test_labels_come_back_from_the_xlsx_labels_sheet(demo: Any, tmp_path: Path) 
 def test_a_skipped_row_does_not_add_its_coder(demo: Any, tmp_path: Path) -> None:
     """A row refused for its coder_status or labelled_at adds nothing, not even its coder: a
     coder listed as added must have come with something."""
-    export_labels(demo, tmp_path / "a.csv")
+    demo.export(tmp_path / "a.csv")
     frame = label_rows(tmp_path / "a.csv")
     assert "coder_status" in frame.columns
     frame.loc[0, ["coder", "coder_status"]] = ["zoe", "maybe"]

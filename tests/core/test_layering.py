@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -48,3 +50,16 @@ def test_no_core_source_file_mentions_a_qt_import() -> None:
             ):
                 offenders.append(f"{path.relative_to(REPO)}: {stripped}")
     assert offenders == []
+
+
+def test_the_import_contracts_hold() -> None:
+    """pyproject.toml's import-linter contracts: no Qt in the core, SQL only in storage/, the
+    core's layers, and no import cycles between sibling modules."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    if not lint.exists():
+        pytest.skip("import-linter is not installed beside this Python (pip install -e '.[dev]')")
+    result = subprocess.run(
+        [str(lint), "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout

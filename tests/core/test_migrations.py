@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from annotator import Project
-from annotator.models import SCHEMA_VERSION
 from annotator.storage.backups import list_backups
+from annotator.storage.models import SCHEMA_VERSION
 
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 FIXTURES = sorted(SCHEMAS.glob("schema-*.annotator"))

@@ -14,9 +14,8 @@ from sqlalchemy import insert
 
 from annotator.cli import main
 from annotator.codebook import CodebookError, load_codebook, parse_codebook_yaml
-from annotator.exports import export_labels
+from annotator.codebook.refi_format import read_qdc
 from annotator.names import InvalidNameError, check_name, control_characters
-from annotator.refi_codebook import read_qdc
 from annotator.storage import tables as t
 from annotator.storage.unit_of_work import write_session
 from tests.core.test_export_helpers import same_articles
@@ -116,7 +115,7 @@ def test_import_labels_reports_a_coder_name_with_a_control_character(
     make_project: Any, tmp_path: Path
 ) -> None:
     p = make_project(demo=True)
-    export_labels(p, tmp_path / "a.csv")
+    p.export(tmp_path / "a.csv")
     frame = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
     frame = frame[frame["record"] == "label"].reset_index(drop=True)
     frame.loc[0, "coder"] = "ev\x1bil"
@@ -141,7 +140,7 @@ def test_an_xlsx_export_of_a_project_already_holding_such_a_name_works(
     with write_session(p.engine) as s:
         s.execute(insert(t.coder).values(name="ben\x07", created_at=datetime.now(UTC)))
     p.add_label(p.sentences(p.article_ids()[0])[0], "Denial", "ben\x07")
-    export_labels(p, tmp_path / "out.xlsx")
+    p.export(tmp_path / "out.xlsx")
     wb = load_workbook(tmp_path / "out.xlsx")
     header = [c.value for c in next(wb["sentences"].iter_rows())]
     assert "ben" in header and "status:ben" in header
@@ -158,7 +157,6 @@ def test_a_project_from_before_names_were_checked_exports_and_merges(
     from defusedxml import ElementTree as SafeET
     from sqlalchemy import update
 
-    from annotator.exports import export_codebook
     p = make_project(demo=True)
     with write_session(p.engine) as s:
         s.execute(
@@ -175,10 +173,10 @@ def test_a_project_from_before_names_were_checked_exports_and_merges(
     aid = p.article_ids()[0]
     p.add_label(p.sentences(aid)[0], "Military action", "ben\x07")
     p.set_memo("ben\x07", aid, "\x01=memo")
-    export_codebook(p, tmp_path / "cb.yaml")
-    export_codebook(p, tmp_path / "cb.qdc")
-    export_labels(p, tmp_path / "out.qdpx")
-    export_labels(p, tmp_path / "out.xlsx")
+    p.export_codebook(tmp_path / "cb.yaml")
+    p.export_codebook(tmp_path / "cb.qdc")
+    p.export(tmp_path / "out.qdpx")
+    p.export(tmp_path / "out.xlsx")
     assert "Denial" in {c.name for g in load_codebook(tmp_path / "cb.yaml").groups for c in g.codes}
     assert "Denial" in {c.name for c in read_qdc((tmp_path / "cb.qdc").read_bytes(), "cb").codes}
     with zipfile.ZipFile(tmp_path / "out.qdpx") as zf:

@@ -18,7 +18,6 @@ import pytest
 
 from annotator.cli import main as cli
 from annotator.duplicate_review import DuplicateDecisionError
-from annotator.exports import export_labels
 from annotator.near_duplicates import signature, similarity
 from annotator.project import Project
 
@@ -168,12 +167,12 @@ def test_articles_marked_duplicate_leave_agreement_and_exports(
     project.resolve_near_duplicates(group.group_id, [wire])
     after = project.agreement(coders=["anna", "ben"]).n_units
     assert before - after == len(project.sentences(reprint))
-    export_labels(project, tmp_path / "long.csv")
+    project.export(tmp_path / "long.csv")
     uids = set(pd.read_csv(tmp_path / "long.csv")["article_id"])
     assert project.article(reprint).uid not in uids and project.article(wire).uid in uids
-    export_labels(project, tmp_path / "wide.csv", layout="wide")
+    project.export(tmp_path / "wide.csv", layout="wide")
     assert project.article(reprint).uid not in set(pd.read_csv(tmp_path / "wide.csv")["article_id"])
-    export_labels(project, tmp_path / "all.csv", include_duplicates=True)
+    project.export(tmp_path / "all.csv", include_duplicates=True)
     assert project.article(reprint).uid in set(pd.read_csv(tmp_path / "all.csv")["article_id"])
 
 

@@ -19,7 +19,7 @@ from annotator.codebook import (
     default_codebook,
     load_codebook,
 )
-from annotator.refi_codebook import (
+from annotator.codebook.refi_format import (
     CODEBOOK_NS,
     PROJECT_NS,
     codebook_from_refi_element,

@@ -11,7 +11,6 @@ import pytest
 
 from annotator.codebook import default_codebook
 from annotator.exchange.refi import RefiImportError, map_offset, normalise_line_ends
-from annotator.exports import export_labels
 from annotator.project import Project
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "refi"
@@ -101,7 +100,7 @@ def test_own_export_imports_back_with_every_label(make_project: Any, tmp_path: P
     source = make_project(demo=True)
     first = source.article_ids()[0]
     source.set_memo("anna", first, "a memo", source.sentences(first)[2])
-    export_labels(source, tmp_path / "demo.qdpx")
+    source.export(tmp_path / "demo.qdpx")
     target = Project.create(tmp_path / "back.annotator", codebook=default_codebook())
     report = target.import_refi(tmp_path / "demo.qdpx")
     cols = ["article_uid", "sentence_index", "coder", "group", "code", "labelled_at"]
@@ -115,7 +114,7 @@ def test_own_export_imports_back_with_every_label(make_project: Any, tmp_path: P
 
 def test_importing_the_same_qdpx_twice_adds_no_labels(make_project: Any, tmp_path: Path) -> None:
     source = make_project(demo=True)
-    export_labels(source, tmp_path / "demo.qdpx")
+    source.export(tmp_path / "demo.qdpx")
     target = Project.create(tmp_path / "back.annotator", codebook=default_codebook())
     target.import_refi(tmp_path / "demo.qdpx")
     again = target.import_refi(tmp_path / "demo.qdpx")

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from annotator.codebook import default_codebook
-from annotator.exports import export_labels
 from annotator.imports import ParsedArticle
 from annotator.project import Project
 from annotator.selection_placing import Placer
@@ -112,7 +111,7 @@ def test_qdpx_round_trip_gives_the_same_selections_labels_and_flags(tmp_path: Pa
     cols = ["article_uid", "sentence_index", "coder", "code", "partial"]
     with new_project(tmp_path / "first.annotator") as first:
         first.import_refi(sample("qc-demo.qdpx"))
-        export_labels(first, tmp_path / "again.qdpx")
+        first.export(tmp_path / "again.qdpx")
         ranges = project_ranges(first)
         labels = first.labels_frame()[cols].sort_values(cols).reset_index(drop=True)
     assert file_ranges(tmp_path / "again.qdpx") == ranges
@@ -133,7 +132,7 @@ def test_crlf_ranges_keep_the_files_offsets_and_export_ours(tmp_path: Path) -> N
         stored = project.article(project.article_ids()[0]).text
         assert (sel.source_start, sel.source_end) == (start, end)
         assert stored[sel.start : sel.end] == "Second sentence\nis coded."
-        export_labels(project, tmp_path / "out.qdpx")
+        project.export(tmp_path / "out.qdpx")
     assert file_ranges(tmp_path / "out.qdpx") == [(DOC, sel.start, sel.end, "Topic")]
 
 
@@ -144,7 +143,7 @@ def test_a_whitespace_only_selection_is_kept_reported_and_exported(tmp_path: Pat
         assert project.info()["labels"] == 0
         assert report.ranges_kept == 1
         assert any("touch no sentence" in p for p in report.problems)
-        export_labels(project, tmp_path / "out.qdpx")
+        project.export(tmp_path / "out.qdpx")
     assert file_ranges(tmp_path / "out.qdpx") == [(DOC, 13, 16, "Topic")]
 
 
@@ -181,7 +180,7 @@ def test_removing_a_partial_label_drops_its_flag_and_its_range_on_export(
         project.add_label(first.id, "Topic", "imported")  # coded again by hand: whole
         assert {k[0] for k in project.partial_labels(aid)} == {second.id}
         project.remove_label(first.id, "Topic", "imported")
-        export_labels(project, tmp_path / "out.qdpx")
+        project.export(tmp_path / "out.qdpx")
     # the range no longer stands for its labels: the label left is written per sentence
     assert file_ranges(tmp_path / "out.qdpx") == [(DOC, second.start, second.end, "Topic")]
 
@@ -202,7 +201,7 @@ def test_long_csv_export_says_which_labels_are_partial(tmp_path: Path) -> None:
     import pandas as pd
 
     with partly_coded(tmp_path) as project:
-        export_labels(project, tmp_path / "out.csv")
+        project.export(tmp_path / "out.csv")
     frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     rows = list(zip(frame["record"], frame["sentence_number"], frame["partial"], strict=True))
     # 1/0 on label rows (sentence_number counts from 1); no value on the article row
@@ -224,7 +223,7 @@ def test_both_long_writers_and_the_xlsx_sheet_hold_the_same_partial_column(
         fast, slow = io.StringIO(), io.StringIO()
         write_long_lines(fast, project.engine, ExportOptions())
         append_frames(slow, long_frames(project.engine, ExportOptions()))
-        export_labels(project, tmp_path / "out.xlsx")
+        project.export(tmp_path / "out.xlsx")
     assert fast.getvalue() == slow.getvalue()
     assert ",1,done," not in fast.getvalue()  # (status: the import leaves it not started)
     sheet = pd.read_excel(tmp_path / "out.xlsx", sheet_name="labels")
@@ -235,7 +234,7 @@ def test_import_labels_reads_a_file_with_the_partial_column(tmp_path: Path) -> N
     """Re-importing an export (partial column and all) into a copy of the articles brings
     every label and memo; the labels come back whole (the file holds no REFI range)."""
     with partly_coded(tmp_path) as project:
-        export_labels(project, tmp_path / "out.csv")
+        project.export(tmp_path / "out.csv")
         project.export_codebook(tmp_path / "codebook.yaml")
         text = project.article(project.article_ids()[0]).text
     with Project.create(tmp_path / "other.annotator", codebook=tmp_path / "codebook.yaml") as other:
@@ -275,7 +274,7 @@ def test_own_export_of_a_demo_project_reimports_with_whole_sentence_labels(
     make_project: Any, tmp_path: Path
 ) -> None:
     source = make_project(demo=True)
-    export_labels(source, tmp_path / "demo.qdpx")
+    source.export(tmp_path / "demo.qdpx")
     with new_project(tmp_path / "back.annotator") as target:
         report = target.import_refi(tmp_path / "demo.qdpx")
         assert report.labels_partial == 0

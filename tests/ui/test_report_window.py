@@ -262,11 +262,10 @@ def test_disagreements_are_named_as_in_the_label_exports(
 ) -> None:
     """Article uid and the 1-based sentence_number with offsets, as the long CSV and the table
     header ("Sentence no.") and sentence view ("Sentence 4") name them; no internal row ids."""
-    from annotator.exports import export_labels
 
     window = open_window(qtbot, demo)
     window.export_disagreements_csv(tmp_path / "d.csv")
-    export_labels(demo, tmp_path / "labels.csv")
+    demo.export(tmp_path / "labels.csv")
     found = pd.read_csv(tmp_path / "d.csv", keep_default_na=False, dtype=str)
     labels = pd.read_csv(tmp_path / "labels.csv", keep_default_na=False, dtype=str)
     assert list(found.columns[:6]) == [
