@@ -26,7 +26,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.codebook_combine import CodebookCombineError, lead_codebook, merge_codebook
+from annotator.codebook.combine import CodebookCombineError, lead_codebook, merge_codebook
 from annotator.errors import AnnotatorError
 from annotator.merge_texts import TextConflict, map_sentences
 from annotator.models import new_uid

@@ -2,7 +2,7 @@
 
 What comes in: text sources become articles (segmented as usual; an article already in the
 project, by content hash, is reused), the codebook is merged into the project's (codes matched
-by id, then name: ``annotator.codebook_combine``), users become coders (no ``<Users>``: one
+by id, then name: ``annotator.codebook.combine``), users become coders (no ``<Users>``: one
 coder named ``imported``), codings become labels, notes referenced from a selection or a
 source become memos.
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.codebook import Codebook
-from annotator.codebook_combine import lead_codebook, merge_codebook
+from annotator.codebook.combine import lead_codebook, merge_codebook
 from annotator.exchange.refi_reading import (
     REFI_SUFFIXES,
     Package,

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from annotator.codebook import Codebook, CodeGroup
+from annotator.codebook.schema import Codebook, CodeGroup
 from annotator.errors import AnnotatorError
 from annotator.records import ProjectCodebook
 
