@@ -103,7 +103,9 @@ def test_a_read_only_project_refuses_the_status_command(tmp_path: Path) -> None:
         assert ro.status(aid, "anna") == Status.NOT_STARTED
 
 
-def test_a_label_command_reports_the_changes_to_paint_and_the_sentences_it_changed(make_project) -> None:  # type: ignore[no-untyped-def]
+def test_a_label_command_reports_the_changes_to_paint_and_the_sentences_it_changed(
+    make_project,
+) -> None:  # type: ignore[no-untyped-def]
     p = make_project()
     aid = _article(p)
     ids = [s.id for s in p.sentences(aid)]
