@@ -50,7 +50,7 @@ from annotator.errors import AnnotatorError
 from annotator.progress import CancelToken
 from annotator.project import Project
 from annotator.records import CodeRecord, SentenceRecord
-from annotator.storage.reliability_queries import StoredGroup
+from annotator.reliability import StoredGroup
 from ui import icons
 from ui.code_keys import CodeKeys, bind_code_keys
 from ui.coder_selector import CoderSelector
