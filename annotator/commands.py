@@ -1,9 +1,12 @@
-"""Undoable label commands: planned once against the current state, then applied or reverted.
+"""Undoable commands: labels and article status, planned against the current state, then applied
+or reverted.
 
-Each apply and revert is one committed transaction. A command remembers which of its planned
-changes actually took effect (another window or the CLI may have made some of them already), and
-revert undoes only those: undo never removes a label it did not add. The UI wraps these in one
-generic QUndoCommand; scripts can use them directly.
+Each apply and revert is one committed transaction and returns an `Effect`: what is now in effect,
+so a view repaints only that (the core never calls into widgets). A label command remembers which
+of its planned changes actually took effect (another window or the CLI may have made some of them
+already), and revert undoes only those: undo never removes a label it did not add. A status
+command remembers the status it replaced. The UI wraps any of them in its one generic QUndoCommand
+adapter (ui.undo); scripts can use them directly.
 """
 
 from __future__ import annotations
@@ -11,15 +14,48 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from annotator.records import LabelChange
+from annotator.records import LabelChange, Status
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What an apply or revert left in effect.
+
+    labels: the label changes now in effect, in the order a view should paint them;
+    sentence_ids: the sentences whose labels really changed;
+    statuses: (article id, coder, status now) for every article status the command wrote.
+    """
+
+    labels: tuple[LabelChange, ...] = ()
+    sentence_ids: frozenset[int] = frozenset()
+    statuses: tuple[tuple[int, str, Status], ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.sentence_ids or self.statuses)
 
 
 class ChangeSink(Protocol):
     def write_changes(
         self, changes: Sequence[LabelChange], batch: str = ""
     ) -> list[LabelChange]: ...
+
+
+class StatusSink(Protocol):
+    def replace_status(self, article: int, coder: str, status: Status) -> Status: ...
+
+
+class Command(Protocol):
+    """What the UI's undo adapter can hold: a name for the Edit menu, apply and revert."""
+
+    @property
+    def text(self) -> str: ...
+
+    def apply(self, target: Any, /) -> Effect: ...
+
+    def revert(self, target: Any, /) -> Effect: ...
 
 
 @dataclass
@@ -42,12 +78,49 @@ class LabelCommand:
         """What revert will write: the inverse of the changes the last apply really made."""
         return tuple(ch.inverse() for ch in reversed(self._done))
 
-    def apply(self, sink: ChangeSink) -> set[int]:
+    def apply(self, sink: ChangeSink) -> Effect:
+        """Write the planned changes; the effect paints all of them (the ones another writer
+        made first hold too) and names the sentences this apply really changed."""
         self._done = tuple(sink.write_changes(self.changes, batch=self.batch))
-        return {ch.sentence_id for ch in self._done}
+        return Effect(self.changes, frozenset(ch.sentence_id for ch in self._done))
 
-    def revert(self, sink: ChangeSink) -> set[int]:
+    def revert(self, sink: ChangeSink) -> Effect:
         inverse = self.inverse_changes
         sink.write_changes(inverse, batch=self.batch + ":undo")
         self._done = ()
-        return {ch.sentence_id for ch in inverse}
+        return Effect(inverse, frozenset(ch.sentence_id for ch in inverse))
+
+
+@dataclass
+class StatusCommand:
+    """A coder marks an article done, not done, or reopens it.
+
+    apply writes `status` and remembers the status it replaced (read in the same transaction, so
+    a change made meanwhile by another window is what undo puts back); revert writes that back.
+    Writing the status an article already has is allowed (it refreshes the article's "last
+    modified" time) and reports `changed` False, so the UI keeps no undo entry for it.
+    """
+
+    text: str
+    article_id: int
+    coder: str
+    status: Status
+    _before: Status | None = field(default=None, repr=False)
+
+    @property
+    def before(self) -> Status | None:
+        """The status the last apply replaced (None before the first apply)."""
+        return self._before
+
+    def apply(self, sink: StatusSink) -> Effect:
+        self._before = sink.replace_status(self.article_id, self.coder, self.status)
+        if self._before == self.status:
+            return Effect()
+        return Effect(statuses=((self.article_id, self.coder, self.status),))
+
+    def revert(self, sink: StatusSink) -> Effect:
+        if self._before is None:
+            raise RuntimeError("a status command is reverted only after it was applied")
+        before, self._before = self._before, None
+        sink.replace_status(self.article_id, self.coder, before)
+        return Effect(statuses=((self.article_id, self.coder, before),))

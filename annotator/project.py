@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from annotator.codebook import Codebook, load_codebook
-from annotator.commands import LabelCommand
+from annotator.commands import LabelCommand, StatusCommand
 from annotator.errors import (
     DamagedProjectError,
     LabelError,
@@ -454,6 +454,24 @@ class Project(RangesAndDuplicates):
         cid = self.coder_id(coder)
         with write_session(self.engine) as s:
             coding_state.set_status(s, _article_id(article), cid, st)
+
+    def replace_status(self, article: ArticleRef, coder: str, status: Status) -> Status:
+        """Set this coder's status of an article and return the one it replaced, in one
+        transaction (what a StatusCommand undoes to)."""
+        self._writable()
+        cid = self.coder_id(coder)
+        aid = _article_id(article)
+        with write_session(self.engine) as s:
+            before = queries.article_status(s, aid, cid)
+            coding_state.set_status(s, aid, cid, Status(status))
+        return Status(before)
+
+    def status_command(
+        self, article: ArticleRef, coder: str, status: Status, text: str = ""
+    ) -> StatusCommand:
+        """An undoable status change (not yet applied); text names it in the Edit menu."""
+        st = Status(status)
+        return StatusCommand(text or f"Mark article {st.label}", _article_id(article), coder, st)
 
     def status(self, article: ArticleRef, coder: str) -> Status:
         with read_session(self.engine) as s:

@@ -1,7 +1,7 @@
 """The one action registry: id -> text, default keys, icon, tip. Menus and toolbars look up by id.
 
-Code keys are not here: they come from the codebook (see ``code_key_conflicts``) and are built by
-the main window each time a codebook is loaded.
+Code keys are not here: they come from the codebook, and ``ui.code_keys`` binds them for every
+window each time a codebook is loaded.
 """
 
 from __future__ import annotations
@@ -286,23 +286,6 @@ class ActionRegistry:
 
     def writing(self) -> list[QAction]:
         return [self._actions[s.id] for s in SPECS if s.writes]
-
-
-def code_key_conflicts(keys: Iterable[tuple[str, str]]) -> tuple[dict[str, str], list[str]]:
-    """Split (key, code name) pairs into bindable keys and one message per conflict."""
-    bound: dict[str, str] = {}
-    problems: list[str] = []
-    for key, name in keys:
-        k = key.strip().lower()
-        if not k:
-            continue
-        if len(k) == 1 and k in RESERVED_LETTERS:
-            problems.append(f"key '{k}' of code '{name}' is a built-in key; not bound")
-        elif k in bound:
-            problems.append(f"key '{k}' of code '{name}' is already '{bound[k]}'; not bound")
-        else:
-            bound[k] = name
-    return bound, problems
 
 
 def lazy_call(parent: QWidget | None, module: str, function: str, *args: Any) -> bool:

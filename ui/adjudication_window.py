@@ -50,8 +50,9 @@ from annotator.errors import AnnotatorError
 from annotator.progress import CancelToken
 from annotator.project import Project
 from annotator.records import CodeRecord, SentenceRecord
-from annotator.storage.reliability_queries import StoredGroup
+from annotator.reliability import StoredGroup
 from ui import icons
+from ui.code_keys import CodeKeys, bind_code_keys
 from ui.coder_selector import CoderSelector
 from ui.report_window import close_keys
 from ui.table_model import RIGHT, SENTENCE_NUMBER, Index, RowTableModel, sentence_cell
@@ -64,6 +65,8 @@ REMOVED = "(removed from codebook)"
 RESOLVED_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_CODER_KEYS = 9
 NONE_KEY = "0"
+#: keys of this window a code key may not take: the coder digits, no code, next/previous open
+OWN_KEYS = frozenset("0123456789[]")
 NOTHING_TICKED = "Tick the final codes, or press 0 for no code"
 
 
@@ -284,7 +287,7 @@ class AdjudicationWindow(QMainWindow):
         splitter.setSizes([380, 860])
         self.setCentralWidget(splitter)
         self._coder_actions: list[QAction] = []
-        self._code_actions: list[QAction] = []
+        self.code_keys = CodeKeys(owner=self)
 
     def _action(
         self,
@@ -401,9 +404,7 @@ class AdjudicationWindow(QMainWindow):
             w = taken.widget() if taken is not None else None
             if w is not None:
                 w.deleteLater()
-        for a in self._code_actions:
-            self.removeAction(a)
-        self._code_actions = []
+        self.code_keys.unbind()
         self.code_boxes = {}
         group = self.group
         self.final_box.setTitle(
@@ -424,16 +425,11 @@ class AdjudicationWindow(QMainWindow):
             box.clicked.connect(lambda _checked, c=code: self._exclusive(c))
             self.code_row.addWidget(box)
             self.code_boxes[code.id] = box
-            key = "" if removed else code.key.strip()  # a removed code's key may be reused
-            if key and not key.isdigit():  # digits pick coders
-                a = QAction(self)
-                a.setShortcut(QKeySequence(key))
-                a.triggered.connect(lambda _=False, c=code: self.toggle_code(c))
-                self.addAction(a)
-                self._code_actions.append(a)
-            elif key:
-                log.warning("code key %r of %s clashes with the coder keys", key, code.name)
         self.code_row.addStretch(1)
+        keyed = [c for c in group.codes if c.id not in group.removed]  # its key may be reused
+        self.code_keys = bind_code_keys(self, keyed, self.toggle_code, reserved=OWN_KEYS)
+        for problem in self.code_keys.problems:
+            log.warning("code keys: %s", problem)
 
     def _build_coder_rows(self) -> None:
         while self.coder_grid.count():
@@ -499,7 +495,12 @@ class AdjudicationWindow(QMainWindow):
         enabled = item is not None and not self.project.read_only
         for w in (self.coder_box, self.final_box, self.open_button):
             w.setEnabled(item is not None)
-        for a in (self.save_action, self.none_action, *self._coder_actions, *self._code_actions):
+        for a in (
+            self.save_action,
+            self.none_action,
+            *self._coder_actions,
+            *self.code_keys.actions,
+        ):
             a.setEnabled(enabled)
         if item is None:
             self.where_label.clear()

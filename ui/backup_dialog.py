@@ -1,7 +1,7 @@
 """File > Restore backup: pick one of the project's rolling backups and put it in place.
 
 The current file is never lost: it is moved aside as ``<name>.before-restore-<stamp>.annotator``
-(see annotator.storage.backups.restore_backup, which does the file work and can be tested
+(see annotator.backups.restore_backup, which does the file work and can be tested
 without Qt). The caller reopens the returned path.
 """
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import AnnotatorError
-from annotator.storage.backups import BackupEntry, describe_backups, restore_backup
+from annotator.backups import BackupEntry, describe_backups, restore_backup
 
 log = logging.getLogger(__name__)
 

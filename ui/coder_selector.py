@@ -1,6 +1,6 @@
 """The coders compared: a checkable list shared by the report and adjudication windows.
 
-Both windows start from ``reliability_queries.default_coders`` so they compare the same coders,
+Both windows start from ``annotator.reliability.default_coders`` so they compare the same coders,
 and both say how many articles the chosen coders have all marked done (the articles their units
 come from), so a coder who finished one article only cannot silently shrink the comparison.
 """
@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout,
 
 from annotator.errors import AnnotatorError
 from annotator.project import Project
-from annotator.storage.reliability_queries import ADJUDICATED, default_coders, done_by_all
-from annotator.storage.unit_of_work import read_session
+from annotator.reliability import ADJUDICATED, default_coders, done_by_all
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +65,7 @@ class CoderSelector(QWidget):
 
     def _defaults(self) -> list[str]:
         try:
-            with read_session(self.project.engine) as s:
-                return default_coders(s)
+            return default_coders(self.project)
         except AnnotatorError as exc:  # e.g. a damaged file: start with nothing checked
             log.warning("no default coders: %s", exc)
             return []
@@ -104,8 +102,7 @@ class CoderSelector(QWidget):
         coders = self.selected()
         if len(coders) < 2:
             return 0
-        with read_session(self.project.engine) as s:
-            return done_by_all(s, coders)
+        return done_by_all(self.project, coders)
 
     def _update_count(self) -> None:
         if len(self.selected()) < 2:

@@ -18,7 +18,7 @@ from annotator.agreement import AgreementReport
 from annotator.agreement.coefficients import Coefficient
 from annotator.agreement.formatting import interpret_alpha
 from annotator.agreement.report import code_membership
-from annotator.storage.reliability_queries import NONE_VALUE, DisagreementRow
+from annotator.reliability import NONE_VALUE, DisagreementRow
 from ui.table_model import RIGHT, ROOT, SENTENCE_NUMBER, Index, RowTableModel, sentence_cell
 
 #: (article id, sentence id) of a disagreement row

@@ -46,13 +46,7 @@ from annotator.errors import AnnotatorError
 from annotator.exports.disagreements_export import write_disagreements_csv
 from annotator.progress import CancelToken
 from annotator.project import Project
-from annotator.storage.reliability_queries import (
-    NONE_VALUE,
-    DisagreementRow,
-    disagreement_rows,
-    reliability_from_project,
-)
-from annotator.storage.unit_of_work import read_session
+from annotator.reliability import NONE_VALUE, DisagreementRow, reliability_with_disagreements
 from ui import icons
 from ui.charts import BarChart, Series, Threshold
 from ui.coder_selector import CoderSelector
@@ -340,11 +334,9 @@ class ReportWindow(QMainWindow):
 
         def work(progress: Callable[[int, int], None], cancel: CancelToken) -> Any:
             progress(0, 3)
-            with read_session(project.engine) as s:  # one snapshot: figures and rows agree
-                data = reliability_from_project(s, coders=coders, group=group)
-                cancel.check()
-                progress(1, 3)
-                rows = disagreement_rows(s, data=data)
+            # one snapshot: figures and rows agree
+            data, rows = reliability_with_disagreements(project, coders, group, cancel)
+            progress(1, 3)
             cancel.check()
             progress(2, 3)
             # only a group the codebook declares ordered gives ordinal data from a project

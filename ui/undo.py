@@ -1,84 +1,76 @@
-"""The window's undo commands: a core LabelCommand, or a coder's article status, on its QUndoStack.
+"""The one undo adapter: any core command (labels, article status) on the window's QUndoStack.
 
-redo() applies the core command (one committed transaction), undo() reverts it; after each the
-window is told which LabelChanges now hold so it repaints only those rows.
+The path is one way: a key press builds a core command, `push` puts it on the stack, the stack's
+redo() applies it (one committed transaction) and the window repaints from the Effect it
+returns; undo() reverts it and the window repaints the same way.
 
-The window applies the command *before* pushing it (applied=True), so a failed write raises in the
-slot and never leaves a phantom entry on the stack; the stack's first redo() then only repaints.
+A failed write must never leave a phantom entry on the stack: redo() catches the error, marks
+the command obsolete (QUndoStack then deletes it instead of adding it) and `push` raises the
+error in the caller's slot. An apply that changed nothing (the status an article already had) is
+dropped from the stack the same way, so Ctrl+Z never "undoes" nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.commands import ChangeSink, LabelCommand
-from annotator.records import LabelChange, Status
+from annotator.commands import Command, Effect
 
-#: on_changed(changes now in effect, affected sentence ids)
-ChangeListener = Callable[[Sequence[LabelChange], set[int]], None]
-#: set_status(article id, status): store this coder's status of an article and show that article
-StatusSetter = Callable[[int, Status], None]
+#: on_effect(what is now in effect): repaint it
+EffectListener = Callable[[Effect], None]
 
 
-class LabelUndoCommand(QUndoCommand):
+class PushOutcome:
+    """What the first redo() did, kept outside the QUndoCommand (Qt deletes a dropped one)."""
+
+    def __init__(self) -> None:
+        self.error: Exception | None = None
+        self.dropped = False
+
+
+class CoreUndoCommand(QUndoCommand):
     def __init__(
         self,
-        project: ChangeSink,
-        command: LabelCommand,
-        on_changed: ChangeListener,
-        *,
-        applied: bool = False,
+        target: object,
+        command: Command,
+        on_effect: EffectListener,
         parent: QUndoCommand | None = None,
     ) -> None:
         super().__init__(command.text, parent)
-        self.project = project
+        self.target = target
         self.command = command
-        self.on_changed = on_changed
-        self._applied = applied
+        self.on_effect = on_effect
+        self.outcome = PushOutcome()
+        self._first = True
 
     def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            self.on_changed(self.command.changes, self.command.sentence_ids)
+        first, self._first = self._first, False
+        try:
+            effect = self.command.apply(self.target)
+        except Exception as exc:
+            if not first:
+                raise
+            self.outcome.error = exc
+            self.setObsolete(True)
             return
-        affected = self.command.apply(self.project)
-        self.on_changed(self.command.changes, affected)
+        if first and not effect.changed:
+            self.outcome.dropped = True
+            self.setObsolete(True)
+        self.on_effect(effect)
 
     def undo(self) -> None:
-        inverse = self.command.inverse_changes  # only what the apply really changed
-        affected = self.command.revert(self.project)
-        self.on_changed(inverse, affected)
+        self.on_effect(self.command.revert(self.target))
 
 
-class StatusUndoCommand(QUndoCommand):
-    """Mark done, not done or reopen: undo puts the article's status back and shows it.
+def push(stack: QUndoStack, target: object, command: Command, on_effect: EffectListener) -> bool:
+    """Apply a core command through the stack; True if it is now an undo entry.
 
-    Applied before it is pushed (like LabelUndoCommand), so the first redo() does nothing.
-    """
-
-    def __init__(
-        self,
-        set_status: StatusSetter,
-        article_id: int,
-        before: Status,
-        after: Status,
-        text: str,
-        parent: QUndoCommand | None = None,
-    ) -> None:
-        super().__init__(text, parent)
-        self.set_status = set_status
-        self.article_id = article_id
-        self.before = before
-        self.after = after
-        self._applied = True
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        self.set_status(self.article_id, self.after)
-
-    def undo(self) -> None:
-        self.set_status(self.article_id, self.before)
+    Raises what the apply raised (nothing is on the stack then)."""
+    undo_command = CoreUndoCommand(target, command, on_effect)
+    outcome = undo_command.outcome
+    stack.push(undo_command)
+    if outcome.error is not None:
+        raise outcome.error
+    return not outcome.dropped

@@ -9,12 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-
 from annotator.errors import AnnotatorError
-from ui.actions import code_key_conflicts
-from ui.codebook_panel import swatch
+from ui.code_keys import bind_code_keys
 from ui.file_dialogs import SafeFileDialog
 
 log = logging.getLogger(__name__)
@@ -32,30 +28,13 @@ class CodebookActions:
         self._rebuild_code_actions()
 
     def _rebuild_code_actions(self) -> None:
-        for action in self._code_actions:
-            self.removeAction(action)
-            action.deleteLater()
-        self._code_actions = []
+        self.code_keys.unbind()
         self.code_menu.clear()
         if self.project is None:
             return
         codes = self.project.codebook.codes
-        bound, problems = code_key_conflicts((c.key, c.name) for c in codes)
-        self._code_keys = []
-        for code in codes:
-            action = QAction(code.name, self)
-            action.setObjectName(f"code:{code.id}")
-            action.setIcon(swatch(code.color or "#888888"))
-            key = code.key.lower()
-            if key and bound.get(key) == code.name:
-                action.setShortcut(QKeySequence(key.upper()))
-                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-                self._code_keys.append((key.upper(), code.name))
-            action.setToolTip(f"Toggle {code.name} on the selected sentences")
-            action.triggered.connect(lambda _c=False, cid=code.id: self.toggle_code(cid))
-            self.addAction(action)
-            self.code_menu.addAction(action)
-            self._code_actions.append(action)
+        self.code_keys = bind_code_keys(self, codes, lambda c: self.toggle_code(c.id), keyless=True)
+        self.code_menu.addActions(self.code_keys.actions)
         self.code_menu.addSeparator()
         self.code_menu.addAction(self.registry["clear"])
         self.code_menu.addSeparator()
@@ -64,8 +43,8 @@ class CodebookActions:
         self.code_menu.addSeparator()
         self.code_menu.addAction(self.registry["split_sentence"])
         self.code_menu.addAction(self.registry["merge_next"])
-        if problems:
-            message = "; ".join(problems)
+        if self.code_keys.problems:
+            message = "; ".join(self.code_keys.problems)
             log.warning("code keys: %s", message)
             self.statusBar().showMessage(message, 15000)
         self._update_enabled()

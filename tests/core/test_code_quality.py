@@ -40,3 +40,16 @@ def test_the_core_never_imports_qt_or_the_ui_per_import_linter() -> None:
 def test_the_core_passes_mypy_strict() -> None:
     done = run(tool("mypy"), "annotator")
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_import_linter_forbids_the_ui_to_reach_storage_or_a_driver() -> None:
+    """ui/ reaches data only through annotator's public API (annotator.project, .reliability,
+    .backups, ...): a direct import of the storage layer or a database driver breaks the build."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    ui_rules = [c for c in contracts if c["type"] == "forbidden" and c["source_modules"] == ["ui"]]
+    assert ui_rules, "no forbidden contract with source ui"
+    forbidden = set(ui_rules[0]["forbidden_modules"])
+    assert {"annotator.storage", "sqlalchemy", "sqlite3"} <= forbidden

@@ -27,9 +27,9 @@ def isolated_settings(
 @pytest.fixture(autouse=True)
 def unblind_answer(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """The blind-coding question ("Continue?") is answered Continue, so no test waits on a modal
-    box; a test that checks the question sets ``ui.main_window.ask_unblind`` itself. The list
+    box; a test that checks the question sets ``ui.window_session.ask_unblind`` itself. The list
     records one entry per question asked."""
-    import ui.main_window
+    import ui.window_session
 
     asked: list[bool] = []
 
@@ -37,7 +37,7 @@ def unblind_answer(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         asked.append(True)
         return True
 
-    monkeypatch.setattr(ui.main_window, "ask_unblind", answer)
+    monkeypatch.setattr(ui.window_session, "ask_unblind", answer)
     return asked
 
 

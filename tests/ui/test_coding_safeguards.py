@@ -36,7 +36,7 @@ def refuse(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         asked.append(False)
         return False
 
-    monkeypatch.setattr("ui.main_window.ask_unblind", answer)
+    monkeypatch.setattr("ui.window_session.ask_unblind", answer)
     return asked
 
 
