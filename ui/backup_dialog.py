@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.errors import AnnotatorError
 from annotator.backups import BackupEntry, describe_backups, restore_backup
+from annotator.errors import AnnotatorError
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from annotator.codebook.schema import Codebook, CodeGroup
 from annotator.errors import AnnotatorError
-from annotator.records import ProjectCodebook
 
 
 class CodebookCombineError(AnnotatorError):
@@ -119,12 +118,3 @@ def merge_codebook(lead: Codebook | None, incoming: Codebook, origin: str) -> Co
             f"{origin}: the codebooks cannot be combined: {exc.errors()[0]['msg']}"
         ) from None
     return out
-
-
-def lead_codebook(pcb: ProjectCodebook) -> Codebook | None:
-    """The project's codebook as a Codebook, or None while it has no groups."""
-    if not pcb.groups:
-        return None
-    from annotator.exports.codebook_export import codebook_model
-
-    return codebook_model(pcb)

@@ -26,8 +26,9 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.codebook.combine import CodebookCombineError, lead_codebook, merge_codebook
+from annotator.codebook.combine import CodebookCombineError, merge_codebook
 from annotator.errors import AnnotatorError
+from annotator.exports.codebook_export import lead_codebook
 from annotator.merge_texts import TextConflict, map_sentences
 from annotator.models import new_uid
 from annotator.names import control_characters, spelled_name, visible_name

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.codebook import Codebook
-from annotator.codebook.combine import lead_codebook, merge_codebook
+from annotator.codebook.combine import merge_codebook
 from annotator.exchange.refi_reading import (
     REFI_SUFFIXES,
     Package,
@@ -43,6 +43,7 @@ from annotator.exchange.refi_reading import (
     refi_time,
     source_text,
 )
+from annotator.exports.codebook_export import lead_codebook
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.segmentation import segment
 from annotator.selection_placing import Placer

@@ -51,6 +51,14 @@ def codebook_model(pcb: ProjectCodebook) -> Codebook:
     )
 
 
+def lead_codebook(pcb: ProjectCodebook) -> Codebook | None:
+    """The project's codebook as a Codebook, or None while it has no groups (what a merge or a
+    REFI-QDA import combines the incoming codebook with)."""
+    if not pcb.groups:
+        return None
+    return codebook_model(pcb)
+
+
 def write_codebook(pcb: ProjectCodebook, path: Path, *, force: bool = False) -> None:
     suffix = path.suffix.lower()
     if suffix not in CODEBOOK_SUFFIXES:

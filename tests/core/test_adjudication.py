@@ -194,7 +194,7 @@ def test_a_read_only_project_refuses_decisions(demo: Project) -> None:
 
 def without_code(project: Project, name: str) -> Codebook:
     """The project's codebook with one code dropped, as a researcher would reload it."""
-    from annotator.codebook.combine import lead_codebook
+    from annotator.exports.codebook_export import lead_codebook
 
     book = lead_codebook(project.codebook)
     assert book is not None
@@ -208,7 +208,7 @@ def without_code(project: Project, name: str) -> Codebook:
 def with_new_group_only(project: Project) -> Codebook:
     """The codebook replaced by one new group "Tone": the old group is deactivated."""
     from annotator.codebook import Code, CodeGroup
-    from annotator.codebook.combine import lead_codebook
+    from annotator.exports.codebook_export import lead_codebook
 
     book = lead_codebook(project.codebook)
     assert book is not None

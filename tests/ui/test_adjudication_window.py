@@ -136,7 +136,7 @@ def test_list_models_pass_the_model_tester(
 def test_a_code_removed_from_the_codebook_is_shown_marked_and_can_be_decided(
     qtbot: object, demo: Project
 ) -> None:
-    from annotator.codebook.combine import lead_codebook
+    from annotator.exports.codebook_export import lead_codebook
 
     item = next(i for i in adjudication_items(demo) if "Denial" in i.codes["ben"])
     book = lead_codebook(demo.codebook)
