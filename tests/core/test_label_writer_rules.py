@@ -326,3 +326,26 @@ def test_stored_time_is_utc_text_as_sqlite_holds_it() -> None:
     moment = datetime(2024, 5, 6, 9, 8, 9, 10, tzinfo=timezone(timedelta(hours=2)))
     assert stored_time(moment) == TIME
     assert stored_time(moment.astimezone(UTC).replace(tzinfo=None)) == TIME
+
+
+def test_a_merge_keeps_the_leads_code_and_reports_the_contradicting_label(
+    copies: Callable[[], tuple[Copy, Copy]],
+) -> None:
+    """The rule as a merge applies it: the lead's single-choice code stays, the other file's
+    contradicting label is skipped and reported, its other labels come across with their
+    events, and the lead's coder has the article in progress."""
+    lead, other = copies()
+    lead.given([(0, "pos")])
+    other.given([(0, "neg"), (1, "war")])
+    other_path = other.project.path
+    other.project.close()
+    with write_session(lead.project.engine) as s:
+        s.execute(t.label_event.delete())
+        s.execute(t.article_status.delete())
+    report = lead.project.merge([other_path])
+    other.project = Project.open(other_path)  # closed again by the fixture
+    assert (report.labels_added, report.skipped) == (1, 1)
+    assert any("single-choice group; kept the lead's" in line for line in report.conflicts)
+    assert lead.labels() == {(0, "pos"), (1, "war")}
+    assert lead.events(f"merge:{other_path.name}") == [(1, "war", "add")]
+    assert lead.statuses()[lead.article] == Status.IN_PROGRESS
