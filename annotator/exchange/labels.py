@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import AnnotatorError
-from annotator.exports.spreadsheet_safety import restore_series
 from annotator.names import name_problem
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import Status
+from annotator.spreadsheet_safety import restore_series
 from annotator.storage import exchange_queries
 from annotator.storage.coding_state import ensure_coder
 from annotator.storage.exchange_queries import Engine, Session, stored_time

@@ -30,7 +30,6 @@ from annotator.codebook.combine import CodebookCombineError, merge_codebook
 from annotator.errors import AnnotatorError
 from annotator.exports.codebook_export import lead_codebook
 from annotator.merge_texts import TextConflict, map_sentences
-from annotator.models import new_uid
 from annotator.names import control_characters, spelled_name, visible_name
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.storage import exchange_queries, queries
@@ -40,6 +39,7 @@ from annotator.storage.coding_state import ensure_coder
 from annotator.storage.exchange_queries import ArticleRow, Engine, Session
 from annotator.storage.label_writes import OnConflict, add_labels
 from annotator.storage.memo_writes import add_memo
+from annotator.storage.models import new_uid
 from annotator.storage.unit_of_work import read_session, write_session
 
 log = logging.getLogger(__name__)

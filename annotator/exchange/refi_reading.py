@@ -21,8 +21,8 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from annotator.codebook import Codebook, CodebookError
+from annotator.codebook.refi_format import codebook_from_refi_element, normalize_guid
 from annotator.errors import AnnotatorError
-from annotator.refi_codebook import codebook_from_refi_element, normalize_guid
 from annotator.storage.exchange_queries import stored_time
 
 REFI_SUFFIXES = (".qdpx", ".qde")
