@@ -48,7 +48,7 @@ def test_a_merge_shows_the_new_article_and_gives_the_new_code_a_key(
     dialog.add_paths([other])
     dialog.start_merge()
     qtbot.waitUntil(lambda: window.article_list_model.rowCount() == before + 1, timeout=20_000)
-    keys = {a.text(): a.shortcut().toString() for a in window._code_actions}
+    keys = {a.text(): a.shortcut().toString() for a in window.code_keys.actions}
     assert keys.get("Sanctions") == "X"
 
 
