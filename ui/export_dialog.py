@@ -227,20 +227,24 @@ class ExportDialog(QDialog):
 
     # -- preview ---------------------------------------------------------------------------
     def refresh_preview(self) -> None:
+        if self.preview_job is not None:  # superseded: a late old preview must not win
+            self.preview_job.token.cancel()
         options = self.options()
         engine = self.project.engine
 
         def work(progress: Any, cancel: Any) -> pd.DataFrame:
             return preview_frame(engine, options, PREVIEW_ROWS)
 
-        self.preview_job = start_job(
-            self,
-            "Preview",
-            work,
-            self._show_preview,
-            show_dialog=False,
-            on_error=self._preview_failed,
-        )
+        def show(frame: pd.DataFrame) -> None:
+            if self.preview_job is job:  # only the newest preview is shown
+                self._show_preview(frame)
+
+        def failed(exc: BaseException, details: str) -> None:
+            if self.preview_job is job:
+                self._preview_failed(exc, details)
+
+        job = start_job(self, "Preview", work, show, show_dialog=False, on_error=failed)
+        self.preview_job = job
 
     def _show_preview(self, frame: pd.DataFrame) -> None:
         self.preview_model.set_frame(frame)

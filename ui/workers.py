@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -126,22 +127,36 @@ def start_job(
             dialog.setValue(min(done, total) // scale)
 
     def close() -> None:
-        if dialog is not None:
+        if dialog is not None and shiboken6.isValid(dialog):
             dialog.canceled.disconnect(job.token.cancel)
             dialog.close()
             dialog.deleteLater()
 
+    def parent_gone() -> bool:
+        """The widget that asked for the work was closed before it ended: nobody to tell.
+
+        A preview or a report can outlive its dialog (the user closes it mid-run); its callbacks
+        touch the dialog's models, which Qt has already deleted. What a write committed stays.
+        """
+        return parent is not None and not shiboken6.isValid(parent)
+
     def done(result: Any) -> None:
         close()
+        if parent_gone():
+            log.info("%s finished after its window closed; result dropped", title)
+            return
         on_done(result)
 
     def cancelled() -> None:
         close()
-        if on_cancel is not None:
+        if on_cancel is not None and not parent_gone():
             on_cancel()
 
     def failed(exc: BaseException, details: str) -> None:
         close()
+        if parent_gone():
+            log.error("%s failed after its window closed:\n%s", title, details)
+            return
         if on_error is not None:
             on_error(exc, details)
         else:

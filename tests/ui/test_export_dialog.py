@@ -43,6 +43,40 @@ def test_preview_shows_at_most_fifty_rows_of_the_export(
     assert model.headerData(0, Qt.Orientation.Horizontal) == "article_id"
 
 
+def test_the_preview_follows_the_last_of_several_quick_option_changes(
+    qtbot: Any, make_project: Any
+) -> None:
+    from annotator.exports.csv_export import preview_frame
+    from ui.workers import running_jobs
+
+    project = make_project(demo=True)
+    dialog = _dialog(qtbot, project)
+    for checked in (True, False, True):
+        dialog.done_only.setChecked(checked)
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
+    qtbot.wait(50)
+    expected = preview_frame(project.engine, dialog.options(), 50)
+    assert dialog.preview_model.rowCount() == len(expected)
+
+
+def test_closing_the_dialog_while_its_preview_runs_is_harmless(
+    qtbot: Any, make_project: Any
+) -> None:
+    """The CI failure of stop 22: a preview finished after its dialog was deleted."""
+    import shiboken6
+
+    from ui.export_dialog import open_export
+    from ui.workers import running_jobs
+
+    project = make_project(demo=True)
+    dialog = open_export(None, project)  # not handed to qtbot: the test deletes it itself
+    qtbot.waitUntil(lambda: dialog.preview_model.rowCount() > 0)
+    dialog.done_only.setChecked(True)
+    shiboken6.delete(dialog)
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
+    qtbot.wait(50)
+
+
 def test_an_existing_file_is_kept_when_overwriting_is_declined(
     qtbot: Any, make_project: Any, tmp_path: Path
 ) -> None:
