@@ -21,6 +21,10 @@ from annotator.logs import log_path
 
 log = logging.getLogger(__name__)
 
+#: Boxes without a parent widget: Python holds the only reference, so without this set a box shown
+#: from the excepthook (no window to hang it on) was collected, and vanished, the moment it showed.
+_unparented: set[QMessageBox] = set()
+
 
 def show_error(
     parent: QWidget | None, title: str, exc: BaseException, details: str | None = None
@@ -44,6 +48,9 @@ def show_error(
     copy.clicked.disconnect()
     copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(f"{exc}\n\n{details}"))
     box.setModal(True)
+    if parent is None:
+        _unparented.add(box)
+        box.finished.connect(lambda _result: _unparented.discard(box))
     box.show()
     return box
 
