@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -22,7 +21,6 @@ APPLICATION = "annotator"
 #: the freedesktop/AppStream id: the name of the .desktop entry, metainfo, MIME package and icon
 #: in packaging/linux/ (reverse of the organisation domain; tests/core/test_packaging_files.py).
 APP_ID = "invalid.annotator.Annotator"
-STYLE_SHEET = Path(__file__).with_name("style.qss")
 
 
 def set_identity(app: QGuiApplication) -> None:
@@ -44,7 +42,7 @@ def app_icon() -> QIcon:
 
 
 def apply_look(app: QApplication, theme: str | None = None) -> None:
-    """Fusion in the chosen theme (the coder's setting unless given), plus a small style sheet."""
+    """Fusion in the chosen theme (the coder's setting unless given); the palette does the rest."""
     fusion = QStyleFactory.create("Fusion")
     if fusion is not None:
         app.setStyle(fusion)
@@ -53,8 +51,6 @@ def apply_look(app: QApplication, theme: str | None = None) -> None:
 
         theme = Settings().get(THEME)
     apply_theme(app, theme)
-    if STYLE_SHEET.exists():
-        app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
 
 
 READY_LINE = "annotator: window ready"
