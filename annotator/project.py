@@ -12,10 +12,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from annotator.codebook import Codebook, load_codebook
-from annotator.commands import LabelCommand, StatusCommand
 from annotator.errors import (
     DamagedProjectError,
-    LabelError,
     NotAProjectError,
     NotFoundError,
     ProjectClosedError,
@@ -24,21 +22,27 @@ from annotator.errors import (
 )
 from annotator.imports import ParsedArticle, TableOptions
 from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.project_agreement import ProjectAgreement
+from annotator.project_coding import ProjectCoding
+from annotator.project_exchange import ProjectExchange
 from annotator.project_ranges import RangesAndDuplicates
+from annotator.project_refs import (
+    ArticleRef,
+    CodeRef,
+    SentenceRef,
+    article_id,
+)
 from annotator.records import (
     ArticleRecord,
     ArticleSummary,
     CodebookChanges,
     CodeRecord,
     ImportReport,
-    LabelChange,
-    Memo,
     ProjectCodebook,
     SentenceRecord,
-    Status,
 )
 from annotator.segmentation import merge_spans, split_span
-from annotator.storage import article_writes, coding_state, label_writes, open_files, queries
+from annotator.storage import article_writes, coding_state, open_files, queries
 from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.engine import (
@@ -54,19 +58,9 @@ from annotator.storage.migrations import create_schema, require_current_schema, 
 from annotator.storage.unit_of_work import Engine, read_session, trial_session, write_session
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from annotator.agreement import AgreementReport, ReliabilityData
-    from annotator.exchange.labels import LabelImportReport
-    from annotator.exchange.merge import MergeReport
-    from annotator.exchange.refi import RefiImportReport
-    from annotator.storage.reliability_queries import DisagreementRow
+    pass
 
 log = logging.getLogger(__name__)
-
-SentenceRef = int | SentenceRecord
-CodeRef = int | str | CodeRecord
-ArticleRef = int | ArticleRecord | ArticleSummary
 
 SUFFIX = ".annotator"
 
@@ -82,7 +76,7 @@ def relock_pending() -> bool:
     return open_files.relock_pending()
 
 
-class Project(RangesAndDuplicates):
+class Project(ProjectCoding, ProjectExchange, ProjectAgreement, RangesAndDuplicates):
     """One open project file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
@@ -276,7 +270,7 @@ class Project(RangesAndDuplicates):
 
     def article(self, ref: ArticleRef) -> ArticleRecord:
         with read_session(self.engine) as s:
-            return queries.article(s, _article_id(ref))
+            return queries.article(s, article_id(ref))
 
     def article_ids(self) -> list[int]:
         with read_session(self.engine) as s:
@@ -291,7 +285,7 @@ class Project(RangesAndDuplicates):
 
     def sentences(self, article: ArticleRef) -> list[SentenceRecord]:
         with read_session(self.engine) as s:
-            return queries.sentences(s, _article_id(article))
+            return queries.sentences(s, article_id(article))
 
     def sentence(self, ref: SentenceRef) -> SentenceRecord:
         if isinstance(ref, SentenceRecord):
@@ -370,136 +364,6 @@ class Project(RangesAndDuplicates):
         self._coder_ids[name] = found
         return found
 
-    # -- labels ---------------------------------------------------------------------------
-    def add_label(self, sentence: SentenceRef, code: CodeRef, coder: str) -> set[int]:
-        """Give the sentence this code (in a single-choice group, replacing the coder's other)."""
-        self._writable()
-        rec = self.code(code)
-        cid = self.coder_id(coder)
-        with write_session(self.engine) as s:
-            changes = label_writes.plan_add(s, [_sid(sentence)], rec, cid)
-            return label_writes.apply_changes(s, changes)
-
-    def remove_label(self, sentence: SentenceRef, code: CodeRef, coder: str) -> set[int]:
-        self._writable()
-        rec = self.code(code)
-        cid = self.coder_id(coder)
-        with write_session(self.engine) as s:
-            changes = label_writes.plan_remove(s, [_sid(sentence)], rec.id, cid)
-            return label_writes.apply_changes(s, changes)
-
-    def toggle_command(
-        self, sentences: Sequence[SentenceRef], code: CodeRef, coder: str
-    ) -> LabelCommand:
-        """Plan a key press on the selected sentences, as an undoable command (not yet applied)."""
-        rec = self.code(code)
-        cid = self.coder_id(coder)
-        ids = [_sid(x) for x in sentences]
-        with read_session(self.engine) as s:
-            changes = label_writes.plan_toggle(s, ids, rec, cid)
-        verb = "Remove" if changes and not any(c.add for c in changes) else "Apply"
-        n = len(ids)
-        return LabelCommand(
-            f"{verb} {rec.name} ({n} sentence{'s' if n != 1 else ''})", tuple(changes)
-        )
-
-    def clear_command(self, sentences: Sequence[SentenceRef], coder: str) -> LabelCommand:
-        cid = self.coder_id(coder)
-        ids = [_sid(x) for x in sentences]
-        with read_session(self.engine) as s:
-            changes = label_writes.plan_clear(s, ids, cid)
-        n = len(ids)
-        return LabelCommand(f"Clear codes ({n} sentence{'s' if n != 1 else ''})", tuple(changes))
-
-    def write_changes(self, changes: Sequence[LabelChange], batch: str = "") -> list[LabelChange]:
-        """Write label changes as one transaction; returns those that took effect (a label that
-        was already there, or already gone, is skipped)."""
-        self._writable()
-        with write_session(self.engine) as s:
-            return label_writes.write_changes(s, changes, batch)
-
-    def apply_changes(self, changes: Sequence[LabelChange], batch: str = "") -> set[int]:
-        """Write label changes as one transaction; returns the ids of the sentences affected."""
-        return {ch.sentence_id for ch in self.write_changes(changes, batch)}
-
-    def labels(
-        self, article: ArticleRef, coders: Sequence[str] | None = None
-    ) -> dict[int, list[tuple[str, str]]]:
-        """sentence id -> [(coder, code name)] for one article."""
-        with read_session(self.engine) as s:
-            names = queries.coder_names(s)
-            ids = None if coders is None else [i for i, n in names.items() if n in coders]
-            raw = queries.labels_of_article(s, _article_id(article), ids)
-            code_names = queries.all_codes_by_id(s)
-        return {sid: [(names[c], code_names[k][0]) for c, k in pairs] for sid, pairs in raw.items()}
-
-    def label_ids(
-        self, article: ArticleRef, coder_ids: Sequence[int] | None = None
-    ) -> dict[int, list[tuple[int, int]]]:
-        """sentence id -> [(coder id, code id)]: the fast form the UI paints from."""
-        with read_session(self.engine) as s:
-            return queries.labels_of_article(s, _article_id(article), coder_ids)
-
-    def labels_frame(self) -> pd.DataFrame:
-        """One row per label, with article, sentence, coder, group and code."""
-        from annotator.storage.frames import labels_frame
-
-        with read_session(self.engine) as s:
-            return labels_frame(s)
-
-    # -- status and memos ---------------------------------------------------------------
-    def set_status(self, article: ArticleRef, coder: str, status: Status | str | int) -> None:
-        self._writable()
-        st = Status[status.upper().replace(" ", "_")] if isinstance(status, str) else Status(status)
-        cid = self.coder_id(coder)
-        with write_session(self.engine) as s:
-            coding_state.set_status(s, _article_id(article), cid, st)
-
-    def replace_status(self, article: ArticleRef, coder: str, status: Status) -> Status:
-        """Set this coder's status of an article and return the one it replaced, in one
-        transaction (what a StatusCommand undoes to)."""
-        self._writable()
-        cid = self.coder_id(coder)
-        aid = _article_id(article)
-        with write_session(self.engine) as s:
-            before = queries.article_status(s, aid, cid)
-            coding_state.set_status(s, aid, cid, Status(status))
-        return Status(before)
-
-    def status_command(
-        self, article: ArticleRef, coder: str, status: Status, text: str = ""
-    ) -> StatusCommand:
-        """An undoable status change (not yet applied); text names it in the Edit menu."""
-        st = Status(status)
-        return StatusCommand(text or f"Mark article {st.label}", _article_id(article), coder, st)
-
-    def status(self, article: ArticleRef, coder: str) -> Status:
-        with read_session(self.engine) as s:
-            cid = queries.coder_id(s, coder)
-            if cid is None:
-                return Status.NOT_STARTED
-            return queries.article_status(s, _article_id(article), cid)
-
-    def set_memo(
-        self, coder: str, article: ArticleRef, text: str, sentence: SentenceRef | None = None
-    ) -> None:
-        """Write or replace a memo (empty text deletes it) on an article or one of its sentences."""
-        self._writable()
-        cid = self.coder_id(coder)
-        aid = _article_id(article)
-        sid = None if sentence is None else _sid(sentence)
-        if sid is not None and self.sentence(sid).article_id != aid:
-            raise LabelError("that sentence is not in that article")
-        with write_session(self.engine) as s:
-            coding_state.set_memo(s, cid, aid, sid, text)
-
-    def memos(self, article: ArticleRef, coder: str | None = None) -> list[Memo]:
-        with read_session(self.engine) as s:
-            cid = queries.coder_id(s, coder) if coder else None
-            if coder and cid is None:
-                return []
-            return queries.memos(s, _article_id(article), cid)
-
     # -- overview ------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
         with read_session(self.engine) as s:
@@ -530,144 +394,14 @@ class Project(RangesAndDuplicates):
             "backups": len(self.backups()),
         }
 
-    # -- exchange ------------------------------------------------------------------------
-    def export(self, path: str | Path, **options: Any) -> int:
-        """Export labels; the format follows the suffix (.csv .xlsx .jsonl .qdpx). Options:
-        layout ("long"/"wide"), coders, group, done_only, bom, include_duplicates, force,
-        progress, cancel. Returns the rows written (sentences for .jsonl, codings for .qdpx)."""
-        from annotator.exports import export_labels
-
-        return export_labels(self.engine, path, **options).rows
-
-    def export_codebook(self, path: str | Path, *, force: bool = False) -> None:
-        """Write the codebook as .yaml or REFI-QDA .qdc."""
-        from annotator.exports import export_codebook
-
-        export_codebook(self.codebook, path, force=force)
-
-    def import_labels(
-        self,
-        path: str | Path,
-        progress: ProgressCallback = no_progress,
-        cancel: CancelToken | None = None,
-    ) -> LabelImportReport:
-        """Read a long-layout label export back (articles by id or content hash)."""
-        from annotator.exchange.labels import import_labels
-
-        self._writable()
-        try:
-            return import_labels(self.engine, path, progress, cancel)
-        finally:
-            self._forget_caches()
-
-    def merge(
-        self,
-        others: Sequence[str | Path],
-        progress: ProgressCallback = no_progress,
-        cancel: CancelToken | None = None,
-    ) -> MergeReport:
-        """Bring other coders' project files into this one, in one transaction. The other files
-        are opened read-only for the merge and closed after it."""
-        from annotator.exchange.merge import MergeError, MergeSource, merge
-
-        self._writable()
-        opened: list[Project] = []
-        try:
-            for other in others:
-                path = Path(other)
-                if path.resolve() == self.path.resolve():
-                    raise MergeError(
-                        f"{path.name} is the lead project itself: choose the other files"
-                    )
-                opened.append(Project.open(path, read_only=True))
-            sources = [MergeSource(p.path.name, p.engine) for p in opened]
-            return merge(self.engine, sources, progress, cancel)
-        finally:
-            self._forget_caches()
-            for p in opened:
-                p.close()
-
-    def import_refi(
-        self,
-        path: str | Path,
-        progress: ProgressCallback = no_progress,
-        cancel: CancelToken | None = None,
-    ) -> RefiImportReport:
-        """Import a REFI-QDA project (.qdpx or a bare .qde): sources, codebook, coders, codings."""
-        from annotator.exchange.refi import import_refi
-
-        self._writable()
-        try:
-            return import_refi(self.engine, path, progress, cancel)
-        finally:
-            self._forget_caches()
+    def _open_read_only(self, path: Path) -> Project:
+        return Project.open(path, read_only=True)
 
     def _forget_caches(self) -> None:
         """After work that may add codes or coders behind this object's back."""
         self._codebook = None
         self._coder_ids = {}
 
-    # -- agreement ----------------------------------------------------------------------
-    def reliability_data(
-        self,
-        coders: Sequence[str] | None = None,
-        group: str | None = None,
-        article_ids: Sequence[int] | None = None,
-    ) -> ReliabilityData:
-        """Units: sentences of articles every compared coder marked done; uncoded = "none"."""
-        from annotator.storage.reliability_queries import reliability_from_project
-
-        with read_session(self.engine) as s:
-            return reliability_from_project(s, coders=coders, group=group, article_ids=article_ids)
-
-    def default_weights(self, group: str | None = None) -> str | None:
-        """Gwet's "ordinal" weights for a group the codebook declares ordered, else None."""
-        from annotator.storage.reliability_queries import resolve_group
-
-        with read_session(self.engine) as s:
-            return "ordinal" if resolve_group(s, group).ordered else None
-
-    def agreement(
-        self,
-        coders: Sequence[str] | None = None,
-        group: str | None = None,
-        bootstrap: int = 1000,
-        seed: int = 20110101,
-        weights: str | None = None,
-    ) -> AgreementReport:
-        """The full agreement report (coefficients overall and per code, interval, matrices).
-
-        An ordered group (codebook ``ordered: true``) gives ordinal data and, unless ``weights``
-        is given, Gwet's ordinal weights."""
-        from annotator.agreement import compute_report
-
-        data = self.reliability_data(coders, group)
-        chosen = weights if weights is not None else self.default_weights(group)
-        return compute_report(data, bootstrap=bootstrap, seed=seed, weights=chosen)
-
-    def disagreements(
-        self, coders: Sequence[str] | None = None, group: str | None = None
-    ) -> list[DisagreementRow]:
-        from annotator.storage.reliability_queries import disagreement_rows
-
-        with read_session(self.engine) as s:
-            return disagreement_rows(s, coders=coders, group=group)
-
-    def sentence_names(self, sentence_ids: Sequence[int]) -> dict[int, str]:
-        """Reports' names for sentences ("Title — sentence 4"), by sentence id."""
-        from annotator.storage.reliability_queries import sentence_names
-
-        with read_session(self.engine) as s:
-            return sentence_names(s, sentence_ids)
-
     def find(self, text: str, limit: int = 500) -> list[tuple[int, str, int, int, str]]:
         with read_session(self.engine) as s:
             return queries.find_text(s, text, limit)
-
-
-def _article_id(ref: ArticleRef) -> int:
-    return ref if isinstance(ref, int) else ref.id
-
-
-def _sid(ref: SentenceRef) -> int:
-    return ref if isinstance(ref, int) else ref.id

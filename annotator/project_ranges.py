@@ -7,20 +7,14 @@ is a thin call into the core (``annotator.duplicate_review``, ``storage.selectio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from annotator.near_duplicates import Group as NearDuplicateGroup
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.records import ArticleRecord, ArticleSummary, ImportReport, SelectionRecord
+from annotator.project_refs import ArticleRef
+from annotator.project_refs import article_id as _aid
+from annotator.records import ImportReport, SelectionRecord
 from annotator.storage import queries
 from annotator.storage.unit_of_work import Engine, read_session
-
-if TYPE_CHECKING:
-    ArticleRef = int | ArticleRecord | ArticleSummary
-
-
-def _aid(ref: ArticleRef) -> int:
-    return ref if isinstance(ref, int) else ref.id
 
 
 class RangesAndDuplicates:

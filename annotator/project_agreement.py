@@ -1,0 +1,76 @@
+"""The part of ``Project`` that measures agreement: reliability data, reports, disagreements.
+
+Reads only; the coefficients themselves live in ``annotator.agreement``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from annotator.storage.unit_of_work import Engine, read_session
+
+if TYPE_CHECKING:
+    from annotator.agreement import AgreementReport, ReliabilityData
+    from annotator.storage.reliability_queries import DisagreementRow
+
+
+class ProjectAgreement:
+    """Mixed into Project: needs its ``engine``."""
+
+    @property
+    def engine(self) -> Engine:
+        raise NotImplementedError
+
+    # -- agreement ----------------------------------------------------------------------
+    def reliability_data(
+        self,
+        coders: Sequence[str] | None = None,
+        group: str | None = None,
+        article_ids: Sequence[int] | None = None,
+    ) -> ReliabilityData:
+        """Units: sentences of articles every compared coder marked done; uncoded = "none"."""
+        from annotator.storage.reliability_queries import reliability_from_project
+
+        with read_session(self.engine) as s:
+            return reliability_from_project(s, coders=coders, group=group, article_ids=article_ids)
+
+    def default_weights(self, group: str | None = None) -> str | None:
+        """Gwet's "ordinal" weights for a group the codebook declares ordered, else None."""
+        from annotator.storage.reliability_queries import resolve_group
+
+        with read_session(self.engine) as s:
+            return "ordinal" if resolve_group(s, group).ordered else None
+
+    def agreement(
+        self,
+        coders: Sequence[str] | None = None,
+        group: str | None = None,
+        bootstrap: int = 1000,
+        seed: int = 20110101,
+        weights: str | None = None,
+    ) -> AgreementReport:
+        """The full agreement report (coefficients overall and per code, interval, matrices).
+
+        An ordered group (codebook ``ordered: true``) gives ordinal data and, unless ``weights``
+        is given, Gwet's ordinal weights."""
+        from annotator.agreement import compute_report
+
+        data = self.reliability_data(coders, group)
+        chosen = weights if weights is not None else self.default_weights(group)
+        return compute_report(data, bootstrap=bootstrap, seed=seed, weights=chosen)
+
+    def disagreements(
+        self, coders: Sequence[str] | None = None, group: str | None = None
+    ) -> list[DisagreementRow]:
+        from annotator.storage.reliability_queries import disagreement_rows
+
+        with read_session(self.engine) as s:
+            return disagreement_rows(s, coders=coders, group=group)
+
+    def sentence_names(self, sentence_ids: Sequence[int]) -> dict[int, str]:
+        """Reports' names for sentences ("Title — sentence 4"), by sentence id."""
+        from annotator.storage.reliability_queries import sentence_names
+
+        with read_session(self.engine) as s:
+            return sentence_names(s, sentence_ids)
