@@ -43,7 +43,7 @@ def stored_codes(project: Project, sentence_id: int) -> list[str]:
 
 def test_number_key_takes_that_coders_codes(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
-    item = window.current_item()
+    item = window.disagreements.current_item()
     assert item is not None
     second = window.coders[1]
     qtbot.keyClick(window, Qt.Key.Key_2)  # type: ignore[attr-defined]
@@ -52,9 +52,9 @@ def test_number_key_takes_that_coders_codes(qtbot: object, demo: Project) -> Non
 
 def test_deciding_moves_to_the_next_open_disagreement(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
-    first = window.current_item()
+    first = window.disagreements.current_item()
     qtbot.keyClick(window, Qt.Key.Key_1)  # type: ignore[attr-defined]
-    now = window.current_item()
+    now = window.disagreements.current_item()
     assert first is not None and now is not None
     assert now.sentence_id != first.sentence_id and not now.resolved
 
@@ -72,7 +72,7 @@ def test_progress_counts_follow_decisions(qtbot: object, demo: Project) -> None:
 
 def test_zero_decides_no_code_and_is_remembered(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
-    item = window.current_item()
+    item = window.disagreements.current_item()
     assert item is not None
     qtbot.keyClick(window, Qt.Key.Key_0)  # type: ignore[attr-defined]
     assert stored_codes(demo, item.sentence_id) == []
@@ -82,7 +82,7 @@ def test_zero_decides_no_code_and_is_remembered(qtbot: object, demo: Project) ->
 
 def test_code_key_then_enter_sets_the_final_code(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
-    item = window.current_item()
+    item = window.disagreements.current_item()
     assert item is not None
     code = next(c for c in window.group.codes if c.key)
     qtbot.keyClick(window, code.key)  # type: ignore[attr-defined]
@@ -95,23 +95,23 @@ def test_single_choice_code_keys_behave_like_radio_buttons(qtbot: object, demo: 
     first, second = [c for c in window.group.codes if c.key][:2]
     qtbot.keyClick(window, first.key)  # type: ignore[attr-defined]
     qtbot.keyClick(window, second.key)  # type: ignore[attr-defined]
-    assert window.checked_codes() == [second.name]
+    assert window.panel.checked_codes() == [second.name]
 
 
 def test_open_only_hides_decided_disagreements(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
     qtbot.keyClick(window, Qt.Key.Key_1)  # type: ignore[attr-defined]
     window.open_only.setChecked(True)
-    resolved, total = window.counts()
-    assert window.proxy.rowCount() == total - resolved
+    resolved, total = window.disagreements.counts()
+    assert window.disagreements.proxy.rowCount() == total - resolved
 
 
 def test_open_in_article_jumps_with_the_ids(qtbot: object, demo: Project) -> None:
     jumps: list[tuple[int, int]] = []
     window = open_window(qtbot, demo, jumps)
-    item = window.current_item()
+    item = window.disagreements.current_item()
     assert item is not None
-    window.open_button.click()
+    window.panel.open_button.click()
     assert jumps == [(item.article_id, item.sentence_id)]
 
 
@@ -128,9 +128,9 @@ def test_list_models_pass_the_model_tester(
 ) -> None:
     window = open_window(qtbot, demo)
     qtbot.keyClick(window, Qt.Key.Key_1)  # type: ignore[attr-defined]
-    qtmodeltester.check(window.model)  # type: ignore[attr-defined]
+    qtmodeltester.check(window.disagreements.model)  # type: ignore[attr-defined]
     window.open_only.setChecked(True)
-    qtmodeltester.check(window.proxy)  # type: ignore[attr-defined]
+    qtmodeltester.check(window.disagreements.proxy)  # type: ignore[attr-defined]
 
 
 def test_a_code_removed_from_the_codebook_is_shown_marked_and_can_be_decided(
@@ -148,10 +148,14 @@ def test_a_code_removed_from_the_codebook_is_shown_marked_and_can_be_decided(
     )
     window = open_window(qtbot, demo)
     denial = next(c for c in window.group.codes if c.name == "Denial")
-    assert "(removed from codebook)" in window.code_boxes[denial.id].text()
-    row = next(r for r, i in enumerate(window.model.items) if i.sentence_id == item.sentence_id)
-    window.select_source_row(row)
-    window.code_boxes[denial.id].setChecked(True)
+    assert "(removed from codebook)" in window.panel.code_boxes[denial.id].text()
+    row = next(
+        r
+        for r, i in enumerate(window.disagreements.model.items)
+        if i.sentence_id == item.sentence_id
+    )
+    window.disagreements.select_source_row(row)
+    window.panel.code_boxes[denial.id].setChecked(True)
     window.save_checked()
     assert stored_codes(demo, item.sentence_id) == ["Denial"]
 
@@ -175,13 +179,13 @@ def test_enter_with_nothing_ticked_after_a_number_key_saves_nothing(
 ) -> None:
     window = open_window(qtbot, demo)
     qtbot.keyClick(window, Qt.Key.Key_1)  # type: ignore[attr-defined]
-    following = window.current_item()
+    following = window.disagreements.current_item()
     assert following is not None and not following.resolved
     qtbot.keyClick(window, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     again = next(i for i in adjudication_items(demo) if i.sentence_id == following.sentence_id)
     assert not again.resolved
     assert window.statusBar().currentMessage() == "Tick the final codes, or press 0 for no code"
-    current = window.current_item()
+    current = window.disagreements.current_item()
     assert current is not None and current.sentence_id == following.sentence_id
 
 
@@ -192,9 +196,12 @@ def test_a_coder_who_finished_one_article_does_not_hide_the_other_disagreements(
     window = open_window(qtbot, demo)
     assert window.selected_coders() == ["anna", "ben"]
     expected = [i.sentence_id for i in adjudication_items(demo, ["anna", "ben"])]
-    assert [i.sentence_id for i in window.model.items] == expected
+    assert [i.sentence_id for i in window.disagreements.model.items] == expected
     n = len(demo.article_ids())
-    assert window.coder_selector.count_label.text() == f"{n} articles done by all of them"
+    assert (
+        window.disagreements.coder_selector.count_label.text()
+        == f"{n} articles done by all of them"
+    )
 
 
 def test_choosing_the_coders_recomputes_the_disagreements(qtbot: object, demo: Project) -> None:
@@ -202,15 +209,15 @@ def test_choosing_the_coders_recomputes_the_disagreements(qtbot: object, demo: P
     window = open_window(qtbot, demo)
     window.set_coders(["anna", "ben", "carla"])
     qtbot.waitUntil(lambda: window.loaded and window.coders == ["anna", "ben", "carla"])  # type: ignore[attr-defined]
-    assert {i.article_id for i in window.model.items} <= {article}
-    assert window.coder_selector.count_label.text() == "1 article done by all of them"
-    assert set(window.coder_labels) == {"anna", "ben", "carla"}
+    assert {i.article_id for i in window.disagreements.model.items} <= {article}
+    assert window.disagreements.coder_selector.count_label.text() == "1 article done by all of them"
+    assert set(window.panel.coder_labels) == {"anna", "ben", "carla"}
 
 
 def test_the_adjudicated_coder_is_not_offered_for_comparison(qtbot: object, demo: Project) -> None:
     demo.coder_id(ADJUDICATED)
     window = open_window(qtbot, demo)
-    items = window.coder_selector.items
+    items = window.disagreements.coder_selector.items
     names = [items.item(r).text() for r in range(items.rowCount())]
     assert ADJUDICATED not in names and names == ["anna", "ben"]
 
