@@ -149,18 +149,7 @@ def sentence_rows(session: Session, article_ids: Sequence[int]) -> list[tuple[An
     The text is sliced in Python, not by SQLite's ``substr``, which counts characters the C way
     and would cut a text holding a NUL short (and slicing one article text is cheaper anyway).
     """
-    articles = {
-        int(aid): (uid, title, chash, text)
-        for aid, uid, title, chash, text in session.execute(
-            select(
-                t.article.c.id,
-                t.article.c.uid,
-                t.article.c.title,
-                t.article.c.content_hash,
-                t.article.c.text,
-            ).where(t.article.c.id.in_(article_ids))
-        )
-    }
+    articles = article_texts(session, article_ids)
     stmt = (
         select(
             t.sentence.c.id,
