@@ -52,9 +52,9 @@ from annotator.project import Project
 from annotator.records import CodeRecord, SentenceRecord
 from annotator.reliability import StoredGroup
 from ui import icons
+from ui.actions import close_keys
 from ui.code_keys import CodeKeys, bind_code_keys
 from ui.coder_selector import CoderSelector
-from ui.report_window import close_keys
 from ui.table_model import RIGHT, SENTENCE_NUMBER, Index, RowTableModel, sentence_cell
 from ui.workers import start_job
 
