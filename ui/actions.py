@@ -302,3 +302,14 @@ def lazy_call(parent: QWidget | None, module: str, function: str, *args: Any) ->
         return False
     fn(*args)
     return True
+
+
+def close_keys() -> list[QKeySequence]:
+    """Keys that close a secondary window (report, adjudication): the platform's Close key,
+    Ctrl+W and Esc, so every secondary window closes the same way."""
+    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Close))
+    for extra in ("Ctrl+W", "Esc"):
+        seq = QKeySequence(extra)
+        if seq not in keys:
+            keys.append(seq)
+    return keys

@@ -47,10 +47,10 @@ from annotator.project import Project
 from annotator.records import SentenceRecord
 from annotator.reliability import StoredGroup
 from ui import icons
+from ui.actions import close_keys
 from ui.adjudication_list_panel import DisagreementListPanel
 from ui.adjudication_panel import DecisionPanel
 from ui.code_keys import CodeKeys, bind_code_keys
-from ui.report_window import close_keys
 from ui.workers import start_job
 
 log = logging.getLogger(__name__)

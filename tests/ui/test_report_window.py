@@ -96,7 +96,7 @@ def make_coded_project(path: Path, n_articles: int, per_article: int, seed: int 
 def test_coefficients_shown_are_the_projects(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
     expected = demo.agreement()
-    model = window.coefficient_model
+    model = window.tabs.coefficient_model
     for col, key in enumerate(CoefficientModel.KEYS):
         if key is None:
             continue
@@ -115,7 +115,7 @@ def test_every_coefficient_is_shown_with_its_chance_terms(qtbot: object, demo: P
 
     window = open_window(qtbot, demo)
     expected = demo.agreement().coefficients
-    model = window.chance_model
+    model = window.tabs.chance_model
     assert model.rowCount() == len(COEFFICIENT_KEYS)
     for row, key in enumerate(COEFFICIENT_KEYS):
         c = expected[key]
@@ -124,13 +124,13 @@ def test_every_coefficient_is_shown_with_its_chance_terms(qtbot: object, demo: P
             assert (got is None and want is None) or got == pytest.approx(want), (key, col)
     conger = COEFFICIENT_KEYS.index("conger_kappa")
     assert model.index(conger, 0).data() == "Conger's kappa"
-    assert "ordered" in window.chance_title.text()  # the demo's groups are not ordered
+    assert "ordered" in window.tabs.chance_title.text()  # the demo's groups are not ordered
     window.close()
 
 
 def test_interpretation_is_written_not_only_coloured(qtbot: object, demo: Project) -> None:
     window = open_window(qtbot, demo)
-    text = window.coefficient_model.index(0, CoefficientModel.VERDICT).data()
+    text = window.tabs.coefficient_model.index(0, CoefficientModel.VERDICT).data()
     alpha = demo.agreement(bootstrap=0).coefficients["krippendorff_alpha"].value
     assert alpha is not None
     assert text.startswith(
@@ -150,7 +150,7 @@ def test_changing_the_coders_recomputes(qtbot: object, demo: Project) -> None:
     )
     assert window.report is not None
     assert window.report.coefficients["percent_agreement"].value == 1.0
-    assert window.disagreement_model.rowCount() == 0
+    assert window.tabs.disagreement_model.rowCount() == 0
     window.close()
 
 
@@ -158,7 +158,7 @@ def test_fewer_than_two_coders_shows_no_figures(qtbot: object, demo: Project) ->
     window = open_window(qtbot, demo)
     window.set_coders(["anna"])
     qtbot.waitUntil(lambda: window.report is None, timeout=5000)  # type: ignore[attr-defined]
-    assert "two coders" in window.summary_label.text()
+    assert "two coders" in window.tabs.summary_label.text()
     assert not window.html_action.isEnabled()
     window.close()
 
@@ -168,8 +168,8 @@ def test_double_click_on_a_disagreement_jumps_there(qtbot: object, demo: Project
     window = open_window(qtbot, demo, jumps)
     window.tabs.setCurrentIndex(3)
     qtbot.waitExposed(window)  # type: ignore[attr-defined]
-    view = window.disagreement_view
-    index = window.disagreement_model.index(1, 2)
+    view = window.tabs.disagreement_view
+    index = window.tabs.disagreement_model.index(1, 2)
     qtbot.waitUntil(lambda: view.visualRect(index).height() > 0)  # type: ignore[attr-defined]
     rect = view.visualRect(index)
     # a real double-click starts with a press (QTest's double-click event alone has none)
@@ -192,9 +192,9 @@ def test_enter_on_a_disagreement_jumps_there(qtbot: object, demo: Project) -> No
     jumps = Jumps()
     window = open_window(qtbot, demo, jumps)
     window.tabs.setCurrentIndex(3)
-    view = window.disagreement_view
+    view = window.tabs.disagreement_view
     view.setFocus()
-    view.setCurrentIndex(window.disagreement_model.index(0, 0))
+    view.setCurrentIndex(window.tabs.disagreement_model.index(0, 0))
     qtbot.keyClick(view, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     row = demo.disagreements()[0]
     assert jumps.calls == [(row.article_id, row.sentence_id)]
@@ -278,7 +278,7 @@ def test_disagreements_are_named_as_in_the_label_exports(
     assert set(joined["_merge"]) == {"both"}
     first = demo.disagreements()[0]
     assert found.loc[0, "article_id"] == demo.article(first.article_id).uid
-    model = window.disagreement_model
+    model = window.tabs.disagreement_model
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Sentence no."
     assert model.index(0, 1).data() == found.loc[0, "sentence_number"]
     window.close()
@@ -313,7 +313,7 @@ def test_a_large_project_is_computed_off_the_gui_thread(qtbot: object, tmp_path:
         assert window.report is None and window.computing  # open_report returned at once
         qtbot.waitUntil(lambda: window.report is not None, timeout=30_000)  # type: ignore[attr-defined]
         assert window.report is not None and window.report.n_units == 5000
-        assert window.disagreement_model.total == window.report.n_disagreements
+        assert window.tabs.disagreement_model.total == window.report.n_disagreements
         window.close()
     finally:
         project.close()
@@ -325,15 +325,15 @@ def test_every_report_model_passes_the_model_tester(
     add_copy_coder(demo, "ben", "carol")
     window = open_window(qtbot, demo)
     for model in (
-        window.coefficient_model,
-        window.chance_model,
-        window.matrix_model,
-        window.pairwise_model,
-        window.disagreement_model,
+        window.tabs.coefficient_model,
+        window.tabs.chance_model,
+        window.tabs.matrix_model,
+        window.tabs.pairwise_model,
+        window.tabs.disagreement_model,
         window.coder_items,
     ):
         qtmodeltester.check(model)  # type: ignore[attr-defined]
-    assert window.pairwise_model.rowCount() == 3
+    assert window.tabs.pairwise_model.rowCount() == 3
     window.close()
 
 
@@ -358,14 +358,14 @@ def test_the_verdict_banner_is_shown_in_full(qtbot: object, demo: Project) -> No
     assert window.report is not None
     verdict_text = interpret_alpha(window.report.coefficients["krippendorff_alpha"].value)
     assert "<" in verdict_text  # the text that used to be cut off as a tag
-    assert verdict_text in shown_text(window.verdict_label.text())
+    assert verdict_text in shown_text(window.tabs.verdict_label.text())
     window.close()
 
 
 def test_markup_in_a_coder_name_is_shown_as_text(qtbot: object, demo: Project) -> None:
     add_copy_coder(demo, "anna", "<i>x")
     window = open_window(qtbot, demo)
-    assert "<i>x" in shown_text(window.summary_label.text())
+    assert "<i>x" in shown_text(window.tabs.summary_label.text())
     window.close()
 
 
@@ -439,9 +439,9 @@ def test_an_ordered_group_is_reported_with_ordinal_weights(qtbot: object, tmp_pa
     window = open_window(qtbot, project)
     assert window.report is not None and window.report.weights == "ordinal"
     assert window.group_combo.itemText(0) == "Intensity (ordered scale)"
-    assert "declared ordered" in window.chance_title.text()
+    assert "declared ordered" in window.tabs.chance_title.text()
     row = list(window.report.coefficients).index("gwet_ac2")
-    assert window.chance_model.index(row, 1).data(VALUE_ROLE) == pytest.approx(
+    assert window.tabs.chance_model.index(row, 1).data(VALUE_ROLE) == pytest.approx(
         window.report.coefficients["gwet_ac2"].value
     )
     window.close()

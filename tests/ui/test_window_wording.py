@@ -51,7 +51,7 @@ def test_the_confusion_matrix_has_totals_and_says_no_code(
 ) -> None:
     demo = make_project("demo", demo=True)
     window = open_window(qtbot, demo)
-    model = window.matrix_model
+    model = window.tabs.matrix_model
     n = model.rowCount()
     labels = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(n)]
     assert labels[-1] == TOTAL
@@ -61,7 +61,7 @@ def test_the_confusion_matrix_has_totals_and_says_no_code(
     assert np.allclose(m[:-1, -1], m[:-1, :-1].sum(axis=1))
     assert np.allclose(m[-1, :-1], m[:-1, :-1].sum(axis=0))
     assert m[-1, -1] == window.report.n_units  # type: ignore[union-attr]
-    scopes = [window.coefficient_model.index(r, 0).data() for r in range(1, 6)]
+    scopes = [window.tabs.coefficient_model.index(r, 0).data() for r in range(1, 6)]
     assert "none" not in scopes and NO_CODE in scopes  # the coefficient rows say it the same way
     window.close()
 
