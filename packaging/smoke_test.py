@@ -39,7 +39,7 @@ SIZE_BUDGET_MB = 250
 #: every command of `annotator --help` (a new command must be added here and get a step below)
 COMMANDS = (
     "open", "init", "import", "info", "demo", "backup", "agreement", "export", "codebook",
-    "import-labels", "merge", "duplicates",
+    "import-labels", "merge", "duplicates", "stats",
 )  # fmt: skip
 WORKER_BYTES = 9_000_000  # above annotator.importer.PARALLEL_MIN_BYTES: the import starts workers
 
