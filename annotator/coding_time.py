@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 import numpy as np
@@ -141,8 +141,9 @@ def spread(durations: Iterable[float]) -> Spread:
 def event_frame(events: Iterable[EventRow], pause_s: float = SESSION_PAUSE_S) -> pd.DataFrame:
     """The events with their press, session and the press's duration (NaN for a first press).
 
-    ``events`` must come ordered by coder, then time (as ``analytics_queries.label_events``
-    reads them). Columns: those of EventRow plus ``press``, ``session`` (numbers unique over all
+    ``events`` in any order: they are sorted by coder and time, events of equal time keeping
+    their order (``analytics_queries.label_events`` reads them so ordered already, by id within
+    a time). Columns: those of EventRow plus ``press``, ``session`` (numbers unique over all
     coders) and ``duration`` (seconds).
     """
     if pause_s < 0:
@@ -154,6 +155,9 @@ def event_frame(events: Iterable[EventRow], pause_s: float = SESSION_PAUSE_S) ->
         df["duration"] = pd.Series(dtype="float64")
         return df
     df["at"] = pd.to_datetime(df["at"], utc=True)
+    # few distinct names: as categories, the comparisons and groupings below are on integers
+    df["coder"] = df["coder"].astype("category")
+    df = df.sort_values(["coder", "at"], kind="stable", ignore_index=True)
     first = df.index == 0
     new_coder = first | (df["coder"] != df["coder"].shift())
     new_press = new_coder | (df["at"] != df["at"].shift()) | (df["batch"] != df["batch"].shift())
@@ -187,7 +191,7 @@ def coding_stats(
 
 def _hours(df: pd.DataFrame) -> dict[str, float]:
     per_press = df.drop_duplicates("press")
-    seconds = per_press.groupby("coder")["duration"].sum(min_count=0)
+    seconds = per_press.groupby("coder", observed=True)["duration"].sum(min_count=0)
     return {str(k): float(v) / 3600.0 for k, v in seconds.items()}
 
 
@@ -197,7 +201,8 @@ def _per_hour(count: int, hours: float) -> float | None:
 
 def _corrections(df: pd.DataFrame, keys: list[str]) -> dict[tuple[object, ...], int]:
     removed = df[df["action"] == "remove"]
-    counted = removed.drop_duplicates([*keys, "press", "sentence_id"]).groupby(keys).size()
+    counted = removed.drop_duplicates([*keys, "press", "sentence_id"])
+    counted = counted.groupby(keys, observed=True).size()
     return {k if isinstance(k, tuple) else (k,): int(v) for k, v in counted.items()}
 
 
@@ -205,7 +210,7 @@ def _per_coder(df: pd.DataFrame) -> list[CoderStats]:
     hours = _hours(df)
     corrections = _corrections(df, ["coder"])
     out = []
-    for coder, rows in df.groupby("coder", sort=True):
+    for coder, rows in df.groupby("coder", sort=True, observed=True):
         name = str(coder)
         per_press = rows.drop_duplicates("press")
         labels = int((rows["action"] == "add").sum())
@@ -233,10 +238,11 @@ def _per_code(df: pd.DataFrame) -> list[CodeStats]:
     is_add = df["action"] == "add"
     press_adds = is_add.groupby(df["press"]).transform("any").astype(bool)
     timed = df[is_add | ~press_adds].drop_duplicates(["press", "code_id"])
-    durations = {(str(k[0]), int(k[1])): g.dropna() for k, g in timed.groupby(keys)["duration"]}
+    by_code = timed.groupby(keys, observed=True)["duration"]
+    durations = {(str(k[0]), int(k[1])): g.dropna() for k, g in by_code}
     empty = pd.Series(dtype="float64")
     out = []
-    for (coder, code_id), rows in df.groupby(keys, sort=True):
+    for (coder, code_id), rows in df.groupby(keys, sort=True, observed=True):
         name, cid = str(coder), int(code_id)
         labels = int((rows["action"] == "add").sum())
         first = rows.iloc[0]
@@ -261,7 +267,8 @@ def done_per_day(done: Iterable[DoneRow]) -> list[DoneDay]:
     """Articles done per coder and UTC day of their latest status time (see the module)."""
     counts: dict[tuple[str, date], int] = {}
     for row in done:
-        key = (row.coder, row.at.date())
+        at = row.at if row.at.tzinfo is None else row.at.astimezone(UTC)
+        key = (row.coder, at.date())
         counts[key] = counts.get(key, 0) + 1
     return [DoneDay(coder, day, n) for (coder, day), n in sorted(counts.items())]
 
