@@ -1,8 +1,8 @@
 """Reads behind the coding-time analytics (``annotator.coding_time``): the event log, done times.
 
 Core selects only, one ordered pass over ``label_event`` (the index ``(coder_id, at)`` serves the
-order), each row a small named tuple: a million events come back in a few seconds (about 5 s
-of the 11 s ``annotator stats`` takes on a million events; the rest is pandas).
+order), each row a small named tuple: a million events come back in about 5 s, half of the time
+``annotator stats`` takes on them (the rest is pandas).
 """
 
 from __future__ import annotations
