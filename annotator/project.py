@@ -32,6 +32,7 @@ from annotator.project_refs import (
     SentenceRef,
     article_id,
 )
+from annotator.project_stats import ProjectStats
 from annotator.records import (
     ArticleRecord,
     ArticleSummary,
@@ -76,7 +77,7 @@ def relock_pending() -> bool:
     return open_files.relock_pending()
 
 
-class Project(ProjectCoding, ProjectExchange, ProjectAgreement, RangesAndDuplicates):
+class Project(ProjectCoding, ProjectExchange, ProjectAgreement, ProjectStats, RangesAndDuplicates):
     """One open project file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:

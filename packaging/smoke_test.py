@@ -39,7 +39,7 @@ SIZE_BUDGET_MB = 250
 #: every command of `annotator --help` (a new command must be added here and get a step below)
 COMMANDS = (
     "open", "init", "import", "info", "demo", "backup", "agreement", "export", "codebook",
-    "import-labels", "merge", "duplicates",
+    "import-labels", "merge", "duplicates", "stats",
 )  # fmt: skip
 WORKER_BYTES = 9_000_000  # above annotator.importer.PARALLEL_MIN_BYTES: the import starts workers
 
@@ -277,6 +277,13 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         out = app.run("agreement", "--data", str(inputs["ratings"]), "--format", "json").stdout
         expect("krippendorff_alpha" in out, "agreement --data lacks alpha")
 
+    def stats_step() -> None:
+        out = app.run("stats", "demo.annotator").stdout
+        expect("Per coder and code" in out and "anna" in out, f"stats printed {out!r}")
+        app.run("stats", "demo.annotator", "--format", "csv", "--output", "stats.csv")
+        head = (work / "stats.csv").read_text(encoding="utf-8").splitlines()[0]
+        expect(head.startswith("table,coder,"), f"stats.csv starts {head!r}")
+
     def import_step() -> None:
         app.run("init", "new.annotator")
         out = app.run("import", "new.annotator", str(inputs["articles"])).stdout
@@ -398,6 +405,7 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         ("exports CSV, Excel, JSON Lines, REFI-QDA", export_step),
         ("makes test inputs (driver side)", inputs_step),
         ("agreement on a project and on --data", agreement_step),
+        ("coding-time stats, as a table and as CSV", stats_step),
         ("imports text, HTML, PDF, Word, a table, REFI-QDA", import_step),
         ("imports with worker processes", workers("default")),
         # the app's start (on Linux the command line forks instead): each worker re-runs the

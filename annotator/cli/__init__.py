@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "annotator.cli.agreement_cmd",
     "annotator.cli.exchange_cmds",
     "annotator.cli.duplicates_cmd",
+    "annotator.cli.stats_cmd",
 )
 
 AppLauncher = Callable[[argparse.Namespace], int]
