@@ -46,9 +46,6 @@ from ui.report_models import (
 from ui.report_options_panel import NONE_COLOR
 
 Jump = Callable[[int, int], None]
-#: the Disagreements tab, whose title carries the count
-DISAGREEMENTS_TAB = 3
-
 
 def _table(model: Any) -> QTableView:
     view = QTableView()
@@ -145,6 +142,7 @@ class ReportTabs(QTabWidget):
         self.disagreement_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.disagreement_view.activated.connect(self._jump_to)
         lay.addWidget(self.disagreement_view)
+        self.disagreement_page = page  # its title carries the count
         self.addTab(page, "Disagreements")
 
     # -- showing ------------------------------------------------------------------------------
@@ -259,7 +257,7 @@ class ReportTabs(QTabWidget):
         self.disagreement_view.setColumnWidth(1, 70)
         for col in range(3, self.disagreement_model.columnCount()):
             self.disagreement_view.setColumnWidth(col, 150)
-        self.setTabText(DISAGREEMENTS_TAB, f"Disagreements ({len(rows):,})")
+        self.setTabText(self.indexOf(self.disagreement_page), f"Disagreements ({len(rows):,})")
 
     def _jump_to(self, index: QModelIndex) -> None:
         target = index.data(JUMP_ROLE)

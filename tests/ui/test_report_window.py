@@ -110,6 +110,24 @@ def test_coefficients_shown_are_the_projects(qtbot: object, demo: Project) -> No
     window.close()
 
 
+def test_every_tab_keeps_its_name_and_the_disagreements_tab_counts_them(
+    qtbot: object, demo: Project
+) -> None:
+    window = open_window(qtbot, demo)
+    tabs = window.tabs
+    n = len(demo.disagreements())
+    assert n > 0
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Coefficients",
+        "All coefficients",
+        "Matrix",
+        "Code frequencies",
+        f"Disagreements ({n:,})",
+        "Conventions",
+    ]
+    window.close()
+
+
 def test_every_coefficient_is_shown_with_its_chance_terms(qtbot: object, demo: Project) -> None:
     from annotator.agreement import COEFFICIENT_KEYS
 
