@@ -21,8 +21,11 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy annotator
 
+# Under Xvfb when it is installed (a real X window, desktop fonts), else on the current display.
 screenshots: $(STAMP)
-	$(PY) packaging/screenshots.py
+	@if command -v xvfb-run >/dev/null 2>&1; then \
+	  xvfb-run -a -s "-screen 0 1400x900x24" $(PY) packaging/screenshots.py; \
+	else $(PY) packaging/screenshots.py; fi
 
 # The self-contained app (packaging/README.md): dist/annotator/ and dist/annotator-<version>-*.tar.gz
 package: $(PACKAGE_STAMP)

@@ -1,4 +1,5 @@
-"""Screenshots of the main window with the demo project, for the docs.
+"""Screenshots of the main views with the demo project, for the docs: the main window, the
+agreement report, adjudication and the import dialog with a table preview.
 
 Run under a real X server so fonts match a desktop:
     xvfb-run -s "-screen 0 1400x900x24" python packaging/screenshots.py [--out docs]
@@ -12,7 +13,12 @@ import logging
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -27,6 +33,25 @@ def settle(seconds: float = 0.6) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         QApplication.processEvents()
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    """Process events until condition() holds; a view that never gets there fails the run."""
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            raise SystemExit(f"screenshots: gave up waiting for {what}")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, target: Path) -> None:
+    settle(0.3)
+    if not widget.grab().save(str(target)):
+        raise SystemExit(f"screenshots: could not write {target}")
+    sys.stdout.write(f"wrote {target}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,11 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     apply_look(app)
 
-    import ui.main_window
+    import ui.window_session
+    from ui.adjudication_window import AdjudicationWindow
+    from ui.import_dialog import ImportDialog
     from ui.main_window import MainWindow
+    from ui.report_window import ReportWindow
 
     # The screenshot shows both coders on purpose: answer the blind-coding question with Continue.
-    ui.main_window.ask_unblind = lambda _parent: True  # type: ignore[assignment]
+    ui.window_session.ask_unblind = lambda _parent: True  # type: ignore[assignment]
 
     project_path = tmp / "demo.annotator"
     build_demo(project_path).close()
@@ -63,16 +91,38 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.registry["show_others"].setChecked(True)
     settle()
-    panel = window.article_panel
-    panel.select_row(3)
-    settle(0.3)
-
+    window.article_panel.select_row(3)
     args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / "screenshot-main.png"
-    if not window.grab().save(str(target)):
-        log.error("could not write %s", target)
-        return 1
-    sys.stdout.write(f"wrote {target}\n")
+    save(window, args.out / "screenshot-main.png")
+
+    window.open_report()
+    report = window.findChildren(ReportWindow)[0]
+    wait_for(lambda: report.report is not None, "the agreement report")
+    report.resize(1100, 760)
+    save(report, args.out / "screenshot-report.png")
+    report.close()
+
+    window.open_adjudication()
+    adjudication = window.findChildren(AdjudicationWindow)[0]
+    wait_for(lambda: adjudication.loaded, "the adjudication list")
+    adjudication.resize(1200, 720)
+    save(adjudication, args.out / "screenshot-adjudication.png")
+    adjudication.close()
+
+    table = tmp / "wire-feed.csv"
+    table.write_text(
+        "headline,published,body\n"
+        '"Shelling along the border",2025-01-12,"Artillery struck two villages overnight. '
+        'Officials denied any role."\n'
+        '"Ceasefire proposal tabled",2025-01-14,"Envoys met in the capital. '
+        'An analyst called the plan fragile."\n',
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(window, [table])
+    dialog.show()
+    wait_for(lambda: dialog.preview_panel.model.rowCount() > 0, "the table preview")
+    save(dialog, args.out / "screenshot-import.png")
+    dialog.close()
     window.close()
     return 0
 
