@@ -31,12 +31,17 @@ Pure functions on plain rows (``EventRow``, ``DoneRow``, read by
   marked done, reopened and marked done again counts on the last day; one reopened and not yet
   done again does not count at all.
 
-Events copied from another file (a merge, a label import) keep their original times, so they take
-part as they were made; a single-choice replacement during a merge shows as a correction.
+A merge, a label import or a REFI-QDA import does not copy another file's event log: it writes
+one "add" event per label it brings in, at that label's time, and never replaces a label already
+there. So in a lead file the merged coders' figures describe their surviving labels only (no
+removals, no corrections, and the gaps between surviving labels); a coder's coding time is read
+on the coder's own file. The "adjudicated" coder (the lead's final codes) is left out unless
+named.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -146,8 +151,8 @@ def event_frame(events: Iterable[EventRow], pause_s: float = SESSION_PAUSE_S) ->
     a time). Columns: those of EventRow plus ``press``, ``session`` (numbers unique over all
     coders) and ``duration`` (seconds).
     """
-    if pause_s < 0:
-        raise ValueError("the session pause must not be negative")
+    if not math.isfinite(pause_s) or pause_s < 0:
+        raise ValueError("the session pause must be a number of seconds, 0 or more")
     df = pd.DataFrame.from_records(list(events), columns=_COLUMNS)
     if df.empty:
         for name in ("press", "session"):

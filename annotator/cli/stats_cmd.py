@@ -10,6 +10,7 @@ one file loads into one data frame and ``df[df.table == "codes"]`` picks a table
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -173,8 +174,8 @@ def to_csv(stats: CodingStats) -> str:
 def cmd_stats(args: argparse.Namespace) -> int:
     from annotator.project import Project
 
-    if args.pause < 0:
-        raise AnnotatorError("--pause must not be negative")
+    if not math.isfinite(args.pause) or args.pause < 0:
+        raise AnnotatorError("--pause must be a number of seconds, 0 or more")
     with Project.open(args.project, read_only=True) as project:
         stats = project.coding_stats(coders=args.coder, pause_s=args.pause)
     text = to_csv(stats) if args.format == "csv" else to_text(stats)

@@ -18,6 +18,7 @@ from annotator.coding_time import DoneRow, EventRow
 from annotator.errors import NotFoundError
 from annotator.records import Status
 from annotator.storage import tables as t
+from annotator.storage.reliability_queries import ADJUDICATED
 
 _e, _coder, _code, _group, _status = (
     t.label_event.c,
@@ -29,13 +30,15 @@ _e, _coder, _code, _group, _status = (
 
 
 def coder_ids(session: Session, names: Sequence[str] | None) -> dict[str, int]:
-    """name -> id of the named coders (all coders if None); an unknown name is an error."""
+    """name -> id of the named coders; an unknown name is an error. None: every person who
+    coded, not the "adjudicated" coder (its labels are the lead's decisions, bulk-accepted
+    agreements among them, not coding work); name it to see its figures."""
     known = {
         str(name): int(cid)
         for cid, name in session.execute(select(_coder.id, _coder.name).order_by(_coder.name))
     }
     if names is None:
-        return known
+        return {name: cid for name, cid in known.items() if name != ADJUDICATED}
     unknown = [n for n in names if n not in known]
     if unknown:
         listed = ", ".join(repr(n) for n in known) or "none"

@@ -278,3 +278,27 @@ def test_the_stats_command_names_an_unknown_coder(
 ) -> None:
     assert main(["stats", str(timed), "--coder", "carl"]) == 1
     assert "no coder named 'carl'" in capsys.readouterr().err
+
+
+def test_the_adjudicated_coder_is_left_out_unless_named(tmp_path: Path) -> None:
+    """Its labels are the lead's decisions (bulk-accepted agreements among them), not coding."""
+    from annotator.adjudication import accept_agreements
+    from annotator.demo import build_demo
+
+    with build_demo(tmp_path / "demo.annotator") as p:
+        accepted = accept_agreements(p, ["anna", "ben"])
+        assert accepted
+        everyone = p.coding_stats()
+        named = p.coding_stats(coders=["adjudicated"])
+    assert {c.coder for c in everyone.coders} == {"anna", "ben"}
+    assert {d.coder for d in everyone.done_per_day} == {"anna", "ben"}
+    assert [c.coder for c in named.coders] == ["adjudicated"]
+    assert named.coders[0].labels > 0
+
+
+@pytest.mark.parametrize("pause", ["-1", "nan", "inf"])
+def test_the_stats_command_refuses_a_pause_that_is_not_a_length(
+    timed: Path, capsys: pytest.CaptureFixture[str], pause: str
+) -> None:
+    assert main(["stats", str(timed), f"--pause={pause}"]) == 1
+    assert "--pause must be a number of seconds" in capsys.readouterr().err
