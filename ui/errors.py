@@ -12,7 +12,7 @@ import threading
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 #: Boxes without a parent widget: Python holds the only reference, so without this set a box shown
 #: from the excepthook (no window to hang it on) was collected, and vanished, the moment it showed.
-_unparented: set[QMessageBox] = set()
+_unparented: dict[int, QMessageBox] = {}
 
 
 def show_error(
@@ -49,8 +49,11 @@ def show_error(
     copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(f"{exc}\n\n{details}"))
     box.setModal(True)
     if parent is None:
-        _unparented.add(box)
-        box.finished.connect(lambda _result: _unparented.discard(box))
+        _unparented[id(box)] = box
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closed: freed, traceback and all
+        key = id(box)  # the slot holds the key, not the box (that would keep the box alive)
+        box.finished.connect(lambda _result: _unparented.pop(key, None))
+        box.destroyed.connect(lambda: _unparented.pop(key, None))
     box.show()
     return box
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -41,6 +42,7 @@ class MergeDialog(QDialog):
         self.project = project
         self.on_done = on_done
         self.job: Job | None = None
+        self.merging = False  # from the start of a merge until its outcome has been shown
         self.report: MergeReport | None = None
         self.setWindowTitle(f"Merge into {project.path.name}")
         self.resize(620, 480)
@@ -105,6 +107,7 @@ class MergeDialog(QDialog):
 
         self.merge_button.setEnabled(False)
         self.output.setPlainText("Merging…")
+        self.merging = True
         self.job = start_job(
             self,
             "Merging",
@@ -115,7 +118,24 @@ class MergeDialog(QDialog):
             on_error=self._failed,
         )
 
+    # -- a running merge keeps the dialog: its result must reach the main window ------------
+    def reject(self) -> None:
+        if self.merging:
+            self.output.setPlainText(
+                "Merging… To stop, press Cancel on the progress bar: nothing is merged then."
+            )
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.merging:
+            event.ignore()
+            self.reject()  # says why
+            return
+        super().closeEvent(event)
+
     def _finished(self, report: MergeReport) -> None:
+        self.merging = False
         self.merge_button.setEnabled(True)
         self.report = report
         lines = [report.summary(), ""]
@@ -125,10 +145,12 @@ class MergeDialog(QDialog):
             self.on_done(report)
 
     def _cancelled(self) -> None:
+        self.merging = False
         self.merge_button.setEnabled(True)
         self.output.setPlainText("Merge cancelled: the project is unchanged.")
 
     def _failed(self, exc: BaseException, details: str) -> None:
+        self.merging = False
         self.merge_button.setEnabled(True)
         if isinstance(exc, AnnotatorError):
             self.output.setPlainText(f"Nothing was merged: {exc}")

@@ -47,6 +47,7 @@ from ui.report_options_panel import NONE_COLOR
 
 Jump = Callable[[int, int], None]
 
+
 def _table(model: Any) -> QTableView:
     view = QTableView()
     view.setModel(model)

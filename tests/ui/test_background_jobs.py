@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -18,7 +19,10 @@ def _wait_until_no_jobs(qtbot: QtBot) -> None:
 
 
 @pytest.mark.parametrize("outcome", ["finishes", "fails"])
-def test_a_job_whose_window_was_deleted_reports_to_nobody(qtbot: QtBot, outcome: str) -> None:
+def test_a_job_whose_window_was_deleted_reports_to_nobody(
+    qtbot: QtBot, outcome: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="ui.workers")
     window = QWidget()
     release = threading.Event()
     calls: list[str] = []
@@ -43,6 +47,8 @@ def test_a_job_whose_window_was_deleted_reports_to_nobody(qtbot: QtBot, outcome:
     assert not shiboken6.isValid(window)
     release.set()
     _wait_until_no_jobs(qtbot)
+    said = "finished after its window closed" if outcome == "finishes" else "failed after its"
+    qtbot.waitUntil(lambda: said in caplog.text, timeout=5000)  # it did arrive, and was dropped
     assert calls == []
 
 

@@ -107,3 +107,16 @@ def test_an_exception_in_a_thread_reaches_the_gui_thread(
     qtbot.addWidget(box)
     assert box.windowTitle() == "Unexpected error"
     assert box.thread() is QApplication.instance().thread()  # type: ignore[union-attr]
+
+
+def test_a_box_without_a_window_is_freed_once_closed(qtbot: QtBot) -> None:
+    import shiboken6
+
+    import ui.errors
+
+    box = show_error(None, "Export", _raised(ValueError("gone after OK")))
+    key = id(box)
+    assert box.isVisible() and key in ui.errors._unparented
+    box.done(0)  # OK
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box), timeout=5000)
+    assert key not in ui.errors._unparented

@@ -46,17 +46,27 @@ def test_preview_shows_at_most_fifty_rows_of_the_export(
 def test_the_preview_follows_the_last_of_several_quick_option_changes(
     qtbot: Any, make_project: Any
 ) -> None:
+    """Each change starts a preview; whichever ends last, the one shown is the newest asked."""
     from annotator.exports.csv_export import preview_frame
     from ui.workers import running_jobs
 
     project = make_project(demo=True)
     dialog = _dialog(qtbot, project)
-    for checked in (True, False, True):
-        dialog.done_only.setChecked(checked)
+    ben = next(
+        dialog.coder_list.item(i)
+        for i in range(dialog.coder_list.count())
+        if dialog.coder_list.item(i).text() == "ben"
+    )
+    for state in (Qt.CheckState.Unchecked, Qt.CheckState.Checked, Qt.CheckState.Unchecked):
+        ben.setCheckState(state)
     qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
     qtbot.wait(50)
     expected = preview_frame(project.engine, dialog.options(), 50)
-    assert dialog.preview_model.rowCount() == len(expected)
+    model = dialog.preview_model
+    coder_col = list(expected.columns).index("coder")
+    shown = {model.index(r, coder_col).data() for r in range(model.rowCount())}
+    assert shown == {"anna"}  # a preview with ben in it would be a stale one
+    assert model.rowCount() == len(expected)
 
 
 def test_closing_the_dialog_while_its_preview_runs_is_harmless(
@@ -114,4 +124,31 @@ def test_merge_dialog_merges_in_the_background_and_shows_the_report(
     qtbot.waitUntil(lambda: bool(reports), timeout=20_000)
     assert reports[0].labels_added == lead.info()["labels"] > 0
     assert "labels added" in dialog.output.toPlainText()
+    lead.close()
+
+
+def test_the_merge_dialog_stays_open_until_its_merge_has_reported(
+    qtbot: Any, make_project: Any, tmp_path: Path
+) -> None:
+    """Esc or the window's close button during a merge would drop its report (the main window
+    would not repaint what was merged): the dialog says how to stop instead, and stays."""
+    from annotator.codebook import default_codebook
+    from annotator.project import Project
+    from ui.merge_dialog import open_merge
+
+    coder = make_project(demo=True)
+    coder.close()
+    lead = Project.create(tmp_path / "lead.annotator", codebook=default_codebook())
+    reports: list[Any] = []
+    dialog = open_merge(None, lead, reports.append)
+    qtbot.addWidget(dialog)
+    dialog.add_paths([coder.path])
+    dialog.start_merge()
+    dialog.reject()  # Esc
+    assert not dialog.close()  # the title bar's close button
+    assert dialog.isVisible()
+    assert "press Cancel" in dialog.output.toPlainText()
+    qtbot.waitUntil(lambda: bool(reports), timeout=20_000)
+    assert reports[0].labels_added == lead.info()["labels"] > 0
+    assert not dialog.merging  # once the merge has reported, it may close
     lead.close()
