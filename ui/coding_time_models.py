@@ -66,10 +66,10 @@ class _StatsModel(RowTableModel):
 
 
 _SECONDS_TIP = (
-    "Median seconds from a coder's previous key press to the next, within a session "
-    "(the first press of a session is not timed)"
+    "Median seconds per sentence: from the coder's previous key press to the next, within a "
+    "session (the first press of a session is not timed)"
 )
-_SPREAD_TIP = "Interquartile range of those seconds (q3 − q1), with q1–q3"
+_SPREAD_TIP = "Spread: the interquartile range of those seconds (q3 − q1), with q1–q3"
 _CORRECTIONS_TIP = "Presses that removed one of the coder's own labels, once per sentence"
 
 
@@ -77,8 +77,8 @@ class CoderTimeModel(_StatsModel):
     """One row per coder (``CoderStats``)."""
 
     HEADERS = (
-        "Coder", "Sessions", "Coding hours", "Labels", "Labels per hour",
-        "Median s per sentence", "Spread (IQR s)", "Timed presses", "Corrections",
+        "Coder", "Sessions", "Coding hours", "Labels", "Labels/hour",
+        "Median s", "IQR s", "Timed", "Corrections",
     )  # fmt: skip
     TIPS = (
         "", "Runs of presses with no pause over the session pause",
@@ -107,8 +107,8 @@ class CodeTimeModel(_StatsModel):
 
     TEXT_COLUMNS = 3
     HEADERS = (
-        "Coder", "Group", "Code", "Sessions", "Labels", "Labels per hour",
-        "Median s per sentence", "Spread (IQR s)", "Timed presses", "Corrections",
+        "Coder", "Group", "Code", "Sessions", "Labels", "Labels/hour",
+        "Median s", "IQR s", "Timed", "Corrections",
     )  # fmt: skip
     TIPS = (
         "", "", "", "Sessions in which the coder added or removed this code",

@@ -26,6 +26,12 @@ from ui.report_table_view import report_table
 #: shown instead of the tables when the selected coders have no label events
 NO_CODING = "No coding recorded yet for the selected coders."
 
+#: added to the note while none of the coders' presses has a measured duration
+NOTHING_TIMED = (
+    "No time measured yet: each coder's labels came in one press per session "
+    "(e.g. imported, or applied in bulk), so only counts are shown."
+)
+
 #: one colour per coder in the chart (Okabe–Ito, distinguishable with colour blindness)
 CODER_COLORS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
 
@@ -65,7 +71,7 @@ class CodingTimeTab(QWidget):
         split.addWidget(self.code_view)
         self.done_chart = BarChart("Articles marked done per day (UTC), per coder")
         split.addWidget(self.done_chart)
-        split.setSizes([120, 220, 260])
+        split.setSizes([90, 220, 290])
         self.stack.addWidget(split)
         self.figures = split
         lay.addWidget(self.stack, 1)
@@ -77,6 +83,7 @@ class CodingTimeTab(QWidget):
     def show_message(self, message: str) -> None:
         """Empty the tables and the chart and say why instead."""
         self.stats = None
+        self.note_label.setText(measured_note())
         self.coder_model.set_rows([])
         self.code_model.set_rows([])
         self.done_chart.set_data([], [])
@@ -85,7 +92,10 @@ class CodingTimeTab(QWidget):
 
     def show_stats(self, stats: CodingStats) -> None:
         """Fill the page; with no label events at all it says so instead."""
-        self.note_label.setText(measured_note(stats.pause_s))
+        timed = any(c.seconds.n for c in stats.coders)
+        self.note_label.setText(
+            measured_note(stats.pause_s) + ("" if timed else " " + NOTHING_TIMED)
+        )
         if not stats.coders and not stats.done_per_day:
             self.show_message(NO_CODING)
             return

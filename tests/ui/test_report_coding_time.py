@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from annotator.project import Project
 from tests.ui.test_report_window import Jumps, add_copy_coder, open_window
 from ui.coding_time_models import CoderTimeModel
-from ui.report_coding_time_tab import NO_CODING
+from ui.report_coding_time_tab import NO_CODING, NOTHING_TIMED
 from ui.report_models import VALUE_ROLE
 from ui.report_window import ReportWindow, open_report
 
@@ -39,11 +39,9 @@ def assert_shows(window: ReportWindow, project: Project, coders: list[str]) -> N
     assert coder_column(model, "Labels") == [c.labels for c in expected.coders]
     assert coder_column(model, "Corrections") == [c.corrections for c in expected.coders]
     assert coder_column(model, "Coding hours") == [c.coding_hours for c in expected.coders]
-    assert coder_column(model, "Labels per hour") == [c.labels_per_hour for c in expected.coders]
-    assert coder_column(model, "Median s per sentence") == [
-        c.seconds.median for c in expected.coders
-    ]
-    assert coder_column(model, "Spread (IQR s)") == [c.seconds.iqr for c in expected.coders]
+    assert coder_column(model, "Labels/hour") == [c.labels_per_hour for c in expected.coders]
+    assert coder_column(model, "Median s") == [c.seconds.median for c in expected.coders]
+    assert coder_column(model, "IQR s") == [c.seconds.iqr for c in expected.coders]
     assert tab.code_model.rowCount() == len(expected.codes)
     assert [tab.code_model.index(r, 2).data() for r in range(tab.code_model.rowCount())] == [
         c.code for c in expected.codes
@@ -61,8 +59,9 @@ def test_the_tab_shows_the_projects_figures_for_the_selected_coders(
     assert "5 min" in tabs.coding_time_tab.note_label.text()
     # the demo's single press per coder has no measured time: shown as a dash, not as zero
     model = tabs.coding_time_tab.coder_model
-    col = CoderTimeModel.HEADERS.index("Median s per sentence")
+    col = CoderTimeModel.HEADERS.index("Median s")
     assert model.index(0, col).data() == "—"
+    assert NOTHING_TIMED in tabs.coding_time_tab.note_label.text()
     window.close()
 
 
