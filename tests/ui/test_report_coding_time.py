@@ -5,11 +5,13 @@ coded."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from annotator.project import Project
+from tests.core.test_coding_time import timed  # noqa: F401  (the core's fixture, reused)
 from tests.ui.test_report_window import Jumps, add_copy_coder, open_window
 from ui.coding_time_models import CoderTimeModel
 from ui.report_coding_time_tab import NO_CODING, NOTHING_TIMED
@@ -137,3 +139,32 @@ def test_the_coding_time_models_pass_the_model_tester(
     for model in (tab.coder_model, tab.code_model):
         qtmodeltester.check(model)  # type: ignore[attr-defined]
     window.close()
+
+
+def test_timed_presses_show_the_cores_seconds_and_the_days_they_were_done(
+    qtbot: object, request: pytest.FixtureRequest
+) -> None:
+    """The core's hand-worked event log (tests/core/test_coding_time.py): anna's and ben's
+    presses have known durations, anna finished articles on two days and ben none, and the
+    two share no article done by both (no agreement figures, the coding time still shows)."""
+    path: Path = request.getfixturevalue("timed")
+    with Project.open(path) as project:
+        window = open_report(None, project, Jumps())
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        window.set_coders(["anna", "ben"])
+        qtbot.waitUntil(  # type: ignore[attr-defined]
+            lambda: window.coding_time is not None and not window.computing, timeout=20_000
+        )
+        assert_shows(window, project, ["anna", "ben"])
+        model = window.tabs.coding_time_tab.coder_model
+        assert coder_column(model, "Median s") == [20.0, 300.0]
+        assert model.index(0, CoderTimeModel.HEADERS.index("Median s")).data() == "20.0"
+        assert NOTHING_TIMED not in window.tabs.coding_time_tab.note_label.text()
+        chart = window.tabs.coding_time_tab.done_chart
+        assert list(chart.categories) == ["2026-03-02", "2026-03-03"]
+        assert [(s.name, s.values) for s in chart.series] == [
+            ("anna", (2.0, 1.0)),
+            ("ben", (0.0, 0.0)),
+        ]
+        window.close()
