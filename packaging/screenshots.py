@@ -1,5 +1,6 @@
 """Screenshots of the main views with the demo project, for the docs: the main window, the
-agreement report, adjudication and the import dialog with a table preview.
+agreement report and its Coding time tab, adjudication and the import dialog with a table
+preview.
 
 Run under a real X server so fonts match a desktop:
     xvfb-run -s "-screen 0 1400x900x24" python packaging/screenshots.py [--out docs]
@@ -100,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     wait_for(lambda: report.report is not None, "the agreement report")
     report.resize(1100, 760)
     save(report, args.out / "screenshot-report.png")
+    report.tabs.setCurrentWidget(report.tabs.coding_time_tab)
+    save(report, args.out / "screenshot-coding-time.png")
     report.close()
 
     window.open_adjudication()

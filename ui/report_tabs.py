@@ -1,5 +1,5 @@
 """The report window's pages: coefficients, all coefficients, matrices, code frequencies,
-disagreements and conventions.
+disagreements, conventions and coding time (built in ``ui.report_coding_time_tab``).
 
 The tabs own the table models and charts and know how to show one computed report (or none);
 they never compute. The window decides when to compute and hands the result here.
@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -27,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from annotator.agreement import AgreementReport
 from annotator.agreement.formatting import interpret_alpha
+from annotator.coding_time import CodingStats
 from annotator.reliability import DisagreementRow
 from ui.charts import BarChart, Series, Threshold
+from ui.report_coding_time_tab import CodingTimeTab
 from ui.report_models import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
@@ -44,24 +43,14 @@ from ui.report_models import (
     verdict,
 )
 from ui.report_options_panel import NONE_COLOR
+from ui.report_table_view import report_table
 
 Jump = Callable[[int, int], None]
 
 
-def _table(model: Any) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.setWordWrap(False)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    return view
-
-
 class ReportTabs(QTabWidget):
-    """The six pages of the agreement report, filled from one ``AgreementReport``."""
+    """The pages of the agreement report, filled from one ``AgreementReport``, and the coding
+    time of the same coders (``CodingStats``)."""
 
     def __init__(self, jump: Jump, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +68,8 @@ class ReportTabs(QTabWidget):
         self._build_disagreements()
         self.conventions_view = QTextBrowser()
         self.addTab(self.conventions_view, "Conventions")
+        self.coding_time_tab = CodingTimeTab()
+        self.addTab(self.coding_time_tab, "Coding time")
 
     # -- building -----------------------------------------------------------------------------
     def _build_coefficients(self) -> None:
@@ -94,7 +85,7 @@ class ReportTabs(QTabWidget):
         lay.addWidget(self.summary_label)
         lay.addWidget(self.verdict_label)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.coefficient_view = _table(self.coefficient_model)
+        self.coefficient_view = report_table(self.coefficient_model)
         split.addWidget(self.coefficient_view)
         self.alpha_chart = BarChart("Krippendorff's α per code (present vs absent)")
         split.addWidget(self.alpha_chart)
@@ -109,7 +100,7 @@ class ReportTabs(QTabWidget):
         self.chance_title = QLabel()
         self.chance_title.setWordWrap(True)
         lay.addWidget(self.chance_title)
-        self.chance_view = _table(self.chance_model)
+        self.chance_view = report_table(self.chance_model)
         lay.addWidget(self.chance_view, 1)
         self.addTab(page, "All coefficients")
 
@@ -120,12 +111,12 @@ class ReportTabs(QTabWidget):
         self.matrix_title.setWordWrap(True)
         self.matrix_title.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.matrix_title)
-        self.matrix_view = _table(self.matrix_model)
+        self.matrix_view = report_table(self.matrix_model)
         self.matrix_view.verticalHeader().setVisible(True)
         lay.addWidget(self.matrix_view, 2)
         self.pairwise_title = QLabel("Pairwise Cohen's κ")
         lay.addWidget(self.pairwise_title)
-        self.pairwise_view = _table(self.pairwise_model)
+        self.pairwise_view = report_table(self.pairwise_model)
         lay.addWidget(self.pairwise_view, 1)
         self.addTab(page, "Matrix")
 
@@ -135,7 +126,7 @@ class ReportTabs(QTabWidget):
         self.disagreement_label = QLabel()
         self.disagreement_label.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.disagreement_label)
-        self.disagreement_view = _table(self.disagreement_model)
+        self.disagreement_view = report_table(self.disagreement_model)
         header = self.disagreement_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -149,9 +140,11 @@ class ReportTabs(QTabWidget):
     # -- showing ------------------------------------------------------------------------------
     def show_computing(self, coders: list[str]) -> None:
         self.summary_label.setText(html.escape(f"Computing agreement for {', '.join(coders)}…"))
+        self.coding_time_tab.show_message(f"Computing coding time for {', '.join(coders)}…")
 
-    def show_nothing(self, message: str) -> None:
-        """Empty every page and say why (too few coders, nothing to compare, a failure)."""
+    def show_nothing(self, message: str, coding_time: CodingStats | None = None) -> None:
+        """Empty every page and say why (too few coders, nothing to compare, a failure); the
+        coding time, if given, is still shown (it needs no second coder)."""
         self.coefficient_model.set_report(None)
         self.chance_model.set_report(None)
         self.pairwise_model.set_report(None)
@@ -161,11 +154,21 @@ class ReportTabs(QTabWidget):
         self.frequency_chart.set_data([], [])
         self.summary_label.setText(html.escape(message))
         self.verdict_label.clear()
+        if coding_time is None:
+            self.coding_time_tab.show_message(message)
+        else:
+            self.coding_time_tab.show_stats(coding_time)
 
     def show_report(
-        self, report: AgreementReport, rows: list[DisagreementRow], colors: dict[str, str]
+        self,
+        report: AgreementReport,
+        rows: list[DisagreementRow],
+        colors: dict[str, str],
+        coding_time: CodingStats,
     ) -> None:
-        """Fill every page from one report; ``colors`` maps each code to its codebook colour."""
+        """Fill every page from one report and the coding time of its coders; ``colors`` maps
+        each code to its codebook colour."""
+        self.coding_time_tab.show_stats(coding_time)
         self._show_coefficients(report)
         self._show_matrix(report)
         self._show_charts(report, colors)

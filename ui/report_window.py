@@ -6,7 +6,8 @@ The pages live in ``ui.report_tabs``, the choice of coders and group in
 
 Computed off the GUI thread (``ui.workers.start_job``); changing the coders or the code group
 starts a new computation and the stale one is cancelled and its result ignored (a generation
-counter), so the window stays usable on very large projects.
+counter), so the window stays usable on very large projects. The same job computes the coding
+time of the selected coders (``Project.coding_stats``) for the Coding time tab.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressBar, QSplitter,
 
 from annotator.agreement import AgreementReport, compute_report
 from annotator.agreement.bootstrap import DEFAULT_DRAWS, DEFAULT_SEED
+from annotator.coding_time import CodingStats
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelToken
 from annotator.project import Project
@@ -40,6 +42,18 @@ from ui.report_tabs import Jump, ReportTabs
 from ui.workers import Job, start_job
 
 log = logging.getLogger(__name__)
+
+TOO_FEW_CODERS = "Choose at least two coders to compare."
+
+
+class Computed(NamedTuple):
+    """What one background job hands back: the report (None with ``message`` saying why) and
+    the coding time of the same coders, which needs no second coder."""
+
+    report: AgreementReport | None
+    rows: list[DisagreementRow]
+    coding_time: CodingStats
+    message: str
 
 
 def open_report(parent: QWidget | None, project: Project, jump: Jump) -> ReportWindow:
@@ -67,6 +81,7 @@ class ReportWindow(QMainWindow):
         self.closed = False
         self.report: AgreementReport | None = None
         self.disagreement_rows: list[DisagreementRow] = []
+        self.coding_time: CodingStats | None = None
         self.computed_for: tuple[tuple[str, ...], str] | None = None
         self._generation = 0
         self._job: Job | None = None
@@ -171,7 +186,10 @@ class ReportWindow(QMainWindow):
         return self._job is not None
 
     def recompute(self) -> None:
-        """Start computing for the current selection; a computation still running is dropped."""
+        """Start computing for the current selection; a computation still running is dropped.
+
+        One job computes the report and the coding time of the same coders; a single coder
+        gets the coding time alone (it compares no one)."""
         self._pending.stop()
         coders, group = self.selected_coders(), self.selected_group()
         self._generation += 1
@@ -179,30 +197,43 @@ class ReportWindow(QMainWindow):
         if self._job is not None:
             self._job.token.cancel()
             self._job = None
-        if len(coders) < 2:
-            self._show_nothing("Choose at least two coders to compare.")
-            return
+        compare = len(coders) >= 2
+        if not compare:
+            self._show_nothing(TOO_FEW_CODERS)
+            if not coders:
+                return
         project = self.project
 
-        def work(progress: Callable[[int, int], None], cancel: CancelToken) -> Any:
-            progress(0, 3)
-            # one snapshot: figures and rows agree
-            data, rows = reliability_with_disagreements(project, coders, group, cancel)
-            progress(1, 3)
+        def work(progress: Callable[[int, int], None], cancel: CancelToken) -> Computed:
+            progress(0, 4)
+            coding = project.coding_stats(coders)
+            progress(1, 4)
             cancel.check()
-            progress(2, 3)
+            if not compare:
+                return Computed(None, [], coding, TOO_FEW_CODERS)
+            try:
+                # one snapshot: figures and rows agree
+                data, rows = reliability_with_disagreements(project, coders, group, cancel)
+            except AnnotatorError as exc:  # nothing to compare: the coding time still shows
+                return Computed(None, [], coding, str(exc))
+            progress(2, 4)
+            cancel.check()
+            progress(3, 4)
             # only a group the codebook declares ordered gives ordinal data from a project
             weights = "ordinal" if data.level == "ordinal" else None
             report = compute_report(
                 data, bootstrap=DEFAULT_DRAWS, seed=DEFAULT_SEED, weights=weights
             )
-            progress(3, 3)
-            return report, rows
+            progress(4, 4)
+            return Computed(report, rows, coding, "")
 
-        self.tabs.show_computing(coders)
+        if compare:
+            self.tabs.show_computing(coders)
+            self.statusBar().showMessage("Computing…")
+        else:
+            self.tabs.coding_time_tab.show_message("Computing coding time…")
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setVisible(True)
-        self.statusBar().showMessage("Computing…")
         self._set_exports_enabled(False)
         job = start_job(
             self, "Computing agreement", work,
@@ -234,26 +265,34 @@ class ReportWindow(QMainWindow):
             self._show_nothing("The report could not be computed.")
             show_error(self, "Agreement report", exc, details)
 
-    def _show_nothing(self, message: str) -> None:
+    def _show_nothing(self, message: str, coding_time: CodingStats | None = None) -> None:
         self.report = None
         self.disagreement_rows = []
         self.computed_for = None
-        self.tabs.show_nothing(message)
+        self.coding_time = coding_time
+        self.tabs.show_nothing(message, coding_time)
         self.progress_bar.setVisible(False)
         self.statusBar().showMessage(message, 5000)
         self._set_exports_enabled(False)
 
-    def _finished(self, generation: int, coders: tuple[str, ...], group: str, result: Any) -> None:
+    def _finished(
+        self, generation: int, coders: tuple[str, ...], group: str, result: Computed
+    ) -> None:
         if self._stale(generation):
             return
         self._job = None
-        report, rows = result
-        self.report = report
-        self.disagreement_rows = rows
+        if result.report is None:
+            self._show_nothing(result.message, result.coding_time)
+            return
+        self.report = result.report
+        self.disagreement_rows = result.rows
+        self.coding_time = result.coding_time
         self.computed_for = (coders, group)
         self.progress_bar.setVisible(False)
         self.statusBar().showMessage("Report up to date", 3000)
-        self.tabs.show_report(report, rows, self.selector_panel.code_colors())
+        self.tabs.show_report(
+            result.report, result.rows, self.selector_panel.code_colors(), result.coding_time
+        )
         self._set_exports_enabled(True)
 
     # -- exports ------------------------------------------------------------------------------

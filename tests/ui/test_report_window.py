@@ -124,6 +124,7 @@ def test_every_tab_keeps_its_name_and_the_disagreements_tab_counts_them(
         "Code frequencies",
         f"Disagreements ({n:,})",
         "Conventions",
+        "Coding time",
     ]
     window.close()
 
