@@ -106,9 +106,8 @@ def test_an_existing_file_is_kept_when_overwriting_is_declined(
     assert target.read_text(encoding="utf-8").startswith("article_id,")
 
 
-def test_merge_dialog_merges_in_the_background_and_shows_the_report(
-    qtbot: Any, make_project: Any, tmp_path: Path
-) -> None:
+def _start_merge(qtbot: Any, make_project: Any, tmp_path: Path) -> tuple[Any, Any, list[Any]]:
+    """A demo coder's file merged into an empty lead through the dialog: (lead, dialog, reports)."""
     from annotator.codebook import default_codebook
     from annotator.project import Project
     from ui.merge_dialog import open_merge
@@ -121,6 +120,13 @@ def test_merge_dialog_merges_in_the_background_and_shows_the_report(
     qtbot.addWidget(dialog)
     dialog.add_paths([coder.path])
     dialog.start_merge()
+    return lead, dialog, reports
+
+
+def test_merge_dialog_merges_in_the_background_and_shows_the_report(
+    qtbot: Any, make_project: Any, tmp_path: Path
+) -> None:
+    lead, dialog, reports = _start_merge(qtbot, make_project, tmp_path)
     qtbot.waitUntil(lambda: bool(reports), timeout=20_000)
     assert reports[0].labels_added == lead.info()["labels"] > 0
     assert "labels added" in dialog.output.toPlainText()
@@ -132,18 +138,7 @@ def test_the_merge_dialog_stays_open_until_its_merge_has_reported(
 ) -> None:
     """Esc or the window's close button during a merge would drop its report (the main window
     would not repaint what was merged): the dialog says how to stop instead, and stays."""
-    from annotator.codebook import default_codebook
-    from annotator.project import Project
-    from ui.merge_dialog import open_merge
-
-    coder = make_project(demo=True)
-    coder.close()
-    lead = Project.create(tmp_path / "lead.annotator", codebook=default_codebook())
-    reports: list[Any] = []
-    dialog = open_merge(None, lead, reports.append)
-    qtbot.addWidget(dialog)
-    dialog.add_paths([coder.path])
-    dialog.start_merge()
+    lead, dialog, reports = _start_merge(qtbot, make_project, tmp_path)
     dialog.reject()  # Esc
     assert not dialog.close()  # the title bar's close button
     assert dialog.isVisible()
