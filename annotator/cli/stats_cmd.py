@@ -48,11 +48,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("project", type=Path)
     p.add_argument(
-        "--coder",
-        action="extend",
-        nargs="+",
-        metavar="NAME",
-        help="only these coders (repeatable; default: all)",
+        "--coders",
+        help="comma-separated coders, as in agreement and export (default: all but 'adjudicated')",
+    )
+    p.add_argument(
+        "--coder", action="append", metavar="NAME", help="one coder (repeatable); adds to --coders"
     )
     p.add_argument("--format", choices=["table", "csv"], default="table")
     p.add_argument(
@@ -65,6 +65,12 @@ def register(sub: Any) -> None:
     p.add_argument("--output", type=Path, help="write to this file instead of the terminal")
     p.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     p.set_defaults(handler=cmd_stats)
+
+
+def _chosen_coders(args: argparse.Namespace) -> list[str] | None:
+    names = [n.strip() for n in (args.coders or "").split(",") if n.strip()]
+    names += args.coder or []
+    return names or None
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -177,7 +183,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if not math.isfinite(args.pause) or args.pause < 0:
         raise AnnotatorError("--pause must be a number of seconds, 0 or more")
     with Project.open(args.project, read_only=True) as project:
-        stats = project.coding_stats(coders=args.coder, pause_s=args.pause)
+        stats = project.coding_stats(coders=_chosen_coders(args), pause_s=args.pause)
     text = to_csv(stats) if args.format == "csv" else to_text(stats)
     if args.output is None:
         print(text, end="")

@@ -273,6 +273,16 @@ def test_the_stats_command_writes_one_csv_with_a_table_column(
     assert "--force" in capsys.readouterr().err
 
 
+def test_the_stats_command_takes_coders_as_agreement_and_export_do(
+    timed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stats", str(timed), "--coders", "ben"]) == 0
+    only_ben = capsys.readouterr().out
+    assert main(["stats", "--coder", "ben", str(timed)]) == 0  # before the project, too
+    assert capsys.readouterr().out == only_ben
+    assert "  ben " in only_ben and "  anna " not in only_ben
+
+
 def test_the_stats_command_names_an_unknown_coder(
     timed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
