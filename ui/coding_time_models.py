@@ -22,11 +22,20 @@ def _fmt(value: float | None, spec: str) -> str:
     return MISSING if value is None else format(value, spec)
 
 
+def _duration_text(hours: float) -> str:
+    """Hours as a person reads them: "1 h 25 min", "12 min", "40 s" (0.00 h hid short work)."""
+    seconds = round(hours * 3600)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def _spread_text(s: Spread) -> str:
     """The interquartile range, as the quartiles it spans."""
     if s.q1 is None or s.q3 is None or s.iqr is None:
         return MISSING
-    return f"{s.iqr:.1f} ({s.q1:.1f}–{s.q3:.1f})"
+    return f"{s.iqr:.1f} (Q1 {s.q1:.1f}, Q3 {s.q3:.1f})"  # bare brackets read as a CI
 
 
 class _StatsModel(RowTableModel):
@@ -77,12 +86,13 @@ class CoderTimeModel(_StatsModel):
     """One row per coder (``CoderStats``)."""
 
     HEADERS = (
-        "Coder", "Sessions", "Coding hours", "Labels", "Labels/hour",
+        "Coder", "Sessions", "Coding time", "Labels added", "Labels/hour",
         "Median s", "IQR s", "Timed", "Corrections",
     )  # fmt: skip
     TIPS = (
         "", "Runs of presses with no pause over the session pause",
-        "Sum of the sessions, first to last press", "Codes added",
+        "Sum of the sessions, first to last press",
+        "Codes added (every add counts, also one later replaced or removed)",
         "Codes added over the coding hours", _SECONDS_TIP, _SPREAD_TIP,
         "Presses with a measured duration", _CORRECTIONS_TIP,
     )  # fmt: skip
@@ -92,7 +102,7 @@ class CoderTimeModel(_StatsModel):
         return (
             (row.coder, row.coder),
             (f"{row.sessions:,}", row.sessions),
-            (f"{row.coding_hours:.2f}", row.coding_hours),
+            (_duration_text(row.coding_hours), row.coding_hours),
             (f"{row.labels:,}", row.labels),
             (_fmt(row.labels_per_hour, ".1f"), row.labels_per_hour),
             (_fmt(s.median, ".1f"), s.median),
@@ -107,7 +117,7 @@ class CodeTimeModel(_StatsModel):
 
     TEXT_COLUMNS = 3
     HEADERS = (
-        "Coder", "Group", "Code", "Sessions", "Labels", "Labels/hour",
+        "Coder", "Group", "Code", "Sessions", "Labels added", "Labels/hour",
         "Median s", "IQR s", "Timed", "Corrections",
     )  # fmt: skip
     TIPS = (

@@ -43,7 +43,9 @@ def measured_note(pause_s: float = SESSION_PAUSE_S) -> str:
     return (
         f"A pause over {pause} ends a session; a press is timed from the coder's previous "
         "press, so the first press of a session is not measured; only an article's latest "
-        "status time is stored, so it counts on the day it was last marked done."
+        "status time is stored, so it counts on the day it was last marked done. Labels a "
+        "merge or an import brought in count without their history: read a coder's time on "
+        "the coder's own file."
     )
 
 

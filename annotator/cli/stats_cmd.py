@@ -132,7 +132,10 @@ def to_text(stats: CodingStats) -> str:
         "codes": "Per coder and code",
         "done_per_day": "Done articles per day (UTC, latest status time)",
     }
-    parts = [f"Coding time (a pause over {stats.pause_s:g} s ends a session)"]
+    parts = [
+        f"Coding time (a pause over {stats.pause_s:g} s ends a session; labels a merge or an "
+        "import brought in count without their history: read a coder's time on their own file)"
+    ]
     for name, header, rows in tables(stats):
         parts.append(f"\n{titles[name]}")
         parts.append(_aligned(header, rows) if rows else "  (none)")
@@ -180,8 +183,12 @@ def to_csv(stats: CodingStats) -> str:
 def cmd_stats(args: argparse.Namespace) -> int:
     from annotator.project import Project
 
-    if not math.isfinite(args.pause) or args.pause < 0:
-        raise AnnotatorError("--pause must be a number of seconds, 0 or more")
+    if not math.isfinite(args.pause) or args.pause <= 0:
+        raise AnnotatorError("--pause must be a length in seconds, more than 0 (default: 300)")
+    if args.output is not None and not args.output.parent.is_dir():
+        raise AnnotatorError(
+            f"cannot write {args.output.name}: folder {args.output.parent} does not exist"
+        )
     with Project.open(args.project, read_only=True) as project:
         stats = project.coding_stats(coders=_chosen_coders(args), pause_s=args.pause)
     text = to_csv(stats) if args.format == "csv" else to_text(stats)

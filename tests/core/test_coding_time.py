@@ -306,9 +306,19 @@ def test_the_adjudicated_coder_is_left_out_unless_named(tmp_path: Path) -> None:
     assert named.coders[0].labels > 0
 
 
-@pytest.mark.parametrize("pause", ["-1", "nan", "inf"])
+@pytest.mark.parametrize("pause", ["-1", "0", "nan", "inf"])
 def test_the_stats_command_refuses_a_pause_that_is_not_a_length(
     timed: Path, capsys: pytest.CaptureFixture[str], pause: str
 ) -> None:
     assert main(["stats", str(timed), f"--pause={pause}"]) == 1
-    assert "--pause must be a number of seconds" in capsys.readouterr().err
+    assert "--pause must be a length in seconds, more than 0" in capsys.readouterr().err
+
+
+def test_the_stats_command_names_a_missing_output_folder(
+    timed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "absent" / "stats.csv"
+    assert main(["stats", str(timed), "--output", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert f"folder {target.parent} does not exist" in err
+    assert ".partial" not in err

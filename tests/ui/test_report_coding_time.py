@@ -38,9 +38,9 @@ def assert_shows(window: ReportWindow, project: Project, coders: list[str]) -> N
     model = tab.coder_model
     assert coder_column(model, "Coder") == [c.coder for c in expected.coders]
     assert coder_column(model, "Sessions") == [c.sessions for c in expected.coders]
-    assert coder_column(model, "Labels") == [c.labels for c in expected.coders]
+    assert coder_column(model, "Labels added") == [c.labels for c in expected.coders]
     assert coder_column(model, "Corrections") == [c.corrections for c in expected.coders]
-    assert coder_column(model, "Coding hours") == [c.coding_hours for c in expected.coders]
+    assert coder_column(model, "Coding time") == [c.coding_hours for c in expected.coders]
     assert coder_column(model, "Labels/hour") == [c.labels_per_hour for c in expected.coders]
     assert coder_column(model, "Median s") == [c.seconds.median for c in expected.coders]
     assert coder_column(model, "IQR s") == [c.seconds.iqr for c in expected.coders]
@@ -67,6 +67,9 @@ def test_the_tab_shows_the_projects_figures_for_the_selected_coders(
     assert model.index(0, col).data() not in ("—", "", None)
     assert float(model.index(0, col).data()) == pytest.approx(median, abs=0.05)
     assert NOTHING_TIMED not in tabs.coding_time_tab.note_label.text()
+    hours = demo.coding_stats(["anna", "ben"]).coders[0].coding_hours
+    shown = model.index(0, CoderTimeModel.HEADERS.index("Coding time")).data()
+    assert shown == f"{round(hours * 60)} min"  # a quarter of an hour is not "0.25"
     window.close()
 
 
@@ -192,3 +195,13 @@ def test_a_coder_with_no_timed_press_shows_a_dash_not_zero(qtbot: object, tmp_pa
         assert [tab.coder_model.index(r, col).data() for r in range(2)] == ["—", "—"]
         assert NOTHING_TIMED in tab.note_label.text()
         window.close()
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [(40 / 3600, "40 s"), (0.2, "12 min"), (85 / 60, "1 h 25 min"), (0.0, "0 s")],
+)
+def test_coding_time_reads_as_hours_minutes_or_seconds(hours: float, text: str) -> None:
+    from ui.coding_time_models import _duration_text
+
+    assert _duration_text(hours) == text
