@@ -2,10 +2,10 @@
 
 Exact re-imports are skipped by content hash; these are texts that differ a little (an outlet's
 byline, a corrected figure, a sentence added). Each article gets a MinHash signature of its word
-3-grams (datasketch ``MinHash``, 128 permutations); the banding of datasketch's ``MinHashLSH``
-finds candidate pairs whose estimated Jaccard similarity may reach THRESHOLD (done for many
-articles at once with numpy: see ``candidate_pairs``), and each candidate is confirmed on the
-signatures. Confirmed pairs join groups (transitively: A~B and B~C make one group).
+3-grams (datasketch's ``MinHash``, 128 permutations, computed here with numpy); the banding
+of datasketch's ``MinHashLSH`` finds candidate pairs whose estimated Jaccard similarity may
+reach THRESHOLD (done for many articles at once with numpy: see ``candidate_pairs``), and each
+candidate is confirmed on the signatures. Confirmed pairs join groups (transitively: A~B and B~C make one group).
 
 Why word 3-grams at 0.7: a reprint with its own headline, byline and boilerplate keeps most
 3-grams (measured in tests/core/test_near_duplicates.py); two different stories on the same
@@ -17,6 +17,12 @@ Why crc32 for the shingles: signatures are stored and compared across sessions, 
 be stable (Python's ``hash`` is salted per process); crc32 is in the standard library and a
 fraction of the cost of datasketch's default sha1.
 
+Why the permutations are computed here, not taken from ``datasketch.MinHash``: importing
+datasketch imports scipy (its LSH integrates a probability), 80 MB the built app leaves out; and
+signatures stored in a project must not change when a datasketch upgrade changes how it draws
+its permutations. They are datasketch's (affine32, seed 1): a test holds them equal to
+``MinHash(...).permutations``, and the signatures equal to ``MinHash.update_batch``.
+
 The researcher decides per group: keep all (every member marked "kept") or keep some and mark
 the rest "duplicate"; agreement and exports leave "duplicate" articles out.
 """
@@ -26,13 +32,9 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
 
 NUM_PERM = 128
 THRESHOLD = 0.7
@@ -74,12 +76,14 @@ def shingle_hashes(text: str) -> npt.NDArray[np.uint64]:
     return (h[:-2] * _P1 + h[1:-1] * _P2 + h[2:]) & _MASK
 
 
-def _minhash() -> MinHash:
-    """The shingles come hashed already: datasketch's ``hashfunc`` is ``int`` (a C call per
-    shingle; a Python identity function cost a third of the signing time)."""
-    from datasketch import MinHash  # imports scipy: ~1 s, only when signatures are made
-
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME)
+def permutations() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """The affine maps h -> a*h + b (mod 2^32) of the signature, a odd: what datasketch 2's
+    ``MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")`` draws (see the module's
+    docstring for why they are drawn here)."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def signature(text: str) -> Signature:
@@ -109,7 +113,7 @@ def signatures(texts: Sequence[str]) -> list[Signature]:
     permutations. The values are datasketch's: tests/core/test_near_duplicates.py compares
     them with ``MinHash.update_batch`` text by text.
     """
-    a, b = _minhash().permutations
+    a, b = permutations()
     empty = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     hashes = [shingle_hashes(t).astype(np.uint32) for t in texts]
     if not hashes:
@@ -186,19 +190,17 @@ BUCKET_PAIRS_MAX = 64
 
 
 #: MinHashLSH's choice for THRESHOLD and NUM_PERM (bands x rows; its optimum of false positives
-#: and negatives). Written out because computing it imports scipy (a second) in a process that
-#: otherwise never needs datasketch; tests/core/test_near_duplicates.py holds it equal.
+#: and negatives). Written out because computing it imports scipy; tests hold it equal.
 LSH_BANDS, LSH_ROWS = 14, 9
 
 
 def lsh_bands(threshold: float = THRESHOLD) -> list[tuple[int, int]]:
     """The band ranges datasketch's MinHashLSH uses for this threshold, so candidates are those
-    MinHashLSH would give."""
-    if threshold == THRESHOLD:
-        return [(i * LSH_ROWS, (i + 1) * LSH_ROWS) for i in range(LSH_BANDS)]
-    from datasketch import MinHashLSH
-
-    return list(MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges)
+    MinHashLSH would give. Written out for THRESHOLD, the only one the app uses (datasketch is a
+    test-time reference, not a run-time dependency: see the module's docstring)."""
+    if threshold != THRESHOLD:
+        raise ValueError(f"LSH bands are written out for a threshold of {THRESHOLD} only")
+    return [(i * LSH_ROWS, (i + 1) * LSH_ROWS) for i in range(LSH_BANDS)]
 
 
 def candidate_pairs(

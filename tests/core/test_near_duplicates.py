@@ -288,6 +288,31 @@ def test_the_written_out_bands_are_minhash_lshs_choice() -> None:
     assert lsh_bands() == list(expected)
 
 
+def test_the_permutations_are_datasketch_minhashs() -> None:
+    from datasketch import MinHash
+
+    from annotator.near_duplicates import NUM_PERM, SCHEME, SEED, permutations
+
+    expected_a, expected_b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    a, b = permutations()
+    assert a.dtype == b.dtype == np.uint32
+    assert (a == expected_a).all() and (b == expected_b).all()
+    assert (a % 2 == 1).all()  # odd: each map is a bijection of 32-bit values
+
+
+def test_signing_does_not_import_datasketch_or_scipy() -> None:
+    """The built app leaves scipy out (80 MB); datasketch's package imports it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from annotator.near_duplicates import signatures; signatures(['a b c d']);"
+        "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_signatures_are_datasketch_minhash_values_text_by_text() -> None:
     from datasketch import MinHash
 
