@@ -5,7 +5,8 @@ byline, a corrected figure, a sentence added). Each article gets a MinHash signa
 3-grams (datasketch's ``MinHash``, 128 permutations, computed here with numpy); the banding
 of datasketch's ``MinHashLSH`` finds candidate pairs whose estimated Jaccard similarity may
 reach THRESHOLD (done for many articles at once with numpy: see ``candidate_pairs``), and each
-candidate is confirmed on the signatures. Confirmed pairs join groups (transitively: A~B and B~C make one group).
+candidate is confirmed on the signatures. Confirmed pairs join groups (transitively: A~B and
+B~C make one group).
 
 Why word 3-grams at 0.7: a reprint with its own headline, byline and boilerplate keeps most
 3-grams (measured in tests/core/test_near_duplicates.py); two different stories on the same
