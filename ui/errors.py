@@ -41,12 +41,17 @@ def show_error(
             f"This is a bug in annotator, not in your data. Your labels are saved.\n"
             f"Details are in the log: {log_path()}"
         )
-    details = details or "".join(traceback.format_exception(exc))
-    box.setDetailedText(details)
-    copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Ok)
-    copy.clicked.disconnect()
-    copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(f"{exc}\n\n{details}"))
+    if isinstance(exc, AnnotatorError):
+        # The user's own mistake or the state of a file: the message is the whole story, and a
+        # traceback behind "Show Details" would read as a crash. It goes to the log instead.
+        log.info("%s: %s", title, exc, exc_info=exc)
+    else:
+        details = details or "".join(traceback.format_exception(exc))
+        box.setDetailedText(details)
+        copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.disconnect()
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(f"{exc}\n\n{details}"))
     box.setModal(True)
     if parent is None:
         _unparented[id(box)] = box
