@@ -44,6 +44,7 @@ from ui.workers import Job, start_job
 log = logging.getLogger(__name__)
 
 TOO_FEW_CODERS = "Choose at least two coders to compare."
+NO_CODER_CHOSEN = "Choose a coder to see their coding time."
 
 
 class Computed(NamedTuple):
@@ -201,6 +202,7 @@ class ReportWindow(QMainWindow):
         if not compare:
             self._show_nothing(TOO_FEW_CODERS)
             if not coders:
+                self.tabs.coding_time_tab.show_message(NO_CODER_CHOSEN)  # one coder is enough
                 return
         project = self.project
 

@@ -100,6 +100,18 @@ def test_one_coder_still_gets_the_coding_time(qtbot: object, demo: Project) -> N
     window.close()
 
 
+def test_with_no_coder_chosen_the_tab_asks_for_one_not_two(qtbot: object, demo: Project) -> None:
+    from ui.report_window import NO_CODER_CHOSEN
+
+    window = open_window(qtbot, demo)
+    window.set_coders([])
+    tab = window.tabs.coding_time_tab
+    qtbot.waitUntil(lambda: not tab.showing_figures, timeout=5000)  # type: ignore[attr-defined]
+    assert tab.message_label.text() == NO_CODER_CHOSEN
+    assert "two coders" in window.tabs.summary_label.text()
+    window.close()
+
+
 def test_the_chart_has_one_series_per_coder_of_done_articles_per_day(
     qtbot: object, demo: Project
 ) -> None:
