@@ -46,9 +46,10 @@ def build_demo(path: str | Path) -> Project:
         coder_ids = {name: project.coder_id(name) for name in key["coders"]}
         # coder -> article id -> [(sentence index, sentence id, code id)], in reading order
         work: dict[str, dict[int, list[tuple[int, int, int]]]] = {c: {} for c in coder_ids}
+        sentences = {aid: project.sentences(aid) for aid in report.article_ids}  # read once
         for entry in key["labels"]:
             article_id = by_file[entry["article"]]
-            match = [s for s in project.sentences(article_id) if s.text.startswith(entry["starts"])]
+            match = [s for s in sentences[article_id] if s.text.startswith(entry["starts"])]
             if len(match) != 1:
                 raise RuntimeError(f"demo key: no single sentence starts with {entry['starts']!r}")
             for coder in coder_ids:

@@ -8,19 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from annotator.storage.unit_of_work import Engine, read_session
+from annotator.project_base import ProjectBase
+from annotator.storage.unit_of_work import read_session
 
 if TYPE_CHECKING:
     from annotator.agreement import AgreementReport, ReliabilityData
     from annotator.storage.reliability_queries import DisagreementRow
 
 
-class ProjectAgreement:
-    """Mixed into Project: needs its ``engine``."""
-
-    @property
-    def engine(self) -> Engine:
-        raise NotImplementedError
+class ProjectAgreement(ProjectBase):
+    """Mixed into Project (its services: ``annotator.project_base``)."""
 
     # -- agreement ----------------------------------------------------------------------
     def reliability_data(

@@ -11,34 +11,18 @@ from typing import TYPE_CHECKING
 
 from annotator.commands import LabelCommand, StatusCommand
 from annotator.errors import LabelError
+from annotator.project_base import ProjectBase
 from annotator.project_refs import ArticleRef, CodeRef, SentenceRef, article_id, sentence_id
-from annotator.records import CodeRecord, LabelChange, Memo, SentenceRecord, Status
+from annotator.records import LabelChange, Memo, Status
 from annotator.storage import coding_state, label_writes, queries
-from annotator.storage.unit_of_work import Engine, read_session, write_session
+from annotator.storage.unit_of_work import read_session, write_session
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-class ProjectCoding:
-    """Mixed into Project: needs its ``engine``, ``_writable``, ``code``, ``coder_id`` and
-    ``sentence`` (Project's own definitions come first in the method order)."""
-
-    @property
-    def engine(self) -> Engine:
-        raise NotImplementedError
-
-    def _writable(self) -> None:
-        raise NotImplementedError
-
-    def code(self, ref: CodeRef) -> CodeRecord:
-        raise NotImplementedError
-
-    def coder_id(self, name: str, *, create: bool = True) -> int:
-        raise NotImplementedError
-
-    def sentence(self, ref: SentenceRef) -> SentenceRecord:
-        raise NotImplementedError
+class ProjectCoding(ProjectBase):
+    """Mixed into Project (its services: ``annotator.project_base``)."""
 
     # -- labels ---------------------------------------------------------------------------
     def add_label(self, sentence: SentenceRef, code: CodeRef, coder: str) -> set[int]:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.records import ProjectCodebook
-from annotator.storage.unit_of_work import Engine
+from annotator.project_base import OpenedProject, ProjectBase
 
 if TYPE_CHECKING:
     from annotator.exchange.labels import LabelImportReport
@@ -20,42 +19,9 @@ if TYPE_CHECKING:
     from annotator.exchange.refi import RefiImportReport
 
 
-class _OpenedProject(Protocol):
-    """What merge needs of another coder's file: Project.open(path, read_only=True)."""
+class ProjectExchange(ProjectBase):
+    """Mixed into Project (its services: ``annotator.project_base``)."""
 
-    @property
-    def path(self) -> Path: ...
-
-    @property
-    def engine(self) -> Engine: ...
-
-    def close(self) -> None: ...
-
-
-class ProjectExchange:
-    """Mixed into Project: needs ``path``, ``engine``, ``codebook``, ``_writable``,
-    ``_forget_caches`` and ``_open_read_only``."""
-
-    path: Path
-
-    @property
-    def engine(self) -> Engine:
-        raise NotImplementedError
-
-    @property
-    def codebook(self) -> ProjectCodebook:
-        raise NotImplementedError
-
-    def _writable(self) -> None:
-        raise NotImplementedError
-
-    def _forget_caches(self) -> None:
-        raise NotImplementedError
-
-    def _open_read_only(self, path: Path) -> _OpenedProject:
-        raise NotImplementedError
-
-    # -- exchange ------------------------------------------------------------------------
     def export(self, path: str | Path, **options: Any) -> int:
         """Export labels; the format follows the suffix (.csv .xlsx .jsonl .qdpx). Options:
         layout ("long"/"wide"), coders, group, done_only, bom, include_duplicates, force,
@@ -79,11 +45,8 @@ class ProjectExchange:
         """Read a long-layout label export back (articles by id or content hash)."""
         from annotator.exchange.labels import import_labels
 
-        self._writable()
-        try:
+        with self._rewriting():
             return import_labels(self.engine, path, progress, cancel)
-        finally:
-            self._forget_caches()
 
     def merge(
         self,
@@ -96,7 +59,7 @@ class ProjectExchange:
         from annotator.exchange.merge import MergeError, MergeSource, merge
 
         self._writable()
-        opened: list[_OpenedProject] = []
+        opened: list[OpenedProject] = []
         try:
             for other in others:
                 path = Path(other)
@@ -121,8 +84,5 @@ class ProjectExchange:
         """Import a REFI-QDA project (.qdpx or a bare .qde): sources, codebook, coders, codings."""
         from annotator.exchange.refi import import_refi
 
-        self._writable()
-        try:
+        with self._rewriting():
             return import_refi(self.engine, path, progress, cancel)
-        finally:
-            self._forget_caches()

@@ -10,22 +10,16 @@ from collections.abc import Sequence
 
 from annotator.near_duplicates import Group as NearDuplicateGroup
 from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.project_base import ProjectBase
 from annotator.project_refs import ArticleRef
 from annotator.project_refs import article_id as _aid
 from annotator.records import ImportReport, SelectionRecord
 from annotator.storage import queries
-from annotator.storage.unit_of_work import Engine, read_session
+from annotator.storage.unit_of_work import read_session
 
 
-class RangesAndDuplicates:
-    """Mixed into Project: needs its ``engine`` and ``_writable``."""
-
-    @property
-    def engine(self) -> Engine:
-        raise NotImplementedError
-
-    def _writable(self) -> None:
-        raise NotImplementedError
+class RangesAndDuplicates(ProjectBase):
+    """Mixed into Project (its services: ``annotator.project_base``)."""
 
     # -- coded ranges from other QDA programs (REFI-QDA) --------------------------------
     def partial_labels(self, article: ArticleRef) -> set[tuple[int, int, int]]:

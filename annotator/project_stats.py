@@ -8,18 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from annotator.storage.unit_of_work import Engine, read_session
+from annotator.project_base import ProjectBase
+from annotator.storage.unit_of_work import read_session
 
 if TYPE_CHECKING:
     from annotator.coding_time import CodingStats
 
 
-class ProjectStats:
-    """Mixed into Project: needs its ``engine``."""
-
-    @property
-    def engine(self) -> Engine:
-        raise NotImplementedError
+class ProjectStats(ProjectBase):
+    """Mixed into Project (its services: ``annotator.project_base``)."""
 
     def coding_stats(
         self, coders: Sequence[str] | None = None, pause_s: float | None = None

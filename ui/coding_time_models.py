@@ -38,6 +38,19 @@ def _spread_text(s: Spread) -> str:
     return f"{s.iqr:.1f} (Q1 {s.q1:.1f}, Q3 {s.q3:.1f})"  # bare brackets read as a CI
 
 
+def _rate_and_timing(
+    per_hour: float | None, s: Spread, corrections: int
+) -> tuple[tuple[str, object], ...]:
+    """The columns both tables end with: labels/hour, median, spread, timed, corrections."""
+    return (
+        (_fmt(per_hour, ".1f"), per_hour),
+        (_fmt(s.median, ".1f"), s.median),
+        (_spread_text(s), s.iqr),
+        (f"{s.n:,}", s.n),
+        (f"{corrections:,}", corrections),
+    )
+
+
 class _StatsModel(RowTableModel):
     """Cells from one ``(display text, raw value)`` pair per column (the raw value under
     ``VALUE_ROLE``, for sorting and tests); the first ``TEXT_COLUMNS`` are names, the rest
@@ -104,11 +117,7 @@ class CoderTimeModel(_StatsModel):
             (f"{row.sessions:,}", row.sessions),
             (_duration_text(row.coding_hours), row.coding_hours),
             (f"{row.labels:,}", row.labels),
-            (_fmt(row.labels_per_hour, ".1f"), row.labels_per_hour),
-            (_fmt(s.median, ".1f"), s.median),
-            (_spread_text(s), s.iqr),
-            (f"{s.n:,}", s.n),
-            (f"{row.corrections:,}", row.corrections),
+            *_rate_and_timing(row.labels_per_hour, s, row.corrections),
         )
 
 
@@ -135,9 +144,5 @@ class CodeTimeModel(_StatsModel):
             (row.code, row.code),
             (f"{row.sessions:,}", row.sessions),
             (f"{row.labels:,}", row.labels),
-            (_fmt(row.labels_per_hour, ".1f"), row.labels_per_hour),
-            (_fmt(s.median, ".1f"), s.median),
-            (_spread_text(s), s.iqr),
-            (f"{s.n:,}", s.n),
-            (f"{row.corrections:,}", row.corrections),
+            *_rate_and_timing(row.labels_per_hour, s, row.corrections),
         )

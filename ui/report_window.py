@@ -207,9 +207,9 @@ class ReportWindow(QMainWindow):
         project = self.project
 
         def work(progress: Callable[[int, int], None], cancel: CancelToken) -> Computed:
-            progress(0, 4)
+            progress(0, 3)
             coding = project.coding_stats(coders)
-            progress(1, 4)
+            progress(1, 3)
             cancel.check()
             if not compare:
                 return Computed(None, [], coding, TOO_FEW_CODERS)
@@ -218,15 +218,14 @@ class ReportWindow(QMainWindow):
                 data, rows = reliability_with_disagreements(project, coders, group, cancel)
             except AnnotatorError as exc:  # nothing to compare: the coding time still shows
                 return Computed(None, [], coding, str(exc))
-            progress(2, 4)
+            progress(2, 3)
             cancel.check()
-            progress(3, 4)
             # only a group the codebook declares ordered gives ordinal data from a project
             weights = "ordinal" if data.level == "ordinal" else None
             report = compute_report(
                 data, bootstrap=DEFAULT_DRAWS, seed=DEFAULT_SEED, weights=weights
             )
-            progress(4, 4)
+            progress(3, 3)
             return Computed(report, rows, coding, "")
 
         if compare:
