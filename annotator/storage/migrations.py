@@ -37,8 +37,37 @@ def _v2_to_v3(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    """Labels record the codebook version they were made under (existing ones: version 1, the
+    codebook as it stands, recorded as published); new tables for codebook versions and edits,
+    labels flagged for review, the gold standard and assignments."""
+    columns = {c["name"] for c in inspect(conn).get_columns("label")}
+    if "codebook_version" not in columns:
+        conn.execute(
+            text("ALTER TABLE label ADD COLUMN codebook_version INTEGER NOT NULL DEFAULT 1")
+        )
+    for table in (
+        t.codebook_version,
+        t.codebook_event,
+        t.label_review,
+        t.gold_article,
+        t.assignment,
+    ):
+        table.create(conn, checkfirst=True)
+    _stamp_first_version(conn, "the codebook as it was before versions were recorded")
+
+
+def _stamp_first_version(conn: Connection, note: str) -> None:
+    if conn.execute(select(t.codebook_version.c.number)).first() is None:
+        conn.execute(
+            t.codebook_version.insert().values(
+                number=1, note=note, published_at=datetime.now(UTC), changes_json="[]"
+            )
+        )
+
+
 #: version n -> the function that upgrades a connection from n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def create_schema(engine: Engine) -> None:
@@ -51,6 +80,7 @@ def create_schema(engine: Engine) -> None:
             ("created_at", now),
         ):
             conn.execute(t.meta.insert().values(key=key, value=value))
+        _stamp_first_version(conn, "first version")
 
 
 def read_schema_version(engine: Engine, path: Path) -> int:

@@ -21,13 +21,19 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # 1 -> 2: code_group.active (groups dropped from a codebook are hidden); the adjudication table.
 # 2 -> 3: new tables only (none altered): selection and partial_label (REFI-QDA codings kept with
 #         their own character ranges), article_minhash and near_duplicate (near-duplicate articles).
+# 3 -> 4: the living codebook and shared projects. label.codebook_version (the version a label was
+#         made under; existing labels get 1); new tables codebook_version (published versions
+#         and their notes), codebook_event (every codebook edit), label_review (labels flagged
+#         for review, e.g. after a split), gold_article (the gold standard for training) and
+#         assignment (which coder codes which article; the reliability overlap).
 
 
 def utcnow() -> datetime:
@@ -151,6 +157,10 @@ class Label(SQLModel, table=True):
     code_id: int = Field(foreign_key="code.id", ondelete="CASCADE")
     coder_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
     created_at: datetime = _ts()
+    #: The codebook version (CodebookVersion.number) current when the label was made.
+    codebook_version: int = Field(
+        default=1, sa_column=Column(Integer, nullable=False, server_default=text("1"))
+    )
 
 
 class LabelEvent(SQLModel, table=True):
@@ -269,3 +279,78 @@ class NearDuplicate(SQLModel, table=True):
     group_id: int = Field(index=True)
     similarity: float = 1.0  # estimated Jaccard similarity with the group's first article
     mark: str = ""
+
+
+class CodebookVersion(SQLModel, table=True):
+    """A published version of the project's codebook: its number, the one-line change note and
+    what changed (the codebook events since the version before, summarised as text lines).
+
+    Version 1 is the codebook as first loaded; a label records the number current when it was
+    made, so agreement and exports can be restricted to labels made under one version.
+    """
+
+    __tablename__ = "codebook_version"
+    number: int = Field(primary_key=True)
+    note: str = ""
+    published_at: datetime = _ts()
+    published_by: str = ""
+    changes_json: str = "[]"  # a JSON list of one-line descriptions of what changed
+
+
+class CodebookEvent(SQLModel, table=True):
+    """Append-only log of codebook edits (add, rename, re-key, merge, split, delete, ...).
+
+    ``before_json``/``after_json`` hold what undo and the changelog need, including the labels a
+    deleted code had, so removed labels stay recoverable. ``version`` is the published version
+    the edit was made on top of; edits after the last publish are the unpublished draft.
+    """
+
+    __tablename__ = "codebook_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts()
+    by: str = ""
+    action: str
+    target_uid: str = ""  # the code or group the edit concerns
+    before_json: str = "{}"
+    after_json: str = "{}"
+    version: int = 1
+
+
+class LabelReview(SQLModel, table=True):
+    """A label flagged for a coder to look at again (its code was split, ...)."""
+
+    __tablename__ = "label_review"
+    label_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("label.id", ondelete="CASCADE"), primary_key=True)
+    )
+    reason: str = ""
+    flagged_at: datetime = _ts()
+
+
+class GoldArticle(SQLModel, table=True):
+    """An article of the gold standard: coders in training code it blind and are compared with
+    the labels of ``gold_coder`` (the adjudicated coder, or a named expert)."""
+
+    __tablename__ = "gold_article"
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    gold_coder: str = "adjudicated"
+    marked_by: str = ""
+    marked_at: datetime = _ts()
+
+
+class Assignment(SQLModel, table=True):
+    """Which coder is to code which article; ``overlap`` marks the reliability sample that every
+    assigned coder codes. Reassigning rewrites these rows and never touches labels."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (Index("ix_assignment_coder", "coder_id"),)
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    coder_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True)
+    )
+    overlap: bool = False
+    assigned_at: datetime = _ts()

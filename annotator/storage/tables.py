@@ -31,6 +31,11 @@ selection = _t(models.Selection)
 partial_label = _t(models.PartialLabel)
 article_minhash = _t(models.ArticleMinhash)
 near_duplicate = _t(models.NearDuplicate)
+codebook_version = _t(models.CodebookVersion)
+codebook_event = _t(models.CodebookEvent)
+label_review = _t(models.LabelReview)
+gold_article = _t(models.GoldArticle)
+assignment = _t(models.Assignment)
 
 
 def inserted_id(result: Result[Any]) -> int:

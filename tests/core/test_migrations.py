@@ -90,10 +90,47 @@ def test_schema_2_gains_the_v3_tables_and_keeps_every_old_table_as_it_was(
         aid = project.article_ids()[0]
         assert project.selections(aid) == [] and project.partial_labels(aid) == set()
     after = tables()
-    assert {k: after[k] for k in before} == before
-    assert set(after) - set(before) == {
+    # label is the one table a later schema alters (4 adds label.codebook_version)
+    assert {k: after[k] for k in before if k != "label"} == {
+        k: v for k, v in before.items() if k != "label"
+    }
+    assert set(after) - set(before) >= {
         "selection",
         "partial_label",
         "article_minhash",
         "near_duplicate",
     }
+
+
+def test_schema_3_labels_are_recorded_as_made_under_codebook_version_1(tmp_path: Path) -> None:
+    """3 -> 4 adds one column (label.codebook_version, 1 for every existing label) and tables
+    for codebook versions and edits, review flags, the gold standard and assignments; the codebook
+    as it stands is recorded as published version 1."""
+    path = tmp_path / "study.annotator"
+    shutil.copy(SCHEMAS / "schema-3.annotator", path)
+    with Project.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    try:
+        versions = conn.execute("SELECT number FROM codebook_version").fetchall()
+        per_version = conn.execute(
+            "SELECT codebook_version, count(*) FROM label GROUP BY codebook_version"
+        ).fetchall()
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+    assert versions == [(1,)]
+    assert per_version == [(1, 71)]
+    assert {"codebook_event", "label_review", "gold_article", "assignment"} <= names
+
+
+def test_a_new_project_starts_at_codebook_version_1(tmp_path: Path) -> None:
+    path = tmp_path / "new.annotator"
+    Project.create(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT number, note FROM codebook_version").fetchall() == [
+            (1, "first version")
+        ]
+    finally:
+        conn.close()
