@@ -398,6 +398,9 @@ class Project(ProjectCoding, ProjectExchange, ProjectAgreement, ProjectStats, Ra
     def _open_read_only(self, path: Path) -> Project:
         return Project.open(path, read_only=True)
 
+    def _create_empty(self, path: Path) -> Project:
+        return Project.create(path)
+
     def _forget_caches(self) -> None:
         """After work that may add codes or coders behind this object's back."""
         self._codebook = None

@@ -53,6 +53,9 @@ class ProjectBase:
     def _open_read_only(self, path: Path) -> OpenedProject:
         raise NotImplementedError
 
+    def _create_empty(self, path: Path) -> OpenedProject:
+        raise NotImplementedError
+
     def code(self, ref: CodeRef) -> CodeRecord:
         raise NotImplementedError
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from annotator.exchange.labels import LabelImportReport
     from annotator.exchange.merge import MergeReport
     from annotator.exchange.refi import RefiImportReport
+    from annotator.exchange.sync import PullReport
 
 
 class ProjectExchange(ProjectBase):
@@ -47,6 +48,22 @@ class ProjectExchange(ProjectBase):
 
         with self._rewriting():
             return import_labels(self.engine, path, progress, cancel)
+
+    def save_copy(
+        self,
+        path: str | Path,
+        *,
+        force: bool = False,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> PullReport:
+        """Write a complete SQLite copy of this project (every table, with its ids): what
+        `annotator pull` writes from a server project, the archive of a study."""
+        from annotator.exchange.sync import pull
+
+        return pull(
+            self.engine, path, self._create_empty, force=force, progress=progress, cancel=cancel
+        )
 
     def merge(
         self,
