@@ -67,6 +67,10 @@ class DiskIOError(ChangeNotSavedError):
     """The system reported an I/O error (failing disk, removed drive, lost network share)."""
 
 
+class ServerUnavailableError(ChangeNotSavedError):
+    """The project's server cannot be reached (stopped, network down, connection dropped)."""
+
+
 class JournalDeletedError(ChangeNotSavedError):
     """Another program deleted the project's -wal or -shm file while the project was open."""
 

@@ -54,8 +54,8 @@ def pull(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> PullReport:
-    """Write the whole project on the `source` engine into a new SQLite file `target`, made by `create`
-    (Project.create: the schema and its first rows) and then filled table by table."""
+    """Write the whole project on the `source` engine into a new SQLite file `target`, made
+    by `create` (Project.create: the schema and its first rows), then filled table by table."""
     target = Path(target)
     if target.suffix != SUFFIX:
         target = target.with_name(target.name + SUFFIX)
