@@ -51,6 +51,7 @@ from ui.window_duplicates import DuplicateActions
 from ui.window_files import FileActions
 from ui.window_find import FindActions
 from ui.window_memos import MemoActions
+from ui.window_offline import OfflineController
 from ui.window_segmentation import SegmentationEdits
 from ui.window_session import ProjectSession
 
@@ -69,6 +70,7 @@ class MainWindow(
     SegmentationEdits,
     FindActions,
     DuplicateActions,
+    OfflineController,
     QMainWindow,
 ):
     """The shell: it builds the panes, actions, menus and status bar and keeps the window's
@@ -298,6 +300,7 @@ class MainWindow(
         for w in (self.position_label, self.blind_label, self.coder_label, self.read_only_label):
             sb.addPermanentWidget(w)
         self._update_blind_indicator()
+        self._build_offline_indicator()
 
     def _restore_ui_state(self) -> None:
         s = self.settings

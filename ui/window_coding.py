@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from annotator.commands import Command, Effect, LabelCommand
+from annotator.errors import ServerUnavailableError
 from annotator.records import LabelChange, Status
 from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.done_guard import DoneChoice
@@ -41,7 +42,15 @@ class CodingController:
         if not sids:
             self.statusBar().showMessage("Select a sentence first", 3000)
             return
-        self._push_edit(self.project.toggle_command(sids, code_id, self.coder))
+        if self.working_offline:
+            command = self._toggle_offline(sids, code_id)
+        else:
+            try:
+                command = self.project.toggle_command(sids, code_id, self.coder)
+            except ServerUnavailableError:
+                command = self._toggle_offline(sids, code_id)
+        if command is not None:
+            self._push_edit(command)
 
     def clear_codes(self) -> None:
         if not self._can_label():
@@ -84,7 +93,7 @@ class CodingController:
         True if it is now an undo entry. A failed write raises here and leaves no entry."""
         if self.project is None or (isinstance(command, LabelCommand) and command.empty):
             return False
-        return push(self.undo_stack, self.project, command, self._show_effect)
+        return push(self.undo_stack, self._coding_target(), command, self._show_effect)
 
     def _show_effect(self, effect: Effect) -> None:
         """After apply/undo/redo of any core command: repaint what it names, nothing else."""

@@ -111,6 +111,8 @@ class ProjectSession:
         if self.project is None:
             return
         self._save_position()
+        self.send_journal()
+        self._stop_journal()
         self.undo_stack.clear()
         self._close_children()
         cancel_and_wait(timeout_ms=10_000)
@@ -181,6 +183,7 @@ class ProjectSession:
                 self._coder_names[p.coder_id(other, create=False)] = other
             except NotFoundError:
                 continue
+        self._start_journal()
         self.coder_label.setText(f"Coder: {name}")
         self.coder_label.setToolTip("File › Switch coder… to code as someone else")
 
@@ -191,6 +194,8 @@ class ProjectSession:
         if not name or name == self.coder:
             return
         self._save_position()
+        self.send_journal()
+        self._stop_journal()
         self.undo_stack.clear()
         self._set_coder(name)
         self._enforce_blind()
