@@ -1,0 +1,71 @@
+"""One coder of the server load test: labels at full speed through the window's own path.
+
+usage: server_load_child.py URL CODER SECONDS JOURNAL_DIR RESULT_FILE START_AT
+
+The password comes from PGPASSWORD (set by the parent), never from the command line. Every
+write goes through JournaledTarget, as the window's do: acknowledged means committed on the
+server or fsynced to the journal. After SECONDS the coder sends what the journal holds (the
+server may have been restarted meanwhile) and writes a JSON result: the code last acknowledged
+per sentence, the number of acknowledged adds and each write's latency.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import zlib
+from pathlib import Path
+
+from annotator.offline_journal import Journal, JournaledTarget, journal_path
+from annotator.project import Project
+from annotator.records import LabelChange, Status
+
+
+def main(argv: list[str]) -> int:
+    url, coder, seconds, journal_dir, result_file, start_at = argv
+    with Project.open(url) as project:
+        codes = [c.id for c in project.codebook.codes]
+        ids = [s.id for a in project.article_ids() for s in project.sentences(a)]
+        me = project.coder_id(coder)
+        journal = Journal(journal_path(project.name, coder, Path(journal_dir)))
+        target = JournaledTarget(project, journal, lambda _a, _c: Status.NOT_STARTED)
+        while time.time() < float(start_at):
+            time.sleep(0.01)
+        deadline = time.time() + float(seconds)
+        offset = zlib.crc32(coder.encode()) % len(ids)
+        most = len(ids) * len(codes)  # no (sentence, code) twice: each write adds one label
+        acked: dict[int, int] = {}
+        latencies: list[float] = []
+        journaled = 0
+        n = 0
+        while time.time() < deadline and n < most:
+            sid = ids[(offset + n) % len(ids)]
+            code = codes[(n // len(ids)) % len(codes)]
+            t0 = time.perf_counter()
+            was_offline = target.offline
+            target.write_changes([LabelChange(sid, code, me, add=True)])
+            latencies.append(time.perf_counter() - t0)
+            journaled += int(target.offline or was_offline)
+            acked[sid] = code
+            n += 1
+        give_up = time.time() + 120
+        while target.pending and time.time() < give_up:
+            target.send()
+            if target.pending:
+                time.sleep(0.5)
+        result = {
+            "coder": coder,
+            "coder_id": me,
+            "acked": acked,
+            "adds": n,
+            "journaled": journaled,
+            "unsent": target.pending,
+            "latencies": latencies,
+        }
+    Path(result_file).write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
