@@ -70,6 +70,9 @@ class ArticleSummary:
     status: Status
     duplicate_group: int | None = None  # the group of near-duplicates it is in (None: none)
     duplicate_mark: str = ""  # "", "kept" or "duplicate" (left out of agreement and exports)
+    #: 0 not assigned to this coder, 1 assigned to them, 2 in the reliability sample (assigned
+    #: to every coder of the sample)
+    assigned: int = 0
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,9 @@ class ArticleListModel(QAbstractTableModel):
 
     # -- loading --------------------------------------------------------------------------
     def set_summaries(self, summaries: list[ArticleSummary]) -> None:
+        """Articles assigned to the coder come first (in their own order), then the others."""
         self.beginResetModel()
-        self._rows = list(summaries)
+        self._rows = sorted(summaries, key=lambda s: not s.assigned)
         self._row_of = {s.id: i for i, s in enumerate(self._rows)}
         self.endResetModel()
 
@@ -147,9 +148,10 @@ class ArticleListModel(QAbstractTableModel):
             return icons.icon(_STATUS_ICON[s.status])
         elif role == Qt.ItemDataRole.DecorationRole and col == Column.TITLE:
             return icons.icon("near_duplicate") if s.duplicate_group is not None else None
-        elif role == Qt.ItemDataRole.FontRole and s.duplicate_mark == "duplicate":
+        elif role == Qt.ItemDataRole.FontRole and (s.duplicate_mark == "duplicate" or s.assigned):
             font = QFont()
-            font.setStrikeOut(True)  # left out of agreement and exports
+            font.setStrikeOut(s.duplicate_mark == "duplicate")  # left out of agreement, exports
+            font.setBold(bool(s.assigned))  # the coder's own work list
             return font
         elif role == Qt.ItemDataRole.ToolTipRole:
             if col == Column.STATUS:
@@ -160,7 +162,7 @@ class ArticleListModel(QAbstractTableModel):
                 # the whole title, and the source and date the list may have no room for
                 where = "  ·  ".join(p for p in (s.source, s.date) if p)
                 tip = f"{s.title}\n{where}" if where else s.title
-                return tip + duplicate_note(s)
+                return tip + assignment_note(s) + duplicate_note(s)
         elif role == ARTICLE_ID_ROLE:
             return s.id
         elif role == PROGRESS_ROLE:
@@ -174,6 +176,14 @@ class ArticleListModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.TextAlignmentRole and col == Column.STATUS:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
+
+
+def assignment_note(s: ArticleSummary) -> str:
+    """The tooltip's line on the article's assignment to this coder ("" if none)."""
+    return {
+        1: "\nassigned to you",
+        2: "\nassigned to you: reliability sample (every assigned coder codes it)",
+    }.get(s.assigned, "")
 
 
 def duplicate_note(s: ArticleSummary) -> str:

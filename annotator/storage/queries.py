@@ -78,7 +78,15 @@ def article_summaries(
     rows = session.connection().execute(stmt).cursor.fetchall()
     coded: dict[int, int] = {}
     status: dict[int, int] = {}
+    assigned: dict[int, int] = {}
     if coder is not None:
+        asg = t.assignment.c
+        assigned = {
+            int(a): 2 if overlap else 1
+            for a, overlap in session.execute(
+                select(asg.article_id, asg.overlap).where(asg.coder_id == coder)
+            )
+        }
         coded_stmt = (
             select(t.sentence.c.article_id, func.count(func.distinct(t.label.c.sentence_id)))
             .join(t.sentence, t.sentence.c.id == t.label.c.sentence_id)
@@ -114,6 +122,7 @@ def article_summaries(
             status=_STATUS[status.get(r[0], 0)],
             duplicate_group=groups[r[0]][0] if r[0] in groups else None,
             duplicate_mark=groups[r[0]][1] if r[0] in groups else "",
+            assigned=assigned.get(r[0], 0),
         )
         for r in rows
     ]
