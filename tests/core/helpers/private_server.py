@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / ".ci" / "postgres"
+SCRIPT = Path(__file__).resolve().parents[3] / ".ci" / "postgres"
 
 
 def free_port() -> int:
