@@ -22,8 +22,9 @@ from annotator.project import Project
 from annotator.server_errors import ServerError
 from annotator.storage import server_admin as admin
 from annotator.storage.assignment_store import assign_articles, coder_counts
+from annotator.storage.assignment_store import assignments as assignment_rows
 from annotator.storage.server_security import ROLE_PREFIX, GroupRoles
-from annotator.storage.unit_of_work import Session, write_session
+from annotator.storage.unit_of_work import Session, read_session, write_session
 
 log = logging.getLogger(__name__)
 
@@ -155,3 +156,13 @@ def assign(
         return drawn
     with Project.open(target) as project, write_session(project.engine) as session:
         return assign_articles(session, names, overlap, seed, by)
+
+
+def assignments(target: str | Path) -> list[tuple[int, str, bool]]:
+    """(article id, coder, overlap) rows, by article then coder: all of them for a lead or a
+    project file, a coder's own on a server."""
+    if isinstance(target, str) and admin.is_server_url(target):
+        with admin.admin(admin.parse_address(target)) as conn, Session(bind=conn) as session:
+            return assignment_rows(session)
+    with Project.open(target, read_only=True) as project, read_session(project.engine) as session:
+        return assignment_rows(session)

@@ -102,7 +102,9 @@ def translated(exc: DBAPIError, address: ServerAddress) -> ServerError:
     if state == "42501" or "permission denied" in text or "row-level security" in text:
         return ServerPermissionError(f"permission denied: {first}")
     if state == "28P01" or "password authentication failed" in text:
-        return ServerLoginError(f"the server at {where} refused the login of {who}: wrong password")
+        return ServerLoginError(
+            f"the server at {where} refused the login of {who}: wrong password (or no such user)"
+        )
     if "no password supplied" in text:
         return ServerLoginError(
             f"the server at {where} asks {who} for a password: put it in the address "
@@ -115,7 +117,7 @@ def translated(exc: DBAPIError, address: ServerAddress) -> ServerError:
     if "role" in text and "does not exist" in text:
         return ServerLoginError(f"the server at {where} has no user {who}")
     if isinstance(exc, OperationalError):
-        reason = text.splitlines()[-1] if text else first
+        reason = (text.splitlines() or [first])[0].rsplit("failed: ", 1)[-1]
         return ServerUnreachableError(f"cannot reach the server at {where}: {reason.strip()}")
     return ServerError(f"the server at {where} refused: {first}")
 
@@ -128,7 +130,23 @@ def _current_user(conn: Connection) -> str:
     return str(conn.exec_driver_sql("SELECT current_user").scalar_one())
 
 
+#: The databases every server has; a project must never be set up in one of them.
+SYSTEM_DATABASES = ("postgres", "template0", "template1")
+
+
+def reserved_database_problem(database: str) -> str | None:
+    if database in SYSTEM_DATABASES:
+        return (
+            f"{database!r} is one of the server's own databases; make a database for the "
+            f"project (createdb myproject) and give its address"
+        )
+    return None
+
+
 def _check_empty(conn: Connection, database: str) -> None:
+    problem = reserved_database_problem(database)
+    if problem is not None:
+        raise DatabaseNotEmptyError(problem)
     names = sorted(inspect(conn).get_table_names())
     others = conn.exec_driver_sql(
         "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "

@@ -165,7 +165,8 @@ def test_a_coder_changes_and_deletes_their_own_label(lab: Lab) -> None:
 
 
 FLAG = {
-    "label_review": "INSERT INTO label_review (label_id, reason, flagged_at) VALUES (%s, '', now())",
+    "label_review": "INSERT INTO label_review (label_id, reason, flagged_at) "
+    "VALUES (%s, '', now())",
     "partial_label": "INSERT INTO partial_label (label_id) VALUES (%s)",
 }
 
@@ -242,7 +243,8 @@ READ_ONLY_WRITES = {
     "unblind the project": "UPDATE annotator_meta SET value = 'off' WHERE key = 'blind'",
     "adjudicate": "INSERT INTO adjudication (sentence_id, group_id, decided_by, decided_at, note) "
     "SELECT s.id, g.id, '', now(), '' FROM sentence s, code_group g LIMIT 1",
-    "mark a gold article": "INSERT INTO gold_article (article_id, gold_coder, marked_by, marked_at) "
+    "mark a gold article": "INSERT INTO gold_article "
+    "(article_id, gold_coder, marked_by, marked_at) "
     "SELECT id, 'adjudicated', '', now() FROM article LIMIT 1",
     "assign": "INSERT INTO assignment (article_id, coder_id, overlap, assigned_at) "
     "SELECT a.id, c.id, false, now() FROM article a, coder c",
