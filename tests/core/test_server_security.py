@@ -313,3 +313,45 @@ def test_a_role_outside_the_project_cannot_connect(lab: Lab) -> None:
     lab.su().execute(f"CREATE ROLE \"{outsider}\" LOGIN PASSWORD 'x'")
     with pytest.raises(psycopg.OperationalError, match="permission denied"):
         lab.db.connect(outsider, "x")
+
+
+# -- a lead who is not a superuser set the project up -----------------------------------------
+
+
+def test_an_owner_who_is_no_superuser_sets_up_the_project_and_obeys_the_lead_policy(
+    pg_db: PgDatabase,
+) -> None:
+    owner = pg_db.role("owner")
+    with pg_db.superuser() as su:
+        su.execute(f"CREATE ROLE \"{owner}\" LOGIN CREATEROLE PASSWORD 'own'")
+        su.execute(f'ALTER DATABASE "{pg_db.database}" OWNER TO "{owner}"')
+    owner_url = pg_db.tcp_url(owner, "own")
+    done = server.init(owner_url, default_codebook())
+    assert done.lead == owner
+    anna = pg_db.role("anna")
+    server.add_coder(owner_url, anna, "pw")
+    seed_articles(pg_db.url, [("AP", {})])
+    with pg_db.connect(owner, "own") as lead, pg_db.connect(anna, "pw") as coder:
+        rls = lead.execute(
+            "SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE relname "
+            "IN ('label', 'memo', 'assignment')"
+        ).fetchone()
+        assert rls == (True,)
+        ids = dict(lead.execute("SELECT name, id FROM coder").fetchall())
+        sentence = lead.execute("SELECT min(id) FROM sentence").fetchone()[0]  # type: ignore[index]
+        code = lead.execute("SELECT min(id) FROM code").fetchone()[0]  # type: ignore[index]
+        insert = (
+            "INSERT INTO label (sentence_id, code_id, coder_id, created_at, codebook_version) "
+            "VALUES (%s, %s, %s, now(), 1)"
+        )
+        lead.execute(insert, (sentence, code, ids[anna]))  # the lead writes any coder's rows
+        with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+            coder.execute(insert, (sentence, code, ids[owner]))
+
+
+def test_init_refuses_the_servers_own_databases() -> None:
+    from annotator.storage.server_admin import reserved_database_problem
+
+    for name in ("postgres", "template0", "template1"):
+        assert "one of the server's own databases" in (reserved_database_problem(name) or "")
+    assert reserved_database_problem("lab_study") is None
