@@ -145,8 +145,13 @@ def _grant(conn: Connection, db: str, lead: str, coder: str) -> None:
     writable = ", ".join(f"{SCHEMA}.{name}" for name in (*OWN_ROW_TABLES, *VIA_LABEL_TABLES))
     run(f"GRANT INSERT, UPDATE, DELETE ON {writable} TO {coder}")
     run(f"GRANT INSERT ON {SCHEMA}.{t.coder.name} TO {coder}")
-    # nextval on the id sequences of the tables a coder inserts into.
-    run(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {coder}")
+    # nextval on the id sequences of the tables a coder inserts into, and no others.
+    for table in (t.label, t.label_event, t.memo, t.selection, t.coder):
+        sequence = run(
+            "SELECT pg_get_serial_sequence(%(t)s, 'id')", {"t": f"{SCHEMA}.{table.name}"}
+        ).scalar_one_or_none()
+        if sequence is not None:
+            run(f"GRANT USAGE ON SEQUENCE {sequence} TO {coder}")
 
 
 def _functions(conn: Connection, lead: str, coder: str) -> None:

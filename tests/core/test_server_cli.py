@@ -97,9 +97,31 @@ def test_coders_lists_role_and_progress(
     )
     assert code == 0
     assert out.splitlines()[0] == "4 articles: 2 coded by all 2 coders"
+    with project.superuser() as su:
+        anna_id = su.execute("SELECT id FROM coder WHERE name = %s", (anna,)).fetchone()[0]  # type: ignore[index]
+        articles = [r[0] for r in su.execute("SELECT id FROM article ORDER BY id")]
+        su.execute(
+            "INSERT INTO article_status (article_id, coder_id, status, updated_at) "
+            "VALUES (%s, %s, 1, now()), (%s, %s, 2, now())",
+            (articles[0], anna_id, articles[1], anna_id),
+        )
+        # Stored as naive UTC, as the app writes them: three adds in the last hour count, an
+        # older add and a removal do not.
+        for action, minutes_ago in [
+            ("add", 5),
+            ("add", 20),
+            ("add", 50),
+            ("add", 90),
+            ("remove", 1),
+        ]:
+            su.execute(
+                "INSERT INTO label_event (at, coder_id, sentence_id, code_id, action, batch) "
+                "VALUES ((now() AT TIME ZONE 'UTC') - make_interval(mins => %s), %s, 1, 1, %s, '')",
+                (minutes_ago, anna_id, action),
+            )
     code, out, _ = run(capsys, mp, "server", "coders", project.url)
     lines = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
-    assert lines[anna][1:] == ["coder", "3", "0", "0", "0"]
+    assert lines[anna][1:] == ["coder", "3", "1", "1", "3"]
     assert lines[ben][1:] == ["lead", "3", "0", "0", "0"]
 
 

@@ -355,3 +355,24 @@ def test_init_refuses_the_servers_own_databases() -> None:
     for name in ("postgres", "template0", "template1"):
         assert "one of the server's own databases" in (reserved_database_problem(name) or "")
     assert reserved_database_problem("lab_study") is None
+
+
+def test_init_by_a_role_that_cannot_create_roles_is_refused_and_leaves_the_database_empty(
+    pg_db: PgDatabase,
+) -> None:
+    owner = pg_db.role("owner")
+    with pg_db.superuser() as su:
+        su.execute(f"CREATE ROLE \"{owner}\" LOGIN PASSWORD 'own'")
+        su.execute(f'ALTER DATABASE "{pg_db.database}" OWNER TO "{owner}"')
+    with pytest.raises(ServerPermissionError, match="cannot create roles"):
+        server.init(pg_db.tcp_url(owner, "own"))
+    with pg_db.superuser() as su:
+        tables = su.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        assert tables.fetchone() == (0,)
+
+
+def test_a_coder_draws_only_from_the_id_sequences_of_tables_they_write(lab: Lab) -> None:
+    anna = lab.as_("anna")
+    anna.execute("SELECT nextval(pg_get_serial_sequence('label', 'id'))")
+    with pytest.raises(errors.InsufficientPrivilege):
+        anna.execute("SELECT nextval(pg_get_serial_sequence('article', 'id'))")
