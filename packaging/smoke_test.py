@@ -39,7 +39,7 @@ SIZE_BUDGET_MB = 250
 #: every command of `annotator --help` (a new command must be added here and get a step below)
 COMMANDS = (
     "open", "init", "import", "info", "demo", "backup", "agreement", "export", "codebook",
-    "import-labels", "merge", "duplicates", "stats",
+    "import-labels", "merge", "duplicates", "stats", "server", "assign",
 )  # fmt: skip
 WORKER_BYTES = 9_000_000  # above annotator.importer.PARALLEL_MIN_BYTES: the import starts workers
 
@@ -284,6 +284,16 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         head = (work / "stats.csv").read_text(encoding="utf-8").splitlines()[0]
         expect(head.startswith("table,coder,"), f"stats.csv starts {head!r}")
 
+    def server_step() -> None:
+        out = app.run("assign", "demo.annotator", "--coders", "anna,ben", "--seed", "1").stdout
+        expect("coded by all 2 coders" in out, f"assign printed {out!r}")
+        # No server here: the refusal shows the bundled PostgreSQL driver (libpq) loads.
+        failed = app.run("server", "coders", "postgresql://anna:x@127.0.0.1:1/lab", ok=False)
+        expect(
+            failed.returncode == 1 and "cannot reach the server" in failed.stderr,
+            f"server coders without a server: {failed.stderr!r}",
+        )
+
     def import_step() -> None:
         app.run("init", "new.annotator")
         out = app.run("import", "new.annotator", str(inputs["articles"])).stdout
@@ -406,6 +416,7 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         ("makes test inputs (driver side)", inputs_step),
         ("agreement on a project and on --data", agreement_step),
         ("coding-time stats, as a table and as CSV", stats_step),
+        ("assigns articles in a file; a server address it cannot reach", server_step),
         ("imports text, HTML, PDF, Word, a table, REFI-QDA", import_step),
         ("imports with worker processes", workers("default")),
         # the app's start (on Linux the command line forks instead): each worker re-runs the

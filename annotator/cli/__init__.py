@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "annotator.cli.duplicates_cmd",
     "annotator.cli.stats_cmd",
     "annotator.cli.sync_cmds",
+    "annotator.cli.server_cmds",
 )
 
 AppLauncher = Callable[[argparse.Namespace], int]
