@@ -1,0 +1,206 @@
+"""The gold standard: marking articles gold, and a coder's agreement with gold checked by hand
+and against independent libraries (scikit-learn, krippendorff)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from annotator.adjudication import decide
+from annotator.errors import AnnotatorError, ReadOnlyProjectError
+from annotator.imports import ParsedArticle
+from annotator.project import Project
+from annotator.project_gold import GoldError
+from annotator.records import Status
+
+MakeProject = Callable[..., Project]
+
+M, D, N = "Military action", "Diplomatic claim", "Denial"
+TEXTS = [
+    "Troops advanced on Monday. Shelling hit the port. The army lost a tank. "
+    "Envoys met in Geneva. The minister hailed the talks.",
+    "The embassy rejected the claim. Officials denied any strike. The report was called false. "
+    "A spokesman said nothing happened. Artillery fired overnight.",
+]
+#: sentence by sentence (article 1, then article 2): (gold, anna)
+CASE = [
+    (M, M), (M, M), (M, N), (D, D), (D, D),
+    (D, N), (N, N), (N, N), (N, M), (M, M),
+]  # fmt: skip
+
+
+def _code(project: Project, aid: int, coder: str, codes: list[str], done: bool = True) -> None:
+    for sentence, code in zip(project.sentences(aid), codes, strict=True):
+        project.add_label(sentence, code, coder)
+    if done:
+        project.set_status(aid, coder, Status.DONE)
+
+
+@pytest.fixture
+def study(make_project: MakeProject) -> Project:
+    """Two articles of 5 sentences. Article 1's gold is the expert's coding; article 2's gold is
+    the adjudicated coder's decisions (so one comparison mixes two gold coders); anna coded and
+    finished both."""
+    p = make_project("gold")
+    p.import_articles([ParsedArticle(t, f"a{i}.txt", title=f"A{i}") for i, t in enumerate(TEXTS)])
+    a1, a2 = p.article_ids()
+    assert len(p.sentences(a1)) == len(p.sentences(a2)) == 5
+    _code(p, a1, "expert", [g for g, _ in CASE[:5]])
+    for sentence, (gold, _) in zip(p.sentences(a2), CASE[5:], strict=True):
+        decide(p, sentence.id, None, [gold], decided_by="lead")
+    _code(p, a1, "anna", [a for _, a in CASE[:5]])
+    _code(p, a2, "anna", [a for _, a in CASE[5:]])
+    p.mark_gold([a1], gold_coder="expert", by="lead")
+    p.mark_gold([a2], by="lead")
+    return p
+
+
+# -- marking -----------------------------------------------------------------------------------
+
+
+def test_marked_articles_are_listed_with_their_gold_coder(study: Project) -> None:
+    gold = study.gold_articles()
+    assert [(g.title, g.gold_coder, g.marked_by) for g in gold] == [
+        ("A0", "expert", "lead"),
+        ("A1", "adjudicated", "lead"),
+    ]
+
+
+def test_marking_refuses_an_article_the_gold_coder_has_not_finished(
+    make_project: MakeProject,
+) -> None:
+    p = make_project("unfinished")
+    p.import_articles([ParsedArticle(TEXTS[0], "a.txt")])
+    (aid,) = p.article_ids()
+    _code(p, aid, "expert", [M, M, M, D, D], done=False)
+    with pytest.raises(GoldError, match=r"'expert' has not marked article .* done"):
+        p.mark_gold([aid], gold_coder="expert")
+    with pytest.raises(GoldError, match="'adjudicated' has not marked"):
+        p.mark_gold([aid])
+    assert p.gold_articles() == []
+
+
+def test_marking_refuses_all_when_one_is_not_finished(study: Project) -> None:
+    a1, a2 = study.article_ids()
+    study.unmark_gold([a1, a2])
+    with pytest.raises(GoldError):
+        study.mark_gold([a1, a2], gold_coder="expert")  # the expert did not do article 2
+    assert study.gold_articles() == []
+
+
+def test_marking_again_changes_the_gold_coder(study: Project) -> None:
+    a1, _ = study.article_ids()
+    study.mark_gold([a1], gold_coder="anna", by="lead")
+    assert study.gold_articles()[0].gold_coder == "anna"
+
+
+def test_unmark_takes_articles_out_and_keeps_labels(study: Project) -> None:
+    a1, a2 = study.article_ids()
+    assert study.unmark_gold([a1]) == 1
+    assert study.unmark_gold([a1]) == 0
+    assert [g.article_id for g in study.gold_articles()] == [a2]
+    assert study.labels(a1, coders=["expert"])
+
+
+def test_read_only_project_refuses_marking(study: Project) -> None:
+    path = study.path
+    study.close()
+    with Project.open(path, read_only=True) as ro, pytest.raises(ReadOnlyProjectError):
+        ro.mark_gold(ro.article_ids(), gold_coder="expert")
+
+
+# -- the comparison, by hand -------------------------------------------------------------------
+
+
+def test_agreement_with_gold_by_hand(study: Project) -> None:
+    """10 sentences, codes M(ilitary action), D(iplomatic claim), N (Denial):
+
+        sentence  1 2 3 4 5 6 7 8 9 10
+        gold      M M M D D D N N N M
+        anna      M M N D D N N N M M
+
+    7 of 10 agree: p_o = 0.7. Gold's marginals M 4, D 3, N 3; anna's M 4, D 2, N 4.
+    Cohen: p_e = (4*4 + 3*2 + 3*4) / 100 = 0.34, kappa = (0.7 - 0.34) / (1 - 0.34) = 6/11.
+    Krippendorff (nominal): 20 values, pooled M 8, D 5, N 7; D_o = 3 disagreeing units * 2
+    ordered pairs / 20 = 0.3; D_e = (20^2 - (64 + 25 + 49)) / (20 * 19) = 262/380;
+    alpha = 1 - 0.3 * 380/262 = 148/262 = 74/131.
+    Per code (gold = truth):
+        M: tp 3 (1, 2, 10), fp 1 (9), fn 1 (3)   -> P 3/4, R 3/4, F1 3/4
+        D: tp 2 (4, 5),     fp 0,     fn 1 (6)   -> P 1,   R 2/3, F1 2*(2/3)/(5/3) = 4/5
+        N: tp 2 (7, 8),     fp 2 (3, 6), fn 1 (9) -> P 1/2, R 2/3, F1 2*(1/3)/(7/6) = 4/7
+        Analyst opinion: never given by either -> all undefined.
+    """
+    c = study.compare_with_gold("anna")
+    assert c.n_sentences == 10 and c.n_articles == 2 and c.n_differences == 3
+    assert c.kappa.value == pytest.approx(6 / 11)
+    assert c.alpha.value == pytest.approx(74 / 131)
+    scores = {s.code: s for s in c.per_code}
+    assert (scores[M].precision, scores[M].recall, scores[M].f1) == pytest.approx((0.75,) * 3)
+    assert (scores[D].precision, scores[D].recall, scores[D].f1) == pytest.approx((1, 2 / 3, 0.8))
+    assert (scores[N].precision, scores[N].recall, scores[N].f1) == pytest.approx(
+        (0.5, 2 / 3, 4 / 7)
+    )
+    assert scores[N].support == 3
+    opinion = scores["Analyst opinion"]
+    assert (opinion.precision, opinion.recall, opinion.f1) == (None, None, None)
+
+
+def test_each_sentence_lists_gold_and_the_coders_codes(study: Project) -> None:
+    c = study.compare_with_gold("anna")
+    assert [(s.gold, s.coded) for s in c.sentences] == [((g,), (a,)) for g, a in CASE]
+    assert [s.index for s in c.sentences] == [0, 1, 2, 3, 4] * 2
+    assert [s.gold_coder for s in c.sentences] == ["expert"] * 5 + ["adjudicated"] * 5
+    assert [i + 1 for i, s in enumerate(c.sentences) if s.differs] == [3, 6, 9]
+    assert c.sentences[2].text == "The army lost a tank."
+
+
+def test_agreement_matches_scikit_learn_and_krippendorff(study: Project) -> None:
+    sklearn_metrics = pytest.importorskip("sklearn.metrics")
+    krippendorff = pytest.importorskip("krippendorff")
+    c = study.compare_with_gold("anna")
+    gold = [g for g, _ in CASE]
+    anna = [a for _, a in CASE]
+    assert c.kappa.value == pytest.approx(sklearn_metrics.cohen_kappa_score(gold, anna))
+    p, r, f, support = sklearn_metrics.precision_recall_fscore_support(
+        gold, anna, labels=[M, D, N], zero_division=0
+    )
+    scores = {s.code: s for s in c.per_code}
+    for i, code in enumerate([M, D, N]):
+        assert (scores[code].precision, scores[code].recall, scores[code].f1) == pytest.approx(
+            (p[i], r[i], f[i])
+        )
+        assert scores[code].support == support[i]
+    index = {M: 0, D: 1, N: 2}
+    matrix = [[index[v] for v in anna], [index[v] for v in gold]]
+    expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert c.alpha.value == pytest.approx(expected)
+
+
+def test_unfinished_articles_of_the_coder_are_not_compared(study: Project) -> None:
+    _, a2 = study.article_ids()
+    study.set_status(a2, "anna", Status.IN_PROGRESS)
+    c = study.compare_with_gold("anna")
+    assert c.n_sentences == 5 and {s.article_id for s in c.sentences} == {study.article_ids()[0]}
+
+
+def test_the_gold_coder_is_not_compared_with_themselves(study: Project) -> None:
+    c = study.compare_with_gold("expert")  # only article 2 (adjudicated), which expert never did
+    assert c.n_sentences == 0 and c.kappa.value is None
+
+
+def test_no_gold_standard_is_an_error(make_project: MakeProject) -> None:
+    p = make_project("empty")
+    with pytest.raises(AnnotatorError, match="no gold standard"):
+        p.compare_with_gold("anna")
+
+
+def test_blind_gold_coder_is_hidden_until_the_coder_is_done(study: Project) -> None:
+    a1, _ = study.article_ids()
+    assert study.gold_hidden_coder(a1, "anna") is None  # anna finished it
+    study.set_status(a1, "anna", Status.IN_PROGRESS)
+    assert study.gold_hidden_coder(a1, "anna") == "expert"
+    assert study.gold_hidden_coder(a1, "ben") == "expert"
+    assert study.gold_hidden_coder(a1, "expert") is None
+    study.unmark_gold([a1])
+    assert study.gold_hidden_coder(a1, "anna") is None
