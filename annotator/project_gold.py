@@ -82,6 +82,14 @@ class ProjectGold(ProjectBase):
         with read_session(self.engine) as s:
             return sorted(gold_store.done_by(s, coder))
 
+    def gold_trainees(self) -> list[str]:
+        """The coders a comparison with gold has something for: every coder but "adjudicated"
+        who finished a gold article of which they are not the gold coder, by name."""
+        with read_session(self.engine) as s:
+            gold = gold_store.gold_coders(s)
+            done = gold_store.coders_done_on_gold(s)
+        return sorted({c for c, aid in done if c != ADJUDICATED and gold.get(aid) != c})
+
     def gold_hidden_coder(self, article: ArticleRef, coder: str | None) -> str | None:
         """The gold coder whose labels must stay hidden from ``coder`` on this article (it is
         gold and ``coder`` has not marked it done), else None: training stays blind."""

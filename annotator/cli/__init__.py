@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "annotator.cli.exchange_cmds",
     "annotator.cli.duplicates_cmd",
     "annotator.cli.stats_cmd",
+    "annotator.cli.gold_cmds",
 )
 
 AppLauncher = Callable[[argparse.Namespace], int]

@@ -69,6 +69,19 @@ def done_by(session: Session, coder: str, article_ids: Sequence[int] | None = No
     return out
 
 
+def coders_done_on_gold(session: Session) -> list[tuple[str, int]]:
+    """(coder name, article id) for every gold article each coder has marked done."""
+    st, c, g = t.article_status.c, t.coder.c, t.gold_article.c
+    rows = session.execute(
+        select(c.name, st.article_id)
+        .join(t.coder, c.id == st.coder_id)
+        .join(t.gold_article, g.article_id == st.article_id)
+        .where(st.status == int(Status.DONE))
+        .order_by(c.name, st.article_id)
+    ).all()
+    return [(str(name), int(aid)) for name, aid in rows]
+
+
 def mark(
     session: Session, article_ids: Sequence[int], gold_coder: str, by: str, at: datetime
 ) -> None:
@@ -126,6 +139,7 @@ def sentence_details(
 
 
 __all__ = [
+    "coders_done_on_gold",
     "done_by",
     "existing_articles",
     "gold_articles",

@@ -3,57 +3,29 @@ and against independent libraries (scikit-learn, krippendorff)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from annotator.adjudication import decide
 from annotator.errors import AnnotatorError, ReadOnlyProjectError
 from annotator.imports import ParsedArticle
 from annotator.project import Project
 from annotator.project_gold import GoldError
 from annotator.records import Status
+from tests.core.helpers.gold_study import CASE, TEXTS, D, M, N, build_gold_study
+from tests.core.helpers.gold_study import code_article as _code
 
 MakeProject = Callable[..., Project]
 
-M, D, N = "Military action", "Diplomatic claim", "Denial"
-TEXTS = [
-    "Troops advanced on Monday. Shelling hit the port. The army lost a tank. "
-    "Envoys met in Geneva. The minister hailed the talks.",
-    "The embassy rejected the claim. Officials denied any strike. The report was called false. "
-    "A spokesman said nothing happened. Artillery fired overnight.",
-]
-#: sentence by sentence (article 1, then article 2): (gold, anna)
-CASE = [
-    (M, M), (M, M), (M, N), (D, D), (D, D),
-    (D, N), (N, N), (N, N), (N, M), (M, M),
-]  # fmt: skip
-
-
-def _code(project: Project, aid: int, coder: str, codes: list[str], done: bool = True) -> None:
-    for sentence, code in zip(project.sentences(aid), codes, strict=True):
-        project.add_label(sentence, code, coder)
-    if done:
-        project.set_status(aid, coder, Status.DONE)
-
 
 @pytest.fixture
-def study(make_project: MakeProject) -> Project:
-    """Two articles of 5 sentences. Article 1's gold is the expert's coding; article 2's gold is
-    the adjudicated coder's decisions (so one comparison mixes two gold coders); anna coded and
-    finished both."""
-    p = make_project("gold")
-    p.import_articles([ParsedArticle(t, f"a{i}.txt", title=f"A{i}") for i, t in enumerate(TEXTS)])
-    a1, a2 = p.article_ids()
-    assert len(p.sentences(a1)) == len(p.sentences(a2)) == 5
-    _code(p, a1, "expert", [g for g, _ in CASE[:5]])
-    for sentence, (gold, _) in zip(p.sentences(a2), CASE[5:], strict=True):
-        decide(p, sentence.id, None, [gold], decided_by="lead")
-    _code(p, a1, "anna", [a for _, a in CASE[:5]])
-    _code(p, a2, "anna", [a for _, a in CASE[5:]])
-    p.mark_gold([a1], gold_coder="expert", by="lead")
-    p.mark_gold([a2], by="lead")
-    return p
+def study(tmp_path: Path) -> Iterator[Project]:
+    """tests/core/helpers/gold_study.py: two gold articles (gold coders "expert" and
+    "adjudicated"), both finished by anna."""
+    p = build_gold_study(tmp_path / "gold.annotator")
+    yield p
+    p.close()
 
 
 # -- marking -----------------------------------------------------------------------------------
