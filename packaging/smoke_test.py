@@ -39,7 +39,7 @@ SIZE_BUDGET_MB = 250
 #: every command of `annotator --help` (a new command must be added here and get a step below)
 COMMANDS = (
     "open", "init", "import", "info", "demo", "backup", "agreement", "export", "codebook",
-    "import-labels", "merge", "duplicates", "stats",
+    "import-labels", "merge", "duplicates", "stats", "gold",
 )  # fmt: skip
 WORKER_BYTES = 9_000_000  # above annotator.importer.PARALLEL_MIN_BYTES: the import starts workers
 
@@ -284,6 +284,12 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         head = (work / "stats.csv").read_text(encoding="utf-8").splitlines()[0]
         expect(head.startswith("table,coder,"), f"stats.csv starts {head!r}")
 
+    def gold_step() -> None:
+        app.run("gold", "mark", "demo.annotator", "--all-done-by", "ben", "--gold-coder", "ben")
+        expect("ben" in app.run("gold", "list", "demo.annotator").stdout, "gold list lacks ben")
+        out = app.run("agreement", "demo.annotator", "--against", "gold", "--format", "json")
+        expect('"coder": "anna"' in out.stdout, f"--against gold printed {out.stdout!r}")
+
     def import_step() -> None:
         app.run("init", "new.annotator")
         out = app.run("import", "new.annotator", str(inputs["articles"])).stdout
@@ -406,6 +412,7 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         ("makes test inputs (driver side)", inputs_step),
         ("agreement on a project and on --data", agreement_step),
         ("coding-time stats, as a table and as CSV", stats_step),
+        ("gold standard: mark, list, agreement against gold", gold_step),
         ("imports text, HTML, PDF, Word, a table, REFI-QDA", import_step),
         ("imports with worker processes", workers("default")),
         # the app's start (on Linux the command line forks instead): each worker re-runs the

@@ -48,7 +48,7 @@ class GoldTab(QWidget):
         self.coder_model = GoldCoderModel(self)
         self.coder_view = report_table(self.coder_model)
         self.coder_view.setObjectName("goldCoders")
-        self.code_model = CodeScoreModel(self)
+        self.code_model = CodeScoreModel(self, coder="Coder")
         self.code_view = report_table(self.code_model)
         self.code_view.setObjectName("goldCodes")
         self.code_label = QLabel()

@@ -92,15 +92,22 @@ class DifferencesFilter(QSortFilterProxyModel):
 class CodeScoreModel(RowTableModel):
     """Per code: precision, recall and F1 against gold, and how often each gave the code."""
 
-    HEADERS = ("Code", "Precision", "Recall", "F1", "Gold", "You")
-    TIPS = (
-        "",
-        "Of the sentences you gave this code, the share gold gave it too",
-        "Of the sentences gold gave this code, the share you gave it too",
-        "The harmonic mean of precision and recall",
-        "Sentences gold gave this code",
-        "Sentences you gave this code",
-    )
+    def __init__(self, parent: QObject | None = None, coder: str = "You") -> None:
+        """``coder``: how the compared coder's column is headed ("You" in the training view)."""
+        super().__init__(parent)
+        self._coder = coder
+        who = "you" if coder == "You" else "the coder"
+        self._tips = (
+            "",
+            f"Of the sentences {who} gave this code, the share gold gave it too",
+            f"Of the sentences gold gave this code, the share {who} gave it too",
+            "The harmonic mean of precision and recall",
+            "Sentences gold gave this code",
+            f"Sentences {who} gave this code",
+        )
+
+    def headers(self) -> tuple[str, ...]:
+        return ("Code", "Precision", "Recall", "F1", "Gold", self._coder)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         s: CodeScore | None = self.row_of(index)
@@ -121,9 +128,9 @@ class CodeScoreModel(RowTableModel):
         if (
             role == Qt.ItemDataRole.ToolTipRole
             and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.TIPS)
+            and 0 <= section < len(self._tips)
         ):
-            return self.TIPS[section] or None
+            return self._tips[section] or None
         return super().headerData(section, orientation, role)
 
 

@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 Jump = Callable[[int, int], None]
 
 #: the sentence table's columns (GoldSentenceModel.HEADERS)
-TEXT_COLUMN = 2
+ARTICLE_COLUMN, TEXT_COLUMN = 0, 2
 
 
 def open_training(
@@ -170,6 +170,8 @@ class TrainingWindow(QMainWindow):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(ARTICLE_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(ARTICLE_COLUMN, 220)  # long titles must not squeeze the sentence
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.detail = QTextBrowser()
@@ -188,7 +190,7 @@ class TrainingWindow(QMainWindow):
         split.addWidget(self.view)
         split.addWidget(self.detail)
         split.setStretchFactor(1, 1)
-        split.setSizes([190, 380, 210])
+        split.setSizes([170, 380, 230])
         self.setCentralWidget(split)
 
     def _action(
@@ -281,7 +283,7 @@ class TrainingWindow(QMainWindow):
             | QItemSelectionModel.SelectionFlag.Rows
         )
         self.view.selectionModel().setCurrentIndex(index, flags)
-        self.view.scrollTo(index)
+        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
     def step_difference(self, step: int) -> None:
