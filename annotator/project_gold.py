@@ -138,6 +138,7 @@ class ProjectGold(ProjectBase):
                     value_codes(data, int(data.codes[r, 0])),
                 )
             )
+        sentences.sort(key=lambda s: (s.article_id, s.index))  # parts come per gold coder
         alpha, kappa = coefficients(data)
         names = [c for c in data.categories if c != "none"]
         return GoldComparison(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.adjudication import decide
 from annotator.errors import AnnotatorError, ReadOnlyProjectError
 from annotator.imports import ParsedArticle
 from annotator.project import Project
@@ -176,3 +177,87 @@ def test_blind_gold_coder_is_hidden_until_the_coder_is_done(study: Project) -> N
     assert study.gold_hidden_coder(a1, "expert") is None
     study.unmark_gold([a1])
     assert study.gold_hidden_coder(a1, "anna") is None
+
+
+# -- several gold coders, multiple choice ------------------------------------------------------
+
+ACTORS_CODEBOOK = """
+name: Actors
+version: "1"
+groups:
+  - name: Actors
+    choice: multiple
+    codes:
+      - {name: Army, key: a}
+      - {name: Government, key: g}
+"""
+
+
+def test_a_multiple_choice_group_scores_each_code_present_or_absent(tmp_path: Path) -> None:
+    """Multiple choice, 4 sentences (two articles, gold by "adjudicated" then "expert", so the
+    comparison stacks two gold coders' value sets):
+
+        sentence  1          2       3     4
+        gold      {A, G}     {A}     {}    {G}
+        anna      {A}        {A}     {G}   {G}
+
+    Army: tp 2 (1, 2), fp 0, fn 0 -> P 1, R 1. Government: tp 1 (4), fp 1 (3), fn 1 (1) ->
+    P 1/2, R 1/2, F1 1/2. Cohen's kappa over the sets as categories ({A, G}, {A}, {}, {G}):
+    p_o = 2/4; gold's marginals 1, 1, 1, 1 and anna's 0, 2, 0, 2: p_e = (0 + 2 + 0 + 2) / 16 =
+    1/4, kappa = (1/2 - 1/4) / (3/4) = 1/3. Nominal alpha as the krippendorff package gives it.
+    """
+    from annotator.codebook import load_codebook
+
+    book = tmp_path / "actors.yaml"
+    book.write_text(ACTORS_CODEBOOK, encoding="utf-8")
+    p = Project.create(tmp_path / "m.annotator", codebook=load_codebook(book))
+    try:
+        texts = ["Troops advanced. Shelling hit the port.", "Envoys met. The minister spoke."]
+        p.import_articles([ParsedArticle(t, f"{i}.txt") for i, t in enumerate(texts)])
+        a1, a2 = p.article_ids()
+        s = p.sentences(a1) + p.sentences(a2)
+        assert len(s) == 4
+        gold = [["Army", "Government"], ["Army"], [], ["Government"]]
+        anna = [["Army"], ["Army"], ["Government"], ["Government"]]
+        for sentence, codes in zip(s[:2], gold[:2], strict=True):
+            decide(p, sentence.id, None, codes, decided_by="lead")
+        for sentence, codes in zip(s[2:], gold[2:], strict=True):
+            for code in codes:
+                p.add_label(sentence, code, "expert")
+        p.set_status(a2, "expert", Status.DONE)
+        for sentence, codes in zip(s, anna, strict=True):
+            for code in codes:
+                p.add_label(sentence, code, "anna")
+        for aid in (a1, a2):
+            p.set_status(aid, "anna", Status.DONE)
+        p.mark_gold([a1])
+        p.mark_gold([a2], gold_coder="expert")
+        c = p.compare_with_gold("anna")
+        assert [(x.gold, x.coded) for x in c.sentences] == [
+            (tuple(g), tuple(a)) for g, a in zip(gold, anna, strict=True)
+        ]
+        scores = {x.code: x for x in c.per_code}
+        assert (scores["Army"].precision, scores["Army"].recall) == (1.0, 1.0)
+        government = scores["Government"]
+        assert (government.precision, government.recall, government.f1) == (0.5, 0.5, 0.5)
+        assert c.kappa.value == pytest.approx(1 / 3)
+        krippendorff = pytest.importorskip("krippendorff")
+        sets = {frozenset(v) for v in gold + anna}
+        index = {v: i for i, v in enumerate(sorted(sets, key=sorted))}
+        matrix = [[index[frozenset(v)] for v in anna], [index[frozenset(v)] for v in gold]]
+        expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+        assert c.alpha.value == pytest.approx(expected)
+    finally:
+        p.close()
+
+
+def test_sentences_are_in_article_order_whichever_gold_coder(study: Project) -> None:
+    """Articles 1 and 3 are the expert's gold, 2 the adjudicated coder's: one list, in order."""
+    study.import_articles([ParsedArticle("Troops advanced. Talks resumed.", "a3.txt")])
+    a1, a2, a3 = study.article_ids()
+    _code(study, a3, "expert", [M, D])
+    _code(study, a3, "anna", [M, M])
+    study.mark_gold([a3], gold_coder="expert")
+    c = study.compare_with_gold("anna")
+    assert [s.article_id for s in c.sentences] == [a1] * 5 + [a2] * 5 + [a3] * 2
+    assert c.n_differences == 4
