@@ -58,6 +58,15 @@ class GoldActions:
             lambda: open_training(self, project, coder, jump, article_id),
         )
 
+    def _close_training(self) -> None:
+        """On switching coder: the training view shows gold on the previous coder's finished
+        articles, which the new coder may still be coding blind."""
+        from ui.training_window import TrainingWindow
+
+        for w in self.findChildren(TrainingWindow):
+            if not w.closed:
+                w.close()
+
     def _gold_article_done(self, article_id: int) -> None:
         """After Ctrl+D on a gold article the coder is training on: show how it compares."""
         if self.project is None or not self.coder:

@@ -274,3 +274,17 @@ def test_the_report_has_no_gold_tab_without_a_gold_standard(
     assert "Against gold" not in [report.tabs.tabText(i) for i in range(report.tabs.count())]
     qtbot.waitUntil(lambda: not report.computing)
     report.close()
+
+
+def test_switching_coder_closes_the_training_view(
+    make_window: MakeWindow, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The view shows gold on anna's finished articles, which ben may still code blind."""
+    window = make_window(study_path(tmp_path, anna_done=True), "anna")
+    window.registry["compare_gold"].trigger()
+    training = training_of(window)
+    qtbot.waitUntil(lambda: training.loaded)
+    monkeypatch.setattr(window, "_ask_coder", lambda _known, _current: "ben")
+    window.switch_coder()
+    assert training.closed
+    assert window.coder == "ben"
