@@ -25,6 +25,7 @@ from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.project_agreement import ProjectAgreement
 from annotator.project_coding import ProjectCoding
 from annotator.project_exchange import ProjectExchange
+from annotator.project_gold import ProjectGold
 from annotator.project_ranges import RangesAndDuplicates
 from annotator.project_refs import (
     ArticleRef,
@@ -77,7 +78,14 @@ def relock_pending() -> bool:
     return open_files.relock_pending()
 
 
-class Project(ProjectCoding, ProjectExchange, ProjectAgreement, ProjectStats, RangesAndDuplicates):
+class Project(
+    ProjectCoding,
+    ProjectExchange,
+    ProjectAgreement,
+    ProjectGold,
+    ProjectStats,
+    RangesAndDuplicates,
+):
     """One open project file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:

@@ -253,3 +253,15 @@ class CodebookChanges:
             n = self.n_hidden_labels
             text += f"; {n} label{'s' if n != 1 else ''} hidden"
         return text
+
+
+@dataclass(frozen=True)
+class GoldArticleRecord:
+    """An article of the gold standard and whose labels are its truth (``gold_coder``)."""
+
+    article_id: int
+    article_uid: str
+    title: str
+    gold_coder: str
+    marked_by: str
+    marked_at: Any  # datetime (UTC)

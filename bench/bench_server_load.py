@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,10 @@ from annotator.paths import default_codebook_path  # noqa: E402
 from annotator.project import Project  # noqa: E402
 
 SENTENCES_PER_ARTICLE = 20
+ACTIVITY_SQL = (
+    "SELECT pid, usename, state, wait_event_type, wait_event, left(query, 80), "
+    "pg_blocking_pids(pid) FROM pg_stat_activity WHERE datname = 'load'"
+)
 
 
 def _articles(n: int) -> list[ParsedArticle]:
@@ -97,7 +102,7 @@ def one_run(seconds: float, n_coders: int, restart: bool) -> dict[str, Any]:
     coders = [f"coder{i:02d}" for i in range(n_coders)]
     with private_server() as srv, tempfile.TemporaryDirectory() as tmp:
         lead_url = set_up(srv, "load", coders, articles=max(60, n_coders * 8))
-        start_at = time.time() + 8  # every child connected and ready by then
+        go = Path(tmp) / "go"
         procs = []
         for c in coders:
             env = {**os.environ, "PGPASSWORD": f"pw-{c}"}
@@ -111,9 +116,10 @@ def one_run(seconds: float, n_coders: int, restart: bool) -> dict[str, Any]:
                         str(seconds),
                         str(Path(tmp) / "journals"),
                         str(Path(tmp) / f"{c}.json"),
-                        str(start_at),
+                        str(go),
                     ],
                     env=env,
+                    stderr=(Path(tmp) / f"{c}.log").open("w"),
                 )
             )
         polls: list[float] = []
@@ -130,8 +136,18 @@ def one_run(seconds: float, n_coders: int, restart: bool) -> dict[str, Any]:
                 stop.wait(1.0)
 
         poller = threading.Thread(target=poll, daemon=True)
+        ready = [Path(tmp) / f"{c}.json.ready" for c in coders]
+        give_up = time.time() + 300
+        while not all(r.exists() for r in ready):
+            if time.time() > give_up or any(p.poll() is not None for p in procs):
+                raise RuntimeError("a coder process could not connect")
+            time.sleep(0.1)
+        start_at = time.time() + 1
+        tmp_go = go.with_suffix(".tmp")
+        tmp_go.write_text(str(start_at))
+        tmp_go.replace(go)
         while time.time() < start_at:
-            time.sleep(0.05)
+            time.sleep(0.01)
         poller.start()
         outage = 0.0
         if restart:
@@ -141,8 +157,23 @@ def one_run(seconds: float, n_coders: int, restart: bool) -> dict[str, Any]:
             time.sleep(2)
             srv.start()
             outage = time.perf_counter() - t0
-        for p in procs:
-            p.wait(timeout=seconds + 300)
+        for c, p in zip(coders, procs, strict=True):
+            try:
+                p.wait(timeout=seconds + 300)
+            except subprocess.TimeoutExpired:
+                activity = subprocess.run(
+                    ["psql", srv.superuser_url, "-c", ACTIVITY_SQL],
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                (Path(tmp) / f"{c}.log").open("a").write(f"\nserver activity:\n{activity}")
+                p.send_signal(signal.SIGUSR2)  # its stack, into its log
+                time.sleep(1)
+                p.kill()
+                p.wait()
+            if p.returncode != 0:
+                log = (Path(tmp) / f"{c}.log").read_text()[-3000:]
+                raise RuntimeError(f"coder {c} failed (exit {p.returncode}):\n{log}")
         stop.set()
         poller.join()
         results = [json.loads((Path(tmp) / f"{c}.json").read_text()) for c in coders]

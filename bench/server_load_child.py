@@ -1,6 +1,9 @@
 """One coder of the server load test: labels at full speed through the window's own path.
 
-usage: server_load_child.py URL CODER SECONDS JOURNAL_DIR RESULT_FILE START_AT
+usage: server_load_child.py URL CODER SECONDS JOURNAL_DIR RESULT_FILE GO_FILE
+
+Once connected it creates RESULT_FILE.ready and waits for GO_FILE, which holds the start time
+(every coder starts together, after the slowest has connected).
 
 The password comes from PGPASSWORD (set by the parent), never from the command line. Every
 write goes through JournaledTarget, as the window's do: acknowledged means committed on the
@@ -11,7 +14,9 @@ per sentence, the number of acknowledged adds and each write's latency.
 
 from __future__ import annotations
 
+import faulthandler
 import json
+import signal
 import sys
 import time
 import zlib
@@ -21,17 +26,26 @@ from annotator.offline_journal import Journal, JournaledTarget, journal_path
 from annotator.project import Project
 from annotator.records import LabelChange, Status
 
+#: How often a coder whose server is away tries to send the journal (the window: 3 s).
+RETRY_S = 1.0
+
 
 def main(argv: list[str]) -> int:
-    url, coder, seconds, journal_dir, result_file, start_at = argv
+    url, coder, seconds, journal_dir, result_file, go_file = argv
+    faulthandler.register(signal.SIGUSR2)  # the parent asks where a coder that hangs is
     with Project.open(url) as project:
         codes = [c.id for c in project.codebook.codes]
         ids = [s.id for a in project.article_ids() for s in project.sentences(a)]
         me = project.coder_id(coder)
         journal = Journal(journal_path(project.name, coder, Path(journal_dir)))
         target = JournaledTarget(project, journal, lambda _a, _c: Status.NOT_STARTED)
-        while time.time() < float(start_at):
-            time.sleep(0.01)
+        Path(result_file + ".ready").touch()
+        go = Path(go_file)
+        while not go.exists() or not go.read_text().strip():
+            time.sleep(0.02)
+        start_at = float(go.read_text())
+        while time.time() < start_at:
+            time.sleep(0.005)
         deadline = time.time() + float(seconds)
         offset = zlib.crc32(coder.encode()) % len(ids)
         most = len(ids) * len(codes)  # no (sentence, code) twice: each write adds one label
@@ -39,7 +53,11 @@ def main(argv: list[str]) -> int:
         latencies: list[float] = []
         journaled = 0
         n = 0
+        last_try = 0.0
         while time.time() < deadline and n < most:
+            if target.offline and time.monotonic() - last_try > RETRY_S:  # as the window does
+                last_try = time.monotonic()
+                target.send()
             sid = ids[(offset + n) % len(ids)]
             code = codes[(n // len(ids)) % len(codes)]
             t0 = time.perf_counter()

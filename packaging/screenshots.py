@@ -1,6 +1,6 @@
 """Screenshots of the main views with the demo project, for the docs: the main window, the
-agreement report and its Coding time tab, adjudication and the import dialog with a table
-preview.
+agreement report and its Coding time tab, adjudication, the import dialog with a table
+preview, and the training view against a gold standard with the report's Against gold tab.
 
 Run under a real X server so fonts match a desktop:
     xvfb-run -s "-screen 0 1400x900x24" python packaging/screenshots.py [--out docs]
@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
+
+    from ui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -53,6 +55,35 @@ def save(widget: QWidget, target: Path) -> None:
     if not widget.grab().save(str(target)):
         raise SystemExit(f"screenshots: could not write {target}")
     sys.stdout.write(f"wrote {target}\n")
+
+
+def shoot_training(window: MainWindow, out: Path) -> None:
+    """The training view: anna's demo coding against a gold standard of ben's first articles
+    (ben stands in for the expert), at its third difference; then the report's Against gold
+    tab. Marks the gold standard in the (temporary) demo project, so it runs last."""
+    from ui.report_window import ReportWindow
+    from ui.training_window import TrainingWindow
+
+    project = window.project
+    assert project is not None
+    project.mark_gold(project.article_ids()[:4], gold_coder="ben", by="lead")
+    window.open_training()
+    training = window.findChildren(TrainingWindow)[0]
+    wait_for(lambda: training.loaded, "the training view")
+    training.resize(1200, 780)
+    for _ in range(2):  # the demo's third difference: the second is highlighted just above it
+        training.step_difference(1)
+    save(training, out / "screenshot-training.png")
+    training.close()
+    window.open_report()
+    report = next(r for r in window.findChildren(ReportWindow) if not r.closed)
+    assert report.gold_tab is not None
+    report.tabs.setCurrentWidget(report.gold_tab)
+    gold_tab = report.gold_tab
+    wait_for(lambda: gold_tab.loaded and not report.computing, "the Against gold tab")
+    report.resize(1100, 640)
+    save(report, out / "screenshot-report-gold.png")
+    report.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     wait_for(lambda: dialog.preview_panel.model.rowCount() > 0, "the table preview")
     save(dialog, args.out / "screenshot-import.png")
     dialog.close()
+    shoot_training(window, args.out)
     window.close()
     return 0
 

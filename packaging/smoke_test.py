@@ -39,7 +39,7 @@ SIZE_BUDGET_MB = 250
 #: every command of `annotator --help` (a new command must be added here and get a step below)
 COMMANDS = (
     "open", "init", "import", "info", "demo", "backup", "agreement", "export", "codebook",
-    "import-labels", "merge", "duplicates", "stats", "server", "assign",
+    "import-labels", "merge", "duplicates", "stats", "server", "assign", "gold", "push", "pull",
 )  # fmt: skip
 WORKER_BYTES = 9_000_000  # above annotator.importer.PARALLEL_MIN_BYTES: the import starts workers
 
@@ -293,6 +293,17 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
             failed.returncode == 1 and "cannot reach the server" in failed.stderr,
             f"server coders without a server: {failed.stderr!r}",
         )
+    def gold_step() -> None:
+        app.run("gold", "mark", "demo.annotator", "--all-done-by", "ben", "--gold-coder", "ben")
+        expect("ben" in app.run("gold", "list", "demo.annotator").stdout, "gold list lacks ben")
+        out = app.run("agreement", "demo.annotator", "--against", "gold", "--format", "json")
+        expect('"coder": "anna"' in out.stdout, f"--against gold printed {out.stdout!r}")
+
+    def pull_push_step() -> None:
+        out = app.run("pull", "demo.annotator", "archive.annotator").stdout
+        expect("every table copied" in out, f"pull printed {out!r}")
+        out = app.run("push", "demo.annotator", "archive.annotator").stdout
+        expect("0 labels added" in out, f"push printed {out!r}")
 
     def import_step() -> None:
         app.run("init", "new.annotator")
@@ -417,6 +428,8 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
         ("agreement on a project and on --data", agreement_step),
         ("coding-time stats, as a table and as CSV", stats_step),
         ("assigns articles in a file; a server address it cannot reach", server_step),
+        ("gold standard: mark, list, agreement against gold", gold_step),
+        ("pulls a complete copy and pushes into it (nothing added twice)", pull_push_step),
         ("imports text, HTML, PDF, Word, a table, REFI-QDA", import_step),
         ("imports with worker processes", workers("default")),
         # the app's start (on Linux the command line forks instead): each worker re-runs the

@@ -208,6 +208,38 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "adjudicate", "&Adjudication", (), "adjudicate", "Resolve disagreements between coders"
     ),
+    # Gold standard (training and calibration)
+    ActionSpec(
+        "compare_gold",
+        "Compare with &gold standard",
+        ("Ctrl+Shift+G",),
+        "training",
+        "Your finished gold articles against the gold standard, sentence by sentence",
+    ),
+    ActionSpec(
+        "gold_mark",
+        "&Mark this article as gold…",
+        (),
+        "gold",
+        "Make this article part of the gold standard, with a finished coder's labels as truth",
+        writes=True,
+    ),
+    ActionSpec(
+        "gold_mark_done_by",
+        "Mark all articles &done by a coder as gold…",
+        (),
+        "gold",
+        "Every article one coder (e.g. adjudicated) marked done becomes gold, with their labels",
+        writes=True,
+    ),
+    ActionSpec(
+        "gold_unmark",
+        "&Remove this article from gold",
+        (),
+        "gold_remove",
+        "Take this article out of the gold standard (no label changes)",
+        writes=True,
+    ),
     ActionSpec("zoom_in", "Zoom &in", (SK.ZoomIn, "Ctrl+="), "zoom_in", "Larger text"),
     ActionSpec("zoom_out", "Zoom &out", (SK.ZoomOut,), "zoom_out", "Smaller text"),
     ActionSpec("zoom_reset", "&Reset zoom", ("Ctrl+0",), "zoom_reset", "Default text size"),

@@ -49,6 +49,9 @@ GLYPHS: dict[str, str] = {
     "memo_mark": "mdi6.comment-text-outline",
     "near_duplicate": "mdi6.content-duplicate",
     "keep_duplicates": "mdi6.check-all",
+    "gold": "mdi6.star-check-outline",
+    "gold_remove": "mdi6.star-off-outline",
+    "training": "mdi6.school-outline",
 }
 
 #: fixed colours for the article status icons (Okabe-Ito: grey-ish, orange, bluish green)

@@ -50,6 +50,7 @@ from ui.window_coding import CodingController
 from ui.window_duplicates import DuplicateActions
 from ui.window_files import FileActions
 from ui.window_find import FindActions
+from ui.window_gold import GoldActions
 from ui.window_memos import MemoActions
 from ui.window_offline import OfflineController
 from ui.window_segmentation import SegmentationEdits
@@ -71,6 +72,7 @@ class MainWindow(
     FindActions,
     DuplicateActions,
     OfflineController,
+    GoldActions,
     QMainWindow,
 ):
     """The shell: it builds the panes, actions, menus and status bar and keeps the window's
@@ -196,6 +198,10 @@ class MainWindow(
             "show_others": self.set_show_others,
             "report": self.open_report,
             "adjudicate": self.open_adjudication,
+            "compare_gold": self.open_training,
+            "gold_mark": self.mark_current_gold,
+            "gold_mark_done_by": self.mark_done_by_gold,
+            "gold_unmark": self.unmark_current_gold,
             "zoom_in": lambda: self.zoom(1),
             "zoom_out": lambda: self.zoom(-1),
             "zoom_reset": lambda: self.zoom(0),
@@ -259,6 +265,13 @@ class MainWindow(
         view.addSeparator()
         for action_id in ("zoom_in", "zoom_out", "zoom_reset"):
             view.addAction(a[action_id])
+
+        gold = mb.addMenu("Gold &standard")
+        gold.setObjectName("goldMenu")
+        for action_id in ("gold_mark", "gold_mark_done_by", "gold_unmark"):
+            gold.addAction(a[action_id])
+        gold.addSeparator()
+        gold.addAction(a["compare_gold"])
 
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
@@ -424,6 +437,7 @@ class MainWindow(
             "export",
             "report",
             "adjudicate",
+            "compare_gold",
             "find",
             "corpus_find",
             "switch_coder",

@@ -7,7 +7,8 @@ The pages live in ``ui.report_tabs``, the choice of coders and group in
 Computed off the GUI thread (``ui.workers.start_job``); changing the coders or the code group
 starts a new computation and the stale one is cancelled and its result ignored (a generation
 counter), so the window stays usable on very large projects. The same job computes the coding
-time of the selected coders (``Project.coding_stats``) for the Coding time tab.
+time of the selected coders (``Project.coding_stats``) for the Coding time tab. With a gold
+standard, the Against gold tab (``ui.report_gold_tab``) computes each coder against gold.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ui.report_exports import (
     write_html,
     write_pdf,
 )
+from ui.report_gold_tab import GoldTab
 from ui.report_options_panel import ReportOptionsPanel
 from ui.report_tabs import Jump, ReportTabs
 from ui.workers import Job, start_job
@@ -97,6 +99,10 @@ class ReportWindow(QMainWindow):
         self.coder_selector = self.selector_panel.coder_selector
         self.coder_items = self.coder_selector.items
         self.tabs = ReportTabs(jump)
+        self.gold_tab: GoldTab | None = None
+        if project.gold_articles():  # each coder against the gold standard (issue 14)
+            self.gold_tab = GoldTab(project)
+            self.tabs.addTab(self.gold_tab, "Against gold")
         self._build_actions()
         self._build_status()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -193,6 +199,8 @@ class ReportWindow(QMainWindow):
         gets the coding time alone (it compares no one)."""
         self._pending.stop()
         coders, group = self.selected_coders(), self.selected_group()
+        if self.gold_tab is not None:
+            self.gold_tab.compute(group)
         self._generation += 1
         generation = self._generation
         if self._job is not None:

@@ -25,7 +25,7 @@ class ArticleNavigation:
             self._save_position()
         article = p.article(article_id)
         sentences = p.sentences(article_id)
-        labels = p.label_ids(article_id)
+        labels = self._without_hidden_gold(article_id, p.label_ids(article_id))  # blind gold
         memos = p.memos(article_id, self.coder) if self.coder else []
         self._memo_texts = {m.sentence_id: m.text for m in memos}
         self._article_id = article_id

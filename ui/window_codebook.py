@@ -40,6 +40,7 @@ class CodebookActions:
         self.code_menu.addSeparator()
         self.code_menu.addAction(self.registry["mark_done"])
         self.code_menu.addAction(self.mark_not_done_action)
+        self.code_menu.addAction(self.registry["compare_gold"])
         self.code_menu.addSeparator()
         self.code_menu.addAction(self.registry["split_sentence"])
         self.code_menu.addAction(self.registry["merge_next"])

@@ -173,6 +173,7 @@ class CodingController:
             self.show_article(target)
         self.statusBar().showMessage(message, 10_000)
         self.sentence_view.setFocus()
+        self._gold_article_done(aid)  # training: how the finished gold article compares
 
     def mark_not_done(self) -> None:
         """Code › Mark as not done: take back "done" for the article shown (undoable)."""

@@ -199,6 +199,7 @@ class ProjectSession:
         self.undo_stack.clear()
         self._set_coder(name)
         self._enforce_blind()
+        self._close_training()  # it shows the previous coder's finished articles against gold
         self.article_list_model.set_summaries(self.project.article_summaries(self.coder))
         self.article_list_panel.hide_empty_columns()
         self._show_where_left_off()

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "annotator.cli.stats_cmd",
     "annotator.cli.sync_cmds",
     "annotator.cli.server_cmds",
+    "annotator.cli.gold_cmds",
 )
 
 AppLauncher = Callable[[argparse.Namespace], int]

@@ -31,6 +31,12 @@ def register(sub: Any) -> None:
     p.add_argument("project", nargs="?", type=Path, help="project file (or use --data)")
     p.add_argument("--group", help="code group (default: the first)")
     p.add_argument("--coders", help="comma-separated coders (default: all but 'adjudicated')")
+    p.add_argument(
+        "--against",
+        choices=["gold"],
+        help="gold: each coder against the gold standard (alpha, kappa, per-code precision "
+        "and recall; --coders default: everyone who finished a gold article)",
+    )
     p.add_argument("--data", type=Path, help="long-format reliability data (CSV)")
     p.add_argument("--unit-column", default="unit")
     p.add_argument("--coder-column", default="coder")
@@ -115,12 +121,15 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    report, title = report_for(args)
     fmt = args.format or _format_of(args.out)
-    if fmt == "html":
-        text = to_html(report, title, _unit_names(args, report))
+    if args.against == "gold":
+        text = _against_gold(args, fmt)
     else:
-        text = FORMATS[fmt](report)
+        report, title = report_for(args)
+        if fmt == "html":
+            text = to_html(report, title, _unit_names(args, report))
+        else:
+            text = FORMATS[fmt](report)
     if args.out is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return 0
@@ -131,6 +140,21 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     tmp.replace(args.out)
     print(f"wrote {args.out}")
     return 0
+
+
+def _against_gold(args: argparse.Namespace, fmt: str) -> str:
+    """Each coder against the gold standard (annotator.gold), in the table, CSV or JSON."""
+    from annotator.cli.gold_format import FORMATS as GOLD_FORMATS
+    from annotator.project import Project
+
+    if args.project is None or args.data is not None:
+        raise AnnotatorError("--against gold compares coders of a project: give the project file")
+    if fmt not in GOLD_FORMATS:
+        raise AnnotatorError(f"--against gold writes {', '.join(GOLD_FORMATS)}, not {fmt}")
+    with Project.open(args.project, read_only=True) as project:
+        coders = _split(args.coders) or project.gold_trainees()
+        comparisons = [project.compare_with_gold(c, args.group) for c in coders]
+    return GOLD_FORMATS[fmt](comparisons)
 
 
 def _unit_names(args: argparse.Namespace, report: AgreementReport) -> dict[int, str] | None:
