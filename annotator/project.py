@@ -23,6 +23,7 @@ from annotator.errors import (
 from annotator.imports import ParsedArticle, TableOptions
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.project_agreement import ProjectAgreement
+from annotator.project_codebook_edits import ProjectCodebookEdits
 from annotator.project_coding import ProjectCoding
 from annotator.project_exchange import ProjectExchange
 from annotator.project_ranges import RangesAndDuplicates
@@ -77,7 +78,14 @@ def relock_pending() -> bool:
     return open_files.relock_pending()
 
 
-class Project(ProjectCoding, ProjectExchange, ProjectAgreement, ProjectStats, RangesAndDuplicates):
+class Project(
+    ProjectCoding,
+    ProjectCodebookEdits,
+    ProjectExchange,
+    ProjectAgreement,
+    ProjectStats,
+    RangesAndDuplicates,
+):
     """One open project file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
