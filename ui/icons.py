@@ -49,6 +49,13 @@ GLYPHS: dict[str, str] = {
     "memo_mark": "mdi6.comment-text-outline",
     "near_duplicate": "mdi6.content-duplicate",
     "keep_duplicates": "mdi6.check-all",
+    "edit_codebook": "mdi6.book-edit-outline",
+    "add_code": "mdi6.tag-plus-outline",
+    "add_group": "mdi6.folder-plus-outline",
+    "move_up": "mdi6.arrow-up",
+    "move_down": "mdi6.arrow-down",
+    "delete": "mdi6.delete-outline",
+    "split_code": "mdi6.call-split",
 }
 
 #: fixed colours for the article status icons (Okabe-Ito: grey-ish, orange, bluish green)

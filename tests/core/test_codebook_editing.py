@@ -187,9 +187,8 @@ def test_a_problem_the_file_already_had_does_not_block_other_edits(tmp_path: Pat
 def test_a_read_only_project_refuses_edits(project: Project) -> None:
     path = project.path
     project.close()
-    with Project.open(path, read_only=True) as ro:
-        with pytest.raises(ReadOnlyProjectError):
-            ro.rename_code("Denial", "Rejection")
+    with Project.open(path, read_only=True) as ro, pytest.raises(ReadOnlyProjectError):
+        ro.rename_code("Denial", "Rejection")
 
 
 # --- single and multiple choice --------------------------------------------------------------
@@ -315,9 +314,7 @@ def test_confirmed_delete_removes_labels_through_the_label_writer_and_they_can_b
     assert label_rows(project) == [(s2, "c-conflict", "ben")]
     assert edit.summary == "deleted code Opinion and its 2 labels"
     con = sqlite3.connect(project.path)
-    removes = con.execute(
-        "SELECT COUNT(*) FROM label_event WHERE action = 'remove'"
-    ).fetchone()
+    removes = con.execute("SELECT COUNT(*) FROM label_event WHERE action = 'remove'").fetchone()
     con.close()
     assert removes == (2,)
     assert len(events(project)[-1][2]["labels_removed"]) == 2
@@ -366,3 +363,18 @@ def test_every_event_carries_a_summary_and_the_current_version(project: Project)
     assert [e.summary for e in project.codebook_events()] == [
         "renamed code Denial to Rejection", "added group Actors"
     ]  # fmt: skip
+
+
+def test_a_codebook_command_applies_reverts_and_reapplies(project: Project) -> None:
+    from annotator.commands import CodebookCommand
+
+    add = CodebookCommand("Add code", "add_code", ("Frames", "Security"), {"uid": "c-sec"})
+    rename = CodebookCommand("Rename", "rename_code", ("c-sec", "Safety"))
+    assert add.apply(project).codebook and rename.apply(project).changed
+    rename.revert(project)
+    add.revert(project)
+    assert names(project, "Frames") == ["Conflict", "Economy"]
+    add.apply(project)
+    rename.apply(project)  # redo finds the code the redone add brought back
+    assert names(project, "Frames") == ["Conflict", "Economy", "Safety"]
+    assert not CodebookCommand("Rename", "rename_code", ("Safety", "Safety")).apply(project).changed
