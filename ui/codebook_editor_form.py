@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.records import CodeRecord, GroupRecord, ProjectCodebook
-from ui.codebook_panel import CodebookModel, code_details_html, swatch
+from ui.codebook_panel import CodebookColumn, CodebookModel, code_details_html, swatch
 
 #: code fields with a text box of several lines (committed when the box loses focus)
 TEXT_FIELDS = ("definition", "include", "exclude", "examples")
@@ -99,23 +100,35 @@ class CodeForm(QWidget):
         self.general_error.setWordWrap(True)
         form.addRow(self.general_error)
 
+        # the preview is a widget of its own: the editor places it (under the tree)
+        self.preview = QWidget(self)
+        self.preview.setObjectName("editorPreview")
         self.preview_model = CodebookModel(self)
-        self.preview_tree = QTreeView(self)
+        self.preview_tree = QTreeView(self.preview)
         self.preview_tree.setObjectName("editorPreviewTree")
         self.preview_tree.setModel(self.preview_model)
         self.preview_tree.setRootIsDecorated(False)
         self.preview_tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.preview_tree.setMaximumHeight(120)
-        self.preview_details = QTextBrowser(self)
+        self.preview_tree.setUniformRowHeights(True)
+        self.preview_tree.setColumnHidden(CodebookColumn.COUNT, True)
+        header = self.preview_tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(CodebookColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(CodebookColumn.KEY, QHeaderView.ResizeMode.ResizeToContents)
+        self.preview_details = QTextBrowser(self.preview)
         self.preview_details.setObjectName("editorPreviewDetails")
         self.preview_details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        preview_title = QLabel("<b>Preview</b> — as the codebook panel will show it", self)
+        preview_title = QLabel("<b>Preview</b> — as the codebook panel will show it")
+        preview_title.setWordWrap(True)
+        shown = QVBoxLayout(self.preview)
+        shown.setContentsMargins(0, 0, 0, 0)
+        shown.addWidget(preview_title)
+        shown.addWidget(self.preview_tree, 1)
+        shown.addWidget(self.preview_details, 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(preview_title)
-        layout.addWidget(self.preview_tree)
-        layout.addWidget(self.preview_details, 1)
+        layout.addStretch(1)
 
         self.name.editingFinished.connect(lambda: self._commit("name", self.name.text()))
         self.key.editingFinished.connect(lambda: self._commit("key", self.key.text()))
@@ -127,17 +140,20 @@ class CodeForm(QWidget):
         self.show_item(None, None)
 
     def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        """The field with its reason beside it (red, empty while the value is fine)."""
+        """The field with its reason for a refusal in red (empty while the value is fine):
+        beside a narrow field, under a wide one."""
         box = QWidget(self)
-        row = QHBoxLayout(box)
+        narrow = widget.maximumWidth() < 1000 or field == "color"
+        row = QHBoxLayout(box) if narrow else QVBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(widget, 1)
+        row.setSpacing(2 if not narrow else 6)
+        row.addWidget(widget, 0 if narrow else 1)
         error = QLabel(box)
         error.setObjectName(f"error_{field}")
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
-        error.setMaximumWidth(280)
-        row.addWidget(error)
+        row.addWidget(error, 1)
+        error.hide()
         self.errors[field] = error
         return box
 
@@ -213,10 +229,13 @@ class CodeForm(QWidget):
     def show_error(self, field: str, message: str) -> None:
         label = self.errors.get(field, self.general_error)
         label.setText(message)
+        label.show()
 
     def clear_errors(self) -> None:
-        for label in (*self.errors.values(), self.general_error):
+        for label in self.errors.values():
             label.clear()
+            label.hide()
+        self.general_error.clear()
 
     def error_text(self, field: str) -> str:
         return self.errors.get(field, self.general_error).text()
@@ -228,6 +247,7 @@ class CodeForm(QWidget):
         current = self._current(field)
         if value == current or (isinstance(value, str) and value.strip() == current):
             self.errors[field].clear()
+            self.errors[field].hide()
             return
         self.committed.emit(field, value)
 
