@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -166,12 +166,12 @@ def _iso(value: Any) -> str:
     return str(value)
 
 
-def stored_time(iso: str) -> datetime:
-    """An ISO time from ``labels_of_code`` in database form (naive UTC), for bulk inserts."""
+def stored_time(iso: str) -> str:
+    """An ISO time from ``labels_of_code`` as the database stores it (naive UTC text, what
+    ``label_writes.add_labels`` takes), so a restored label keeps the time it was made."""
     value = datetime.fromisoformat(iso)
-    return (
-        (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).replace(tzinfo=None)
-    )
+    utc = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    return utc.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def doubly_coded(session: Session, group_uid: str) -> int:
@@ -219,14 +219,14 @@ def clear_flags(session: Session, label_ids: Sequence[int] | None = None) -> int
         ids = list(label_ids)
         total = 0
         for i in range(0, len(ids), 900):
-            total += (
-                session.execute(
-                    stmt.where(t.label_review.c.label_id.in_(ids[i : i + 900]))
-                ).rowcount
-                or 0
-            )  # type: ignore[attr-defined]
+            chunk = stmt.where(t.label_review.c.label_id.in_(ids[i : i + 900]))
+            total += _rowcount(session.execute(chunk))
         return total
-    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    return _rowcount(session.execute(stmt))
+
+
+def _rowcount(result: Any) -> int:
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def review_flags(session: Session) -> list[LabelReviewRecord]:
