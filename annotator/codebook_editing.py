@@ -102,11 +102,16 @@ class _Edit:
                 self.put_group(snap)
 
     # -- labels ------------------------------------------------------------------------
-    def write_labels(
-        self, changes: list[LabelChange], times: dict[tuple[int, int, int], str]
-    ) -> list[LabelChange]:
-        """Through the one label writer; remembers what took effect (undo reverts exactly it)."""
+    def write_labels(self, changes: list[LabelChange]) -> list[LabelChange]:
+        """Through the one label writer; remembers what took effect (undo reverts exactly it),
+        and of each label removed the time it was made and its codebook version, which a
+        restore puts back."""
         uids = store.code_uids(self.s, {c.code_id for c in changes})
+        facts = {
+            (s, code, k): (at, version)
+            for code in {c.code_id for c in changes if not c.add}
+            for s, k, at, version in store.labels_of_code(self.s, code)
+        }
         done = label_writes.write_changes(
             self.s, changes, _batch(), on_conflict=label_writes.OnConflict.KEEP
         )
@@ -115,8 +120,9 @@ class _Edit:
             if ch.add:
                 self.labels_added.append([ch.sentence_id, uids[ch.code_id], ch.coder_id])
             else:
+                at, version = facts[key]
                 self.labels_removed.append(
-                    [ch.sentence_id, uids[ch.code_id], ch.coder_id, times.get(key, "")]
+                    [ch.sentence_id, uids[ch.code_id], ch.coder_id, at, version]
                 )
             self.sentences.add(ch.sentence_id)
         return done
@@ -313,13 +319,13 @@ def _merge(edit: _Edit, keep_uid: str, away_uid: str) -> tuple[Snapshot, Snapsho
     keep = _active_code(edit, keep_uid)
     away = _active_code(edit, away_uid)
     rows = store.labels_of_code(edit.s, away["id"])
-    have = {(s, k) for s, k, _at in store.labels_of_code(edit.s, keep["id"])}
+    have = {(s, k) for s, k, _at, _v in store.labels_of_code(edit.s, keep["id"])}
     changes: list[LabelChange] = []
-    for s, k, _at in rows:
+    for s, k, _at, _v in rows:
         changes.append(LabelChange(s, away["id"], k, add=False))
         if (s, k) not in have:
             changes.append(LabelChange(s, keep["id"], k, add=True))
-    edit.write_labels(changes, {(s, away["id"], k): at for s, k, at in rows})
+    edit.write_labels(changes)
     _deactivate(edit, away)
     return keep, away
 
@@ -388,10 +394,7 @@ def delete_code(
         )
     else:
         rows = store.labels_of_code(session, snap["id"])
-        edit.write_labels(
-            [LabelChange(s, snap["id"], k, add=False) for s, k, _at in rows],
-            {(s, snap["id"], k): at for s, k, at in rows},
-        )
+        edit.write_labels([LabelChange(s, snap["id"], k, add=False) for s, k, _at, _v in rows])
         _deactivate(edit, snap)
         summary = f"deleted code {snap['name']}" + (
             f" and its {n} label{'s' if n != 1 else ''}" if n else ""
@@ -499,7 +502,7 @@ def undo_edit(session: Session, by: str, event_id: int) -> CodebookEdit:
     added = before.get("labels_added", [])
     if added:
         ids = _uids_to_ids(session, {a[1] for a in added})
-        edit.write_labels([LabelChange(s, ids[u], k, add=False) for s, u, k in added], {})
+        edit.write_labels([LabelChange(s, ids[u], k, add=False) for s, u, k in added])
     rows_after = {r["uid"]: r["row"] for r in after.get("groups", []) + after.get("codes", [])}
     for entry in before.get("groups", []):
         edit.put_group(entry["row"] or {**rows_after[entry["uid"]], "active": False})
@@ -516,8 +519,9 @@ def _give_back(edit: _Edit, removed: list[list[Any]]) -> None:
     if not removed:
         return
     ids = _uids_to_ids(edit.s, {r[1] for r in removed})
-    rows = [(s, ids[u], k, store.stored_time(at)) for s, u, k, at in removed]
+    rows = [(s, ids[u], k, store.stored_time(at)) for s, u, k, at, _v in removed]
     outcome = label_writes.add_labels(edit.s, rows, _batch())
+    store.set_label_versions(edit.s, [(s, ids[u], k, int(v)) for s, u, k, _at, v in removed])
     uid_of = {v: k for k, v in ids.items()}
     for s, c, k in outcome.new_keys:
         edit.labels_added.append([s, uid_of[c], k])

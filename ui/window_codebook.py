@@ -105,6 +105,10 @@ class CodebookActions:
     def _codebook_changed(self, message: str) -> None:
         """The codebook is new (loaded here or by another program): the panel, code keys, filter
         and sentence view follow it, and the counts drop labels it hides."""
+        from ui.codebook_editor import CodebookEditor
+
         self._apply_codebook()
+        for editor in self.findChildren(CodebookEditor):
+            editor.refresh()
         self.reload()
         self.statusBar().showMessage(message, 8000)

@@ -149,15 +149,28 @@ def label_count(session: Session, code_id: int) -> int:
     )
 
 
-def labels_of_code(session: Session, code_id: int) -> list[tuple[int, int, str]]:
-    """(sentence id, coder id, labelled at as ISO text) of every label on the code."""
+def labels_of_code(session: Session, code_id: int) -> list[tuple[int, int, str, int]]:
+    """(sentence id, coder id, labelled at as ISO text, codebook version) of every label on
+    the code."""
     lab = t.label.c
     rows = session.execute(
-        select(lab.sentence_id, lab.coder_id, lab.created_at)
+        select(lab.sentence_id, lab.coder_id, lab.created_at, lab.codebook_version)
         .where(lab.code_id == code_id)
         .order_by(lab.sentence_id, lab.coder_id)
     )
-    return [(int(s), int(k), _iso(at)) for s, k, at in rows]
+    return [(int(s), int(k), _iso(at), int(v)) for s, k, at, v in rows]
+
+
+def set_label_versions(session: Session, keys: Sequence[tuple[int, int, int, int]]) -> None:
+    """Give restored labels (sentence, code, coder, version) back the codebook version they
+    were made under (the bulk label path writes the default)."""
+    lab = t.label.c
+    for s, c, k, version in keys:
+        session.execute(
+            update(t.label)
+            .where(lab.sentence_id == s, lab.code_id == c, lab.coder_id == k)
+            .values(codebook_version=version)
+        )
 
 
 def _iso(value: Any) -> str:

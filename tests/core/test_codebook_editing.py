@@ -243,10 +243,14 @@ def test_merge_moves_labels_keeps_one_per_sentence_and_coder_and_undo_gives_them
     assert len(ev_before["labels_removed"]) == 3 and len(ev_before["labels_added"]) == 2
     assert edit.sentence_ids == {s1, s2, s3}
 
-    project.undo_codebook_edit(edit.event_id)
+    undo = project.undo_codebook_edit(edit.event_id)
     assert label_rows(project) == before
     assert names(project, "Frames") == ["Conflict", "Economy"]
     assert events(project)[-1][0] == "undo"
+
+    project.undo_codebook_edit(undo.event_id)  # an undo is an edit like any other
+    assert names(project, "Frames") == ["Conflict"]
+    assert len(label_rows(project)) == 3
 
 
 # --- split -----------------------------------------------------------------------------------
@@ -305,9 +309,11 @@ def test_confirmed_delete_removes_labels_through_the_label_writer_and_they_can_b
     project.add_label(s2, "Opinion", "ben")
     project.add_label(s2, "Conflict", "ben")
     con = sqlite3.connect(project.path)
+    con.execute("UPDATE label SET codebook_version = 2 WHERE sentence_id = ?", (s2,))
+    con.commit()
     times = con.execute(
-        "SELECT created_at FROM label l JOIN code c ON c.id = l.code_id WHERE c.uid = 'c-opinion'"
-        " ORDER BY l.sentence_id"
+        "SELECT created_at, codebook_version FROM label l JOIN code c ON c.id = l.code_id"
+        " WHERE c.uid = 'c-opinion' ORDER BY l.sentence_id"
     ).fetchall()
     con.close()
     edit = project.delete_code("Opinion", confirm=True, by="lead")
@@ -324,11 +330,12 @@ def test_confirmed_delete_removes_labels_through_the_label_writer_and_they_can_b
     assert "Opinion" in names(project, "Statement")
     con = sqlite3.connect(project.path)
     again = con.execute(
-        "SELECT created_at FROM label l JOIN code c ON c.id = l.code_id WHERE c.uid = 'c-opinion'"
-        " ORDER BY l.sentence_id"
+        "SELECT created_at, codebook_version FROM label l JOIN code c ON c.id = l.code_id"
+        " WHERE c.uid = 'c-opinion' ORDER BY l.sentence_id"
     ).fetchall()
     con.close()
-    assert again == times  # the labels come back with the time they were made
+    # the labels come back with the time they were made and the version they were made under
+    assert again == times and [v for _at, v in again] == [1, 2]
 
 
 def test_delete_merging_into_another_code_moves_the_labels(project: Project) -> None:

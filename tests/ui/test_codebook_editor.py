@@ -161,3 +161,18 @@ def test_the_window_keys_a_code_may_not_take_are_those_the_core_refuses() -> Non
     from ui.actions import RESERVED_LETTERS
 
     assert RESERVED_LETTERS <= APP_KEYS
+
+
+def test_ctrl_z_in_the_main_window_undoes_an_edit_after_the_editor_closed(
+    qtbot, demo_path: Path, make_window: Callable[..., MainWindow]
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(demo_path)
+    editor = open_editor(qtbot, window)
+    qtbot.keyClick(editor.tree, Qt.Key.Key_Down, ALT)
+    assert panel_names(window)[:2] == ["Diplomatic claim", "Military action"]
+    editor.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    assert panel_names(window)[:2] == ["Military action", "Diplomatic claim"]
+    assert stored_names(demo_path)[:2] == ["Military action", "Diplomatic claim"]
