@@ -176,3 +176,36 @@ def test_ctrl_z_in_the_main_window_undoes_an_edit_after_the_editor_closed(
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     assert panel_names(window)[:2] == ["Military action", "Diplomatic claim"]
     assert stored_names(demo_path)[:2] == ["Military action", "Diplomatic claim"]
+
+
+def test_the_preview_follows_what_is_typed_before_it_is_saved(
+    qtbot, demo_path: Path, make_window: Callable[..., MainWindow]
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(demo_path)
+    editor = open_editor(qtbot, window)
+    qtbot.keyClick(editor.tree, Qt.Key.Key_Tab)
+    qtbot.keyClick(editor.form.name, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(editor.form.name, "Armed action")  # not yet committed: no Return
+    preview = editor.form.preview_model
+    group = preview.index(0, 0)
+    assert preview.index(0, 0, group).data() == "Armed action"
+    assert "Armed action" in editor.form.preview_details.toHtml()
+    assert window.project.codebook.codes[0].name == "Military action"
+
+
+def test_split_from_the_keyboard_flags_the_original_s_labels_for_review(
+    qtbot, demo_path: Path, make_window: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import ui.codebook_editor
+
+    monkeypatch.setattr(ui.codebook_editor, "ask_text", lambda _p, _t, _l: "Air strike")
+    window = make_window(demo_path)
+    editor = open_editor(qtbot, window)
+    n = window.project.code_label_count("Military action")
+    qtbot.keyClick(editor, Qt.Key.Key_S, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert panel_names(window)[:2] == ["Military action", "Air strike"]
+    assert editor.current_code().name == "Air strike"
+    assert len(window.project.label_reviews()) == n
+    qtbot.keyClick(editor.tree, Qt.Key.Key_Z, CTRL)
+    assert "Air strike" not in panel_names(window)
+    assert window.project.label_reviews() == []
