@@ -121,18 +121,35 @@ def merge_codes(session: Session, by: str, keep_uid: str, away_uid: str) -> Code
     """The labels of ``away`` become labels of ``keep`` (a sentence and coder that had both
     keep one); ``away`` is deactivated, never deleted."""
     edit = Edit(session, by)
-    keep, away = _merge(edit, keep_uid, away_uid)
+    keep, away, both, refused = _merge(edit, keep_uid, away_uid)
+    moved = len(edit.labels_added)
+    parts = [f"{moved} moved"] + [f"{both} already there"] * bool(both)
+    parts += [f"{refused} dropped (the sentence has another code of a single-choice group)"] * bool(
+        refused
+    )
+    counts = (
+        f" ({_labels(len(edit.labels_removed))}: {', '.join(parts)})" if edit.labels_removed else ""
+    )
     return edit.finish(
         "merge_codes",
         keep_uid,
-        f"merged code {away['name']} into {keep['name']}",
+        f"merged code {away['name']} into {keep['name']}{counts}",
         merged_uid=away_uid,
-        labels_moved=len(edit.labels_added),
+        labels_moved=moved,
+        labels_already_there=both,
+        labels_dropped=refused,
         labels_removed=len(edit.labels_removed),
     )
 
 
-def _merge(edit: Edit, keep_uid: str, away_uid: str) -> tuple[Snapshot, Snapshot]:
+def _labels(n: int) -> str:
+    return f"{n} label{'s' if n != 1 else ''}"
+
+
+def _merge(edit: Edit, keep_uid: str, away_uid: str) -> tuple[Snapshot, Snapshot, int, int]:
+    """Move the labels; returns the codes and how many labels were already on ``keep`` (the
+    sentence and coder keep one) and how many the label writer refused to add (``keep``'s
+    group is single choice and the coder gave the sentence another of its codes)."""
     if keep_uid == away_uid:
         raise CodebookEditError("a code cannot be merged into itself", field="merge")
     keep = active_code(edit, keep_uid)
@@ -144,9 +161,11 @@ def _merge(edit: Edit, keep_uid: str, away_uid: str) -> tuple[Snapshot, Snapshot
         changes.append(LabelChange(s, away["id"], k, add=False))
         if (s, k) not in have:
             changes.append(LabelChange(s, keep["id"], k, add=True))
-    edit.write_labels(changes)
+    done = edit.write_labels(changes)
+    both = sum(1 for s, k, _at, _v in rows if (s, k) in have)
+    refused = sum(1 for c in changes if c.add) - sum(1 for c in done if c.add)
     deactivate(edit, away)
-    return keep, away
+    return keep, away, both, refused
 
 
 def split_code(
@@ -196,7 +215,7 @@ def delete_code(
     snap = active_code(edit, uid)
     n = store.label_count(session, snap["id"])
     if merge_into is not None:
-        keep, _away = _merge(edit, merge_into, uid)
+        keep, _away, _both, _refused = _merge(edit, merge_into, uid)
         summary = f"deleted code {snap['name']}, its labels merged into {keep['name']}"
     elif n and not confirm:
         raise CodebookEditError(

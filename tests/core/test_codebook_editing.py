@@ -239,7 +239,9 @@ def test_merge_moves_labels_keeps_one_per_sentence_and_coder_and_undo_gives_them
     assert removes == (3,)
     action, target, ev_before, after, _v = events(project)[-1]
     assert (action, target) == ("merge_codes", "c-conflict")
-    assert after["summary"] == "merged code Economy into Conflict"
+    assert after["summary"] == (
+        "merged code Economy into Conflict (3 labels: 2 moved, 1 already there)"
+    )
     assert len(ev_before["labels_removed"]) == 3 and len(ev_before["labels_added"]) == 2
     assert edit.sentence_ids == {s1, s2, s3}
 
@@ -385,3 +387,19 @@ def test_a_codebook_command_applies_reverts_and_reapplies(project: Project) -> N
     rename.apply(project)  # redo finds the code the redone add brought back
     assert names(project, "Frames") == ["Conflict", "Economy", "Safety"]
     assert not CodebookCommand("Rename", "rename_code", ("Safety", "Safety")).apply(project).changed
+
+
+def test_merging_into_a_single_choice_code_drops_a_label_that_would_make_two_and_says_so(
+    project: Project,
+) -> None:
+    s1, s2, *_ = sentences(project)
+    project.add_label(s1, "Economy", "anna")
+    project.add_label(s1, "Claim", "anna")  # anna's single choice of the Statement group
+    project.add_label(s2, "Economy", "anna")
+    edit = project.merge_codes("Denial", "Economy")
+    assert label_rows(project) == [(s1, "c-claim", "anna"), (s2, "c-denial", "anna")]
+    assert "1 dropped" in edit.summary and "1 moved" in edit.summary
+    project.undo_codebook_edit(edit.event_id)
+    assert label_rows(project) == [
+        (s1, "c-claim", "anna"), (s1, "c-economy", "anna"), (s2, "c-economy", "anna")
+    ]  # fmt: skip
