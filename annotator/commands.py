@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from annotator.records import LabelChange, Status
+from annotator.records import CodebookEdit, LabelChange, Status
 
 
 @dataclass(frozen=True)
@@ -25,16 +25,19 @@ class Effect:
 
     labels: the label changes now in effect, in the order a view should paint them;
     sentence_ids: the sentences whose labels really changed;
-    statuses: (article id, coder, status now) for every article status the command wrote.
+    statuses: (article id, coder, status now) for every article status the command wrote;
+    codebook: the codebook changed (a view re-reads it; sentence_ids then names the sentences
+    whose labels a merge or delete changed).
     """
 
     labels: tuple[LabelChange, ...] = ()
     sentence_ids: frozenset[int] = frozenset()
     statuses: tuple[tuple[int, str, Status], ...] = ()
+    codebook: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.sentence_ids or self.statuses)
+        return bool(self.sentence_ids or self.statuses or self.codebook)
 
 
 class ChangeSink(Protocol):
@@ -124,3 +127,39 @@ class StatusCommand:
         before, self._before = self._before, None
         sink.replace_status(self.article_id, self.coder, before)
         return Effect(statuses=((self.article_id, self.coder, before),))
+
+
+class CodebookSink(Protocol):
+    """What a codebook command needs: Project (its codebook edits, see project_codebook_edits)."""
+
+    def undo_codebook_edit(self, event_id: int, *, by: str = "") -> CodebookEdit: ...
+
+
+@dataclass
+class CodebookCommand:
+    """One codebook edit as an undoable command: ``operation`` names a Project method
+    (``rename_code``, ``merge_codes``, ...) called with ``args``/``kwargs``; revert applies the
+    inverse edit through the core (``undo_codebook_edit``, itself logged). Ids of what the edit
+    creates are fixed in ``kwargs`` (``uid=``, ``new_uid=``) so a redo recreates the same code and
+    later commands still find it."""
+
+    text: str
+    operation: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    by: str = ""
+    last: CodebookEdit | None = field(default=None, repr=False)
+
+    def apply(self, sink: Any) -> Effect:
+        edit: CodebookEdit = getattr(sink, self.operation)(*self.args, by=self.by, **self.kwargs)
+        self.last = edit
+        if edit.event_id is None:
+            return Effect()
+        return Effect(sentence_ids=edit.sentence_ids, codebook=True)
+
+    def revert(self, sink: CodebookSink) -> Effect:
+        if self.last is None or self.last.event_id is None:
+            raise RuntimeError("a codebook command is reverted only after it was applied")
+        undo = sink.undo_codebook_edit(self.last.event_id, by=self.by)
+        self.last = None
+        return Effect(sentence_ids=undo.sentence_ids, codebook=True)

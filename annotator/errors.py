@@ -81,3 +81,7 @@ class ExportError(AnnotatorError):
 
 class TargetExistsError(ExportError):
     """The target exists and overwriting was not allowed."""
+
+
+class CodebookPermissionError(ProjectError):
+    """The database refused a codebook edit: only the lead may change a shared codebook."""

@@ -23,6 +23,7 @@ from annotator.errors import (
 from annotator.imports import ParsedArticle, TableOptions
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.project_agreement import ProjectAgreement
+from annotator.project_codebook_edits import ProjectCodebookEdits
 from annotator.project_coding import ProjectCoding
 from annotator.project_exchange import ProjectExchange
 from annotator.project_gold import ProjectGold
@@ -80,6 +81,7 @@ def relock_pending() -> bool:
 
 class Project(
     ProjectCoding,
+    ProjectCodebookEdits,
     ProjectExchange,
     ProjectAgreement,
     ProjectGold,

@@ -265,3 +265,42 @@ class GoldArticleRecord:
     gold_coder: str
     marked_by: str
     marked_at: Any  # datetime (UTC)
+class CodebookEdit:
+    """What one codebook edit did: its row in codebook_event (None: nothing changed, nothing
+    logged), the one-line summary, the code or group it concerned, and the sentences whose
+    labels it changed (a merge or a delete), so a window repaints only those."""
+
+    event_id: int | None
+    action: str
+    summary: str
+    target_uid: str = ""
+    sentence_ids: frozenset[int] = frozenset()
+    labels_changed: int = 0
+
+
+@dataclass(frozen=True)
+class CodebookEventRecord:
+    """One row of the codebook's edit log, its JSON decoded."""
+
+    id: int
+    at: str
+    by: str
+    action: str
+    target_uid: str
+    summary: str
+    version: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LabelReviewRecord:
+    """A label flagged for its coder to look at again, and why (its code was split, ...)."""
+
+    label_id: int
+    sentence_id: int
+    article_id: int
+    code_uid: str
+    code: str
+    coder: str
+    reason: str

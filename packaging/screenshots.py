@@ -1,6 +1,7 @@
 """Screenshots of the main views with the demo project, for the docs: the main window, the
-agreement report and its Coding time tab, adjudication, the import dialog with a table
-preview, and the training view against a gold standard with the report's Against gold tab.
+agreement report and its Coding time tab, adjudication, the codebook editor, the import dialog
+with a table preview, and the training view against a gold standard with the report's Against
+gold tab.
 
 Run under a real X server so fonts match a desktop:
     xvfb-run -s "-screen 0 1400x900x24" python packaging/screenshots.py [--out docs]
@@ -86,6 +87,22 @@ def shoot_training(window: MainWindow, out: Path) -> None:
     report.close()
 
 
+def shoot_codebook_editor(window: QWidget, out: Path) -> None:
+    """The codebook editor with a code selected and a refused key shown beside its field."""
+    from ui.codebook_editor import CodebookEditor
+
+    window.open_codebook_editor()  # type: ignore[attr-defined]
+    editor = window.findChildren(CodebookEditor)[0]
+    editor.resize(1100, 700)
+    code = editor.project.codebook.codes[1]
+    editor.select_uid(code.uid)
+    editor.form.key.setText("m")
+    editor.form.key.editingFinished.emit()  # refused: another code has the key
+    settle()
+    save(editor, out / "screenshot-codebook-editor.png")
+    editor.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=REPO / "docs")
@@ -142,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     adjudication.resize(1200, 720)
     save(adjudication, args.out / "screenshot-adjudication.png")
     adjudication.close()
+
+    shoot_codebook_editor(window, args.out)
 
     table = tmp / "wire-feed.csv"
     table.write_text(

@@ -58,6 +58,14 @@ SPECS: tuple[ActionSpec, ...] = (
         "Load or update the codebook from a YAML or REFI-QDA file",
         writes=True,
     ),
+    ActionSpec(
+        "edit_codebook",
+        "&Edit codebook…",
+        ("Ctrl+Shift+E",),
+        "edit_codebook",
+        "Add, rename, reorder, merge, split and delete codes and groups (every edit can be undone)",
+        writes=True,
+    ),
     ActionSpec("export", "&Export…", ("Ctrl+E",), "export", "Export labels and reports"),
     ActionSpec(
         "merge",

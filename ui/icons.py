@@ -52,6 +52,13 @@ GLYPHS: dict[str, str] = {
     "gold": "mdi6.star-check-outline",
     "gold_remove": "mdi6.star-off-outline",
     "training": "mdi6.school-outline",
+    "edit_codebook": "mdi6.book-edit-outline",
+    "add_code": "mdi6.tag-plus-outline",
+    "add_group": "mdi6.folder-plus-outline",
+    "move_up": "mdi6.arrow-up",
+    "move_down": "mdi6.arrow-down",
+    "delete": "mdi6.delete-outline",
+    "split_code": "mdi6.call-split",
 }
 
 #: fixed colours for the article status icons (Okabe-Ito: grey-ish, orange, bluish green)

@@ -175,6 +175,7 @@ class MainWindow(
             "open_project": self.open_project_dialog,
             "import": lambda: self.import_paths(None),
             "load_codebook": self.load_codebook_dialog,
+            "edit_codebook": self.open_codebook_editor,
             "export": self.open_export,
             "merge": self.open_merge,
             "restore_backup": self.restore_backup,
@@ -249,6 +250,10 @@ class MainWindow(
         a["preferences"].setMenuRole(QAction.MenuRole.PreferencesRole)
 
         self.code_menu = mb.addMenu("&Code")
+
+        codebook_menu = mb.addMenu("Code&book")
+        codebook_menu.addAction(a["edit_codebook"])
+        codebook_menu.addAction(a["load_codebook"])
 
         nav = mb.addMenu("&Go")
         for action_id in ("next_uncoded", "next_sentence", "prev_sentence"):

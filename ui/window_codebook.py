@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from annotator.commands import Effect
 from annotator.errors import AnnotatorError
 from ui.code_keys import bind_code_keys
 from ui.file_dialogs import SafeFileDialog
@@ -50,6 +51,26 @@ class CodebookActions:
             self.statusBar().showMessage(message, 15000)
         self._update_enabled()
 
+    def open_codebook_editor(self) -> None:
+        """The codebook editor window; its edits go on this window's undo stack."""
+        project = self.project
+        if project is None or not self._writable_or_say():
+            return
+        from ui.codebook_editor import open_codebook_editor
+
+        by = self.coder or ""
+        self._open_child(
+            "Codebook editor",
+            lambda: open_codebook_editor(self, project, self.undo_stack, by, self._codebook_edited),
+        )
+
+    def _codebook_edited(self, effect: Effect) -> None:
+        """A codebook edit took effect or was undone: the panel, keys and sentence view follow
+        the codebook; a merge or delete that moved labels also refreshes the counts."""
+        self._apply_codebook()
+        if effect.sentence_ids:
+            self.reload()
+
     def load_codebook_dialog(self) -> None:
         if self.project is None or not self._writable_or_say():
             return
@@ -85,6 +106,10 @@ class CodebookActions:
     def _codebook_changed(self, message: str) -> None:
         """The codebook is new (loaded here or by another program): the panel, code keys, filter
         and sentence view follow it, and the counts drop labels it hides."""
+        from ui.codebook_editor import CodebookEditor
+
         self._apply_codebook()
+        for editor in self.findChildren(CodebookEditor):
+            editor.refresh()
         self.reload()
         self.statusBar().showMessage(message, 8000)
