@@ -76,6 +76,18 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class TeamMember:
+    """One coder in the lead's team view (Project.team_progress)."""
+
+    name: str
+    role: str  # "lead" or "coder" on a server project; "" in a project file
+    assigned: int
+    in_progress: int
+    done: int
+    labels_last_hour: int
+
+
+@dataclass(frozen=True)
 class SentenceRecord:
     id: int
     article_id: int
@@ -265,6 +277,9 @@ class GoldArticleRecord:
     gold_coder: str
     marked_by: str
     marked_at: Any  # datetime (UTC)
+
+
+@dataclass(frozen=True)
 class CodebookEdit:
     """What one codebook edit did: its row in codebook_event (None: nothing changed, nothing
     logged), the one-line summary, the code or group it concerned, and the sentences whose
