@@ -293,6 +293,7 @@ def steps(app: CleanRunner, work: Path, version: str, folder: Path) -> list[tupl
             failed.returncode == 1 and "cannot reach the server" in failed.stderr,
             f"server coders without a server: {failed.stderr!r}",
         )
+
     def gold_step() -> None:
         app.run("gold", "mark", "demo.annotator", "--all-done-by", "ben", "--gold-coder", "ben")
         expect("ben" in app.run("gold", "list", "demo.annotator").stdout, "gold list lacks ben")

@@ -216,6 +216,13 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "adjudicate", "&Adjudication", (), "adjudicate", "Resolve disagreements between coders"
     ),
+    ActionSpec(
+        "team_progress",
+        "&Team progress",
+        ("Ctrl+Shift+T",),
+        "team",
+        "Each coder's assigned, in-progress and done articles and pace, updated live",
+    ),
     # Gold standard (training and calibration)
     ActionSpec(
         "compare_gold",

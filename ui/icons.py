@@ -32,6 +32,7 @@ GLYPHS: dict[str, str] = {
     "find": "mdi6.magnify",
     "corpus_find": "mdi6.text-box-search-outline",
     "coder": "mdi6.account-switch",
+    "team": "mdi6.account-group-outline",
     "show_others": "mdi6.eye",
     "blind": "mdi6.eye-off",
     "report": "mdi6.chart-bar",

@@ -199,6 +199,7 @@ class MainWindow(
             "show_others": self.set_show_others,
             "report": self.open_report,
             "adjudicate": self.open_adjudication,
+            "team_progress": self.open_team_progress,
             "compare_gold": self.open_training,
             "gold_mark": self.mark_current_gold,
             "gold_mark_done_by": self.mark_done_by_gold,
@@ -265,6 +266,7 @@ class MainWindow(
         view = mb.addMenu("&View")
         view.addAction(a["report"])
         view.addAction(a["adjudicate"])
+        view.addAction(a["team_progress"])
         view.addSeparator()
         view.addAction(a["show_others"])
         view.addSeparator()

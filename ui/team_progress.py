@@ -136,3 +136,17 @@ class TeamProgressWindow(QWidget):
     def closeEvent(self, event: Any) -> None:
         self.timer.stop()
         super().closeEvent(event)
+
+
+def open_team_progress(parent: QWidget | None, project: Project) -> TeamProgressWindow:
+    """Show the team view of the project (one per main window; raised if already open)."""
+    if parent is not None:
+        for w in parent.findChildren(TeamProgressWindow):
+            if w.project is project and w.isVisible():
+                w.raise_()
+                w.activateWindow()
+                return w
+    window = TeamProgressWindow(project, parent)
+    window.show()
+    window.raise_()
+    return window

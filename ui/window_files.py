@@ -128,6 +128,14 @@ class FileActions:
             jump = self._jump_for(project)
             self._open_child("Agreement report", lambda: open_report(self, project, jump))
 
+    def open_team_progress(self) -> None:
+        """The lead's live view of each coder's progress (what the server lets them read)."""
+        project = self.project
+        if project is not None:
+            from ui.team_progress import open_team_progress
+
+            self._open_child("Team progress", lambda: open_team_progress(self, project))
+
     def open_adjudication(self) -> None:
         project = self.project
         if project is not None and self.confirm_unblind():
