@@ -10,6 +10,7 @@ from typing import Any
 from annotator.cli.progress_bar import ProgressBar
 from annotator.progress import CancelToken
 from annotator.project import Project
+from annotator.version_ranges import parse_versions
 
 
 def register(sub: Any) -> None:
@@ -37,6 +38,11 @@ def register(sub: Any) -> None:
         "--include-duplicates",
         action="store_true",
         help="also export articles marked duplicate in near-duplicate review",
+    )
+    p.add_argument(
+        "--codebook-version",
+        metavar="N",
+        help="only labels made under this codebook version (2, a list 1,3 or a range 1-3)",
     )
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(handler=cmd_export)
@@ -85,6 +91,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             done_only=args.articles_done_only,
             bom=args.bom,
             include_duplicates=args.include_duplicates,
+            codebook_version=(
+                parse_versions(args.codebook_version) if args.codebook_version else None
+            ),
             force=args.force,
             progress=bar,
             cancel=CancelToken(),
@@ -113,7 +122,7 @@ def cmd_codebook_import(args: argparse.Namespace) -> int:
     except CodebookError as exc:
         raise AnnotatorError(str(exc)) from None
     with Project.open(args.project) as p:
-        changes = p.load_codebook(cb)
+        changes = p.load_codebook(cb, note=f"loaded {args.input.name}")
     print(f"codebook '{cb.name}' {cb.version}: {changes.summary()}")
     return 0
 

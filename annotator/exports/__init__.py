@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from annotator.exports.common import (
@@ -40,6 +40,7 @@ def export_labels(
     done_only: bool = False,
     bom: bool = False,
     include_duplicates: bool = False,
+    codebook_version: int | Iterable[int] | None = None,
     force: bool = False,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
@@ -49,7 +50,8 @@ def export_labels(
 
     Never overwrites an existing file unless ``force``; a failed or cancelled export leaves no
     file behind. Articles marked "duplicate" (near-duplicate review) are left out unless
-    ``include_duplicates``.
+    ``include_duplicates``. ``codebook_version`` (a number or several): only labels made
+    under it (long CSV, XLSX and JSONL give each label's version in ``codebook_version``).
     """
     path = Path(path)
     options = ExportOptions(
@@ -59,10 +61,20 @@ def export_labels(
         done_only=done_only,
         bom=bom,
         skip_duplicates=not include_duplicates,
+        codebook_versions=_versions(codebook_version),
     )
     write = _writer(path)
     written = write(engine, path, options, force=force, progress=progress, cancel=cancel)
     return ExportReport(str(path), written, _UNITS.get(path.suffix.lower(), "rows"))
+
+
+def _versions(value: int | Iterable[int] | None) -> frozenset[int] | None:
+    if value is None:
+        return None
+    found = frozenset({value}) if isinstance(value, int) else frozenset(int(v) for v in value)
+    if not found:
+        raise ExportError("codebook_version: give at least one version number")
+    return found
 
 
 _UNITS = {".jsonl": "sentences", ".qdpx": "codings"}
