@@ -104,10 +104,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook_export(args: argparse.Namespace) -> int:
-    from annotator.exports import export_codebook
-
     with Project.open(args.project, read_only=True) as p:
-        export_codebook(p.codebook, args.output, force=args.force)
+        p.export_codebook(args.output, force=args.force)
         n = len(p.codebook.codes)
     print(f"wrote {args.output} ({n} codes)")
     return 0

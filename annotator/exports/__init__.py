@@ -104,8 +104,15 @@ def _writer(path: Path) -> Callable[..., int]:
     )
 
 
-def export_codebook(codebook: ProjectCodebook, path: str | Path, *, force: bool = False) -> None:
-    """Write a project's codebook as .yaml or REFI-QDA .qdc."""
+def export_codebook(
+    codebook: ProjectCodebook,
+    path: str | Path,
+    *,
+    force: bool = False,
+    version: int | None = None,
+) -> None:
+    """Write a project's codebook as .yaml or REFI-QDA .qdc; ``version`` (the published
+    codebook version) becomes the file's ``version`` (YAML) or codebook marker (.qdc)."""
     from annotator.exports.codebook_export import write_codebook
 
-    write_codebook(codebook, Path(path), force=force)
+    write_codebook(codebook, Path(path), force=force, version=version)
