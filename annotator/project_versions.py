@@ -8,7 +8,9 @@ and exports can be restricted to labels made under one version (``codebook_versi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
+from annotator.coders_manual import Manual
 from annotator.errors import ProjectError
 from annotator.project_base import ProjectBase
 from annotator.records import CodebookChanges, CodebookVersionRecord, ProjectCodebook
@@ -55,6 +57,21 @@ class ProjectVersions(ProjectBase):
         """codebook version -> how many labels were made under it."""
         with read_session(self.engine) as s:
             return cv.label_versions(s)
+
+    def manual(self) -> Manual:
+        """The coders' manual's content: the codebook, its current version, the changelog."""
+        with read_session(self.engine) as s:
+            version, versions = cv.current_version(s), cv.versions(s)
+        return Manual(self.codebook, version, tuple(versions))
+
+    def write_manual(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the coders' manual (every group and code with key, colour, definition,
+        criteria and examples, then the changelog) as printable .html or as .pdf."""
+        from annotator.coders_manual import write_manual
+
+        target = Path(path)
+        write_manual(self.manual(), target, force=force)
+        return target
 
     def publish_codebook(
         self, note: str, *, by: str = "", force: bool = False

@@ -47,7 +47,10 @@ def register(sub: Any) -> None:
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("codebook", help="export or import the project's codebook (.yaml or .qdc)")
+    p = sub.add_parser(
+        "codebook",
+        help="export or import the project's codebook (.yaml or .qdc), write the coders' manual",
+    )
     csub = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
     q = csub.add_parser("export", help="write the codebook to .yaml or REFI-QDA .qdc")
     q.add_argument("project", type=Path)
@@ -60,6 +63,15 @@ def register(sub: Any) -> None:
     q.add_argument("project", type=Path)
     q.add_argument("input", type=Path)
     q.set_defaults(handler=cmd_codebook_import)
+    q = csub.add_parser(
+        "manual",
+        help="write the coders' manual (codes, definitions, criteria, examples, changelog) "
+        "as .html or .pdf",
+    )
+    q.add_argument("project", type=Path)
+    q.add_argument("output", type=Path, help="manual.html (printable) or manual.pdf")
+    q.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    q.set_defaults(handler=cmd_codebook_manual)
 
     p = sub.add_parser("import-labels", help="import labels from a long-layout .csv or .xlsx")
     p.add_argument("project", type=Path)
@@ -108,6 +120,14 @@ def cmd_codebook_export(args: argparse.Namespace) -> int:
         p.export_codebook(args.output, force=args.force)
         n = len(p.codebook.codes)
     print(f"wrote {args.output} ({n} codes)")
+    return 0
+
+
+def cmd_codebook_manual(args: argparse.Namespace) -> int:
+    with Project.open(args.project, read_only=True) as p:
+        p.write_manual(args.output, force=args.force)
+        version = p.codebook_version
+    print(f"wrote {args.output} (codebook version {version})")
     return 0
 
 
