@@ -58,6 +58,28 @@ SPECS: tuple[ActionSpec, ...] = (
         "Load or update the codebook from a YAML or REFI-QDA file",
         writes=True,
     ),
+    ActionSpec(
+        "codebook_changelog",
+        "Codebook &changelog…",
+        (),
+        "changelog",
+        "The published codebook versions and what each changed",
+    ),
+    ActionSpec(
+        "publish_codebook",
+        "&Publish codebook version…",
+        (),
+        "publish",
+        "Publish the codebook's changes as a new version, with a one-line note",
+        writes=True,
+    ),
+    ActionSpec(
+        "write_manual",
+        "Write coders' &manual…",
+        (),
+        "manual",
+        "The codebook as a printable manual (HTML or PDF): codes, criteria, examples, changelog",
+    ),
     ActionSpec("export", "&Export…", ("Ctrl+E",), "export", "Export labels and reports"),
     ActionSpec(
         "merge",
