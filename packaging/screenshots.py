@@ -1,6 +1,6 @@
 """Screenshots of the main views with the demo project, for the docs: the main window, the
-agreement report and its Coding time tab, adjudication and the import dialog with a table
-preview.
+agreement report and its Coding time tab, adjudication, the codebook changelog and the import
+dialog with a table preview.
 
 Run under a real X server so fonts match a desktop:
     xvfb-run -s "-screen 0 1400x900x24" python packaging/screenshots.py [--out docs]
@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
+
+    from ui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -53,6 +55,26 @@ def save(widget: QWidget, target: Path) -> None:
     if not widget.grab().save(str(target)):
         raise SystemExit(f"screenshots: could not write {target}")
     sys.stdout.write(f"wrote {target}\n")
+
+
+def changelog_view(window: MainWindow, tmp: Path, out: Path) -> None:
+    """The codebook changelog after a second version: a code renamed by loading a codebook
+    file, published with its note."""
+    project = window.project
+    assert project is not None
+    cb_file = tmp / "conflict-news.yaml"
+    project.export_codebook(cb_file)
+    cb_file.write_text(
+        cb_file.read_text(encoding="utf-8").replace("Analyst opinion", "Expert opinion"),
+        encoding="utf-8",
+    )
+    project.load_codebook(cb_file, by="lead", note="Analyst opinion is now Expert opinion")
+    window._codebook_changed("")
+    window.open_codebook_changelog()
+    dialog = window.changelog_dialog
+    dialog.resize(820, 480)
+    save(dialog, out / "screenshot-changelog.png")
+    dialog.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     adjudication.resize(1200, 720)
     save(adjudication, args.out / "screenshot-adjudication.png")
     adjudication.close()
+
+    changelog_view(window, tmp, args.out)
 
     table = tmp / "wire-feed.csv"
     table.write_text(
