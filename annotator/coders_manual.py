@@ -10,12 +10,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from annotator.exports.common import ExportError, atomic_target
 from annotator.records import CodebookVersionRecord, GroupRecord, ProjectCodebook
-
-MANUAL_SUFFIXES = (".html", ".htm", ".pdf")
 
 
 @dataclass(frozen=True)
@@ -56,20 +52,6 @@ def version_heading(v: CodebookVersionRecord) -> str:
     who = f"by {v.published_by}" if v.published_by else ""
     tail = ", ".join(x for x in (when, who) if x)
     return parts[0] + (f" — {tail}" if tail else "")
-
-
-def write_manual(manual: Manual, path: Path, *, force: bool = False) -> None:
-    """Write the manual as .html or .pdf (by the suffix); never overwrites unless ``force``."""
-    suffix = path.suffix.lower()
-    if suffix not in MANUAL_SUFFIXES:
-        raise ExportError(f"{path.name}: the coders' manual is written as .html or .pdf")
-    with atomic_target(path, force=force) as tmp:
-        if suffix == ".pdf":
-            from annotator.coders_manual_pdf import manual_pdf
-
-            tmp.write_bytes(manual_pdf(manual))
-        else:
-            tmp.write_text(manual_html(manual), encoding="utf-8")
 
 
 _CSS = """

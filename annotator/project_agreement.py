@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.project_base import ProjectBase
-from annotator.project_versions import VersionFilter, version_set
 from annotator.storage.unit_of_work import read_session
+from annotator.version_ranges import VersionFilter, version_set
 
 if TYPE_CHECKING:
     from annotator.agreement import AgreementReport, ReliabilityData

@@ -7,31 +7,15 @@ and exports can be restricted to labels made under one version (``codebook_versi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
-from annotator.coders_manual import Manual
+from annotator.coders_manual import Manual, manual_html
 from annotator.errors import ProjectError
 from annotator.project_base import ProjectBase
 from annotator.records import CodebookChanges, CodebookVersionRecord, ProjectCodebook
 from annotator.storage import codebook_versions as cv
 from annotator.storage.models import utcnow
 from annotator.storage.unit_of_work import read_session, write_session
-
-#: what agreement and exports accept as ``codebook_version``: one number or several
-VersionFilter = int | Iterable[int] | None
-
-
-def version_set(value: VersionFilter) -> frozenset[int] | None:
-    """``codebook_version`` as given (None, a number, several) -> a set of numbers or None."""
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return frozenset({value})
-    found = frozenset(int(v) for v in value)
-    if not found:
-        raise ProjectError("codebook_version: give at least one version number")
-    return found
 
 
 class ProjectVersions(ProjectBase):
@@ -67,10 +51,20 @@ class ProjectVersions(ProjectBase):
     def write_manual(self, path: str | Path, *, force: bool = False) -> Path:
         """Write the coders' manual (every group and code with key, colour, definition,
         criteria and examples, then the changelog) as printable .html or as .pdf."""
-        from annotator.coders_manual import write_manual
+        from annotator.exports.common import ExportError, atomic_target
 
         target = Path(path)
-        write_manual(self.manual(), target, force=force)
+        suffix = target.suffix.lower()
+        if suffix not in (".html", ".htm", ".pdf"):
+            raise ExportError(f"{target.name}: the coders' manual is written as .html or .pdf")
+        manual = self.manual()
+        with atomic_target(target, force=force) as tmp:
+            if suffix == ".pdf":
+                from annotator.coders_manual_pdf import manual_pdf
+
+                tmp.write_bytes(manual_pdf(manual))
+            else:
+                tmp.write_text(manual_html(manual), encoding="utf-8")
         return target
 
     def publish_codebook(

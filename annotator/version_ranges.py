@@ -46,3 +46,19 @@ def parse_versions(text: str) -> frozenset[int]:
             raise AnnotatorError(f"codebook version {text!r}: versions count from 1 upwards")
         found.update(range(low, high + 1))
     return frozenset(found)
+
+
+#: what agreement and exports accept as ``codebook_version``: one number or several
+VersionFilter = int | Iterable[int] | None
+
+
+def version_set(value: VersionFilter) -> frozenset[int] | None:
+    """``codebook_version`` as given (None, a number, several) -> a set of numbers or None."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return frozenset({value})
+    found = frozenset(int(v) for v in value)
+    if not found:
+        raise AnnotatorError("codebook_version: give at least one version number")
+    return found

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import Project
+from annotator.project import Project
 from annotator.errors import AnnotatorError
 from annotator.records import CodebookVersionRecord
 

@@ -15,6 +15,7 @@ from annotator.exports.common import (
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ExportReport, ProjectCodebook
 from annotator.storage.unit_of_work import Engine
+from annotator.version_ranges import version_set
 
 __all__ = [
     "EXPORT_SUFFIXES",
@@ -61,20 +62,11 @@ def export_labels(
         done_only=done_only,
         bom=bom,
         skip_duplicates=not include_duplicates,
-        codebook_versions=_versions(codebook_version),
+        codebook_versions=version_set(codebook_version),
     )
     write = _writer(path)
     written = write(engine, path, options, force=force, progress=progress, cancel=cancel)
     return ExportReport(str(path), written, _UNITS.get(path.suffix.lower(), "rows"))
-
-
-def _versions(value: int | Iterable[int] | None) -> frozenset[int] | None:
-    if value is None:
-        return None
-    found = frozenset({value}) if isinstance(value, int) else frozenset(int(v) for v in value)
-    if not found:
-        raise ExportError("codebook_version: give at least one version number")
-    return found
 
 
 _UNITS = {".jsonl": "sentences", ".qdpx": "codings"}
