@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.project import Project
 from annotator.errors import AnnotatorError
+from annotator.project import Project
 from annotator.records import CodebookVersionRecord
 
 Index = QModelIndex | QPersistentModelIndex
