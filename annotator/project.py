@@ -402,6 +402,7 @@ class Project(
             "codebook": {
                 "name": cb.name,
                 "version": cb.version,
+                "published_version": self.codebook_version,
                 "groups": [
                     {
                         "name": g.name,

@@ -271,3 +271,14 @@ def test_version_sets_are_written_and_read_as_people_write_them() -> None:
     for bad in ("0", "3-1", "x"):
         with pytest.raises(AnnotatorError):
             parse_versions(bad)
+
+
+def test_info_gives_the_published_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, _a, _s = project_with_sentences(tmp_path)
+    project.publish_codebook("second", force=True)
+    assert project.info()["codebook"]["published_version"] == 2
+    project.close()
+    assert main(["info", str(tmp_path / "p.annotator")]) == 0
+    assert "codebook: Topics (published version 2)" in capsys.readouterr().out
