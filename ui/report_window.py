@@ -193,6 +193,7 @@ class ReportWindow(QMainWindow):
         gets the coding time alone (it compares no one)."""
         self._pending.stop()
         coders, group = self.selected_coders(), self.selected_group()
+        versions = self.selector_panel.selected_versions()
         self._generation += 1
         generation = self._generation
         if self._job is not None:
@@ -215,7 +216,9 @@ class ReportWindow(QMainWindow):
                 return Computed(None, [], coding, TOO_FEW_CODERS)
             try:
                 # one snapshot: figures and rows agree
-                data, rows = reliability_with_disagreements(project, coders, group, cancel)
+                data, rows = reliability_with_disagreements(
+                    project, coders, group, cancel, codebook_versions=versions
+                )
             except AnnotatorError as exc:  # nothing to compare: the coding time still shows
                 return Computed(None, [], coding, str(exc))
             progress(2, 3)

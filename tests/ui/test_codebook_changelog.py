@@ -144,3 +144,32 @@ def test_the_agreement_report_says_which_versions_its_labels_span(
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.report is not None, timeout=20_000)
     assert "labels made under codebook version 1." in window.tabs.summary_label.text()
+
+
+def test_the_report_can_count_only_the_labels_of_one_codebook_version(
+    qtbot: QtBot, make_project: MakeProject
+) -> None:
+    from ui.report_window import open_report
+
+    demo = make_project("demo", demo=True)
+    demo.publish_codebook("second round", force=True)
+    article = demo.article_ids()[0]
+    sentence = demo.sentences(article)[0].id
+    demo.add_label(sentence, demo.codebook.groups[0].codes[0].name, "anna")  # under version 2
+    window = open_report(None, demo, lambda _a, _s: None)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.report is not None, timeout=20_000)
+    assert window.report.codebook_versions == (1, 2)  # type: ignore[union-attr]
+    assert "codebook versions 1-2" in window.tabs.summary_label.text()
+    combo = window.selector_panel.version_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "every version",
+        "version 2 only",
+        "version 1 only",
+    ]
+    window.report = None
+    combo.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: window.report is not None, timeout=20_000)
+    assert window.report.codebook_versions == (1,)  # type: ignore[union-attr]
+    assert "codebook version 1." in window.tabs.summary_label.text()
