@@ -34,5 +34,11 @@ def icons_dir() -> Path:
     return resources_dir() / "icons"
 
 
+def fonts_dir() -> Path:
+    """DejaVu Sans (regular, bold) for PDFs the core writes without Qt (the coders' manual):
+    one font that covers Greek, Cyrillic and more on every platform."""
+    return resources_dir() / "fonts"
+
+
 def sample_articles_dir() -> Path:
     return resources_dir() / "sample_articles"

@@ -35,6 +35,7 @@ from annotator.project_refs import (
     article_id,
 )
 from annotator.project_stats import ProjectStats
+from annotator.project_versions import ProjectVersions, load_change_lines
 from annotator.records import (
     ArticleRecord,
     ArticleSummary,
@@ -45,7 +46,7 @@ from annotator.records import (
     SentenceRecord,
 )
 from annotator.segmentation import merge_spans, split_span
-from annotator.storage import article_writes, coding_state, open_files, queries
+from annotator.storage import article_writes, codebook_versions, coding_state, open_files, queries
 from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.engine import (
@@ -58,6 +59,7 @@ from annotator.storage.engine import (
     sidecars,
 )
 from annotator.storage.migrations import create_schema, require_current_schema, upgrade
+from annotator.storage.models import utcnow
 from annotator.storage.unit_of_work import Engine, read_session, trial_session, write_session
 
 if TYPE_CHECKING:
@@ -87,6 +89,7 @@ class Project(
     ProjectGold,
     ProjectStats,
     RangesAndDuplicates,
+    ProjectVersions,
 ):
     """One open project file."""
 
@@ -234,12 +237,26 @@ class Project(
                 self._codebook = queries.project_codebook(s)
         return self._codebook
 
-    def load_codebook(self, codebook: Codebook | str | Path) -> CodebookChanges:
-        """Load or update the codebook; codes are matched by stable id, then by name."""
+    def load_codebook(
+        self, codebook: Codebook | str | Path, *, by: str = "", note: str = ""
+    ) -> CodebookChanges:
+        """Load or update the codebook; codes are matched by stable id, then by name.
+
+        A load that changes a codebook already there publishes a new codebook version (its note
+        ``note``, else "loaded <file>"), with the unpublished edits and what the load changed:
+        labels made from now on are told apart from those made before. Labels are never
+        orphaned: a renamed code keeps its labels, a removed one hides them."""
         self._writable()
         cb = codebook if isinstance(codebook, Codebook) else load_codebook(Path(codebook))
+        source = cb.name if isinstance(codebook, Codebook) else Path(codebook).name
         with write_session(self.engine) as s:
+            before = queries.project_codebook(s)
             changes = save_codebook(s, cb)
+            after = queries.project_codebook(s)
+            if before.groups and before != after:
+                lines = codebook_versions.unpublished_changes(s)
+                lines += load_change_lines(before, after, changes)
+                codebook_versions.publish(s, note or f"loaded {source}", by, lines, utcnow())
         self._codebook = None
         return changes
 
@@ -389,6 +406,7 @@ class Project(
             "codebook": {
                 "name": cb.name,
                 "version": cb.version,
+                "published_version": self.codebook_version,
                 "groups": [
                     {
                         "name": g.name,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from annotator.project_base import ProjectBase
 from annotator.storage.unit_of_work import read_session
+from annotator.version_ranges import VersionFilter, version_set
 
 if TYPE_CHECKING:
     from annotator.agreement import AgreementReport, ReliabilityData
@@ -25,12 +26,20 @@ class ProjectAgreement(ProjectBase):
         coders: Sequence[str] | None = None,
         group: str | None = None,
         article_ids: Sequence[int] | None = None,
+        codebook_version: VersionFilter = None,
     ) -> ReliabilityData:
-        """Units: sentences of articles every compared coder marked done; uncoded = "none"."""
+        """Units: sentences of articles every compared coder marked done; uncoded = "none".
+        ``codebook_version`` (a number or several): only labels made under it count."""
         from annotator.storage.reliability_queries import reliability_from_project
 
         with read_session(self.engine) as s:
-            return reliability_from_project(s, coders=coders, group=group, article_ids=article_ids)
+            return reliability_from_project(
+                s,
+                coders=coders,
+                group=group,
+                article_ids=article_ids,
+                codebook_versions=version_set(codebook_version),
+            )
 
     def default_weights(self, group: str | None = None) -> str | None:
         """Gwet's "ordinal" weights for a group the codebook declares ordered, else None."""
@@ -46,24 +55,32 @@ class ProjectAgreement(ProjectBase):
         bootstrap: int = 1000,
         seed: int = 20110101,
         weights: str | None = None,
+        codebook_version: VersionFilter = None,
     ) -> AgreementReport:
         """The full agreement report (coefficients overall and per code, interval, matrices).
 
         An ordered group (codebook ``ordered: true``) gives ordinal data and, unless ``weights``
-        is given, Gwet's ordinal weights."""
+        is given, Gwet's ordinal weights. ``codebook_version`` (a number or several): only
+        labels made under it count; ``report.codebook_versions`` says which versions the
+        labels span."""
         from annotator.agreement import compute_report
 
-        data = self.reliability_data(coders, group)
+        data = self.reliability_data(coders, group, codebook_version=codebook_version)
         chosen = weights if weights is not None else self.default_weights(group)
         return compute_report(data, bootstrap=bootstrap, seed=seed, weights=chosen)
 
     def disagreements(
-        self, coders: Sequence[str] | None = None, group: str | None = None
+        self,
+        coders: Sequence[str] | None = None,
+        group: str | None = None,
+        codebook_version: VersionFilter = None,
     ) -> list[DisagreementRow]:
         from annotator.storage.reliability_queries import disagreement_rows
 
         with read_session(self.engine) as s:
-            return disagreement_rows(s, coders=coders, group=group)
+            return disagreement_rows(
+                s, coders=coders, group=group, codebook_versions=version_set(codebook_version)
+            )
 
     def sentence_names(self, sentence_ids: Sequence[int]) -> dict[int, str]:
         """Reports' names for sentences ("Title — sentence 4"), by sentence id."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.project_base import OpenedProject, ProjectBase
+from annotator.storage.unit_of_work import read_session
 
 if TYPE_CHECKING:
     from annotator.exchange.labels import LabelImportReport
@@ -32,10 +33,15 @@ class ProjectExchange(ProjectBase):
         return export_labels(self.engine, path, **options).rows
 
     def export_codebook(self, path: str | Path, *, force: bool = False) -> None:
-        """Write the codebook as .yaml or REFI-QDA .qdc."""
+        """Write the codebook as .yaml or REFI-QDA .qdc, its version the project's current
+        published codebook version (YAML ``version: 3``; .qdc ``[annotator: codebook
+        version=3]``): loading the file back reads that version."""
         from annotator.exports import export_codebook
+        from annotator.storage.codebook_versions import current_version
 
-        export_codebook(self.codebook, path, force=force)
+        with read_session(self.engine) as s:
+            version = current_version(s)
+        export_codebook(self.codebook, path, force=force, version=version)
 
     def import_labels(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import IntEnum
 from typing import Any, Literal
 
@@ -21,6 +22,20 @@ class ExportOptions:
     done_only: bool = False
     bom: bool = False
     skip_duplicates: bool = True  # leave out articles marked "duplicate" (near-duplicate review)
+    #: only labels made under these codebook versions (None: every label)
+    codebook_versions: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class CodebookVersionRecord:
+    """A published codebook version: its number, one-line note, when and by whom, and the
+    one-line summaries of the edits it published."""
+
+    number: int
+    note: str
+    published_at: datetime | None
+    published_by: str
+    changes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,15 @@ def reliability_with_disagreements(
     coders: Sequence[str] | None = None,
     group: str | None = None,
     cancel: CancelToken | None = None,
+    codebook_versions: frozenset[int] | None = None,
 ) -> tuple[ReliabilityData, list[DisagreementRow]]:
     """The reliability data of `group` for `coders` and its disagreeing sentences, from one
-    read snapshot; `cancel` is checked between the two reads."""
+    read snapshot; `cancel` is checked between the two reads. `codebook_versions`: only labels
+    made under these versions (None: all)."""
     with read_session(project.engine) as s:
-        data = _rq.reliability_from_project(s, coders=coders, group=group)
+        data = _rq.reliability_from_project(
+            s, coders=coders, group=group, codebook_versions=codebook_versions
+        )
         if cancel is not None:
             cancel.check()
         rows = _rq.disagreement_rows(s, data=data)

@@ -1,7 +1,7 @@
 """Screenshots of the main views with the demo project, for the docs: the main window, the
-agreement report and its Coding time tab, adjudication, the codebook editor, the import dialog
-with a table preview, and the training view against a gold standard with the report's Against
-gold tab.
+agreement report and its Coding time tab, adjudication, the codebook editor and changelog, the
+import dialog with a table preview, and the training view against a gold standard with the
+report's Against gold tab.
 
 Run under a real X server so fonts match a desktop:
     xvfb-run -s "-screen 0 1400x900x24" python packaging/screenshots.py [--out docs]
@@ -103,6 +103,26 @@ def shoot_codebook_editor(window: QWidget, out: Path) -> None:
     editor.close()
 
 
+def changelog_view(window: MainWindow, tmp: Path, out: Path) -> None:
+    """The codebook changelog after a second version: a code renamed by loading a codebook
+    file, published with its note."""
+    project = window.project
+    assert project is not None
+    cb_file = tmp / "conflict-news.yaml"
+    project.export_codebook(cb_file)
+    cb_file.write_text(
+        cb_file.read_text(encoding="utf-8").replace("Analyst opinion", "Expert opinion"),
+        encoding="utf-8",
+    )
+    project.load_codebook(cb_file, by="lead", note="Analyst opinion is now Expert opinion")
+    window._codebook_changed("")
+    window.open_codebook_changelog()
+    dialog = window.changelog_dialog
+    dialog.resize(820, 480)
+    save(dialog, out / "screenshot-changelog.png")
+    dialog.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=REPO / "docs")
@@ -161,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     adjudication.close()
 
     shoot_codebook_editor(window, args.out)
+    changelog_view(window, tmp, args.out)
 
     table = tmp / "wire-feed.csv"
     table.write_text(

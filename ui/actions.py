@@ -66,6 +66,28 @@ SPECS: tuple[ActionSpec, ...] = (
         "Add, rename, reorder, merge, split and delete codes and groups (every edit can be undone)",
         writes=True,
     ),
+    ActionSpec(
+        "codebook_changelog",
+        "Codebook &changelog…",
+        (),
+        "changelog",
+        "The published codebook versions and what each changed",
+    ),
+    ActionSpec(
+        "publish_codebook",
+        "&Publish codebook version…",
+        (),
+        "publish",
+        "Publish the codebook's changes as a new version, with a one-line note",
+        writes=True,
+    ),
+    ActionSpec(
+        "write_manual",
+        "Write coders' &manual…",
+        (),
+        "manual",
+        "The codebook as a printable manual (HTML or PDF): codes, criteria, examples, changelog",
+    ),
     ActionSpec("export", "&Export…", ("Ctrl+E",), "export", "Export labels and reports"),
     ActionSpec(
         "merge",

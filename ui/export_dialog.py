@@ -132,6 +132,12 @@ class ExportDialog(QDialog):
         self.group_box.addItem("All groups")
         for group in project.codebook.groups:
             self.group_box.addItem(group.name)
+        self.version_box = QComboBox()
+        self.version_box.addItem("Labels of every codebook version", None)
+        for v in sorted(project.codebook_versions(), key=lambda v: -v.number):
+            self.version_box.addItem(
+                f"Only labels made under version {v.number}: {v.note}", v.number
+            )
         self.done_only = QCheckBox("Only articles the coder has marked done")
         self.bom = QCheckBox("Start with a byte-order mark (Excel opens UTF-8 correctly)")
 
@@ -140,6 +146,7 @@ class ExportDialog(QDialog):
         form.addRow("File", path_row)
         form.addRow("Coders", self.coder_list)
         form.addRow("Code group", self.group_box)
+        form.addRow("Codebook version", self.version_box)
         form.addRow("", self.done_only)
         form.addRow("", self.bom)
 
@@ -176,6 +183,7 @@ class ExportDialog(QDialog):
 
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.group_box.currentIndexChanged.connect(self.refresh_preview)
+        self.version_box.currentIndexChanged.connect(self.refresh_preview)
         self.done_only.toggled.connect(self.refresh_preview)
         self.coder_list.itemChanged.connect(self.refresh_preview)
         self._format_changed()
@@ -193,12 +201,14 @@ class ExportDialog(QDialog):
         ]
         coders = None if len(checked) == self.coder_list.count() else tuple(checked)
         group = None if self.group_box.currentIndex() == 0 else self.group_box.currentText()
+        version = self.version_box.currentData()
         return ExportOptions(
             layout="wide" if layout == "wide" else "long",
             coders=coders,
             group=group,
             done_only=self.done_only.isChecked(),
             bom=self.bom.isChecked() and suffix == ".csv",
+            codebook_versions=None if version is None else frozenset({int(version)}),
         )
 
     def _format_changed(self) -> None:
@@ -294,6 +304,7 @@ class ExportDialog(QDialog):
                 group=options.group,
                 done_only=options.done_only,
                 bom=options.bom,
+                codebook_version=options.codebook_versions,
                 force=force,
                 progress=progress,
                 cancel=cancel,

@@ -176,6 +176,9 @@ class MainWindow(
             "import": lambda: self.import_paths(None),
             "load_codebook": self.load_codebook_dialog,
             "edit_codebook": self.open_codebook_editor,
+            "codebook_changelog": self.open_codebook_changelog,
+            "publish_codebook": self.publish_codebook_dialog,
+            "write_manual": self.write_manual_dialog,
             "export": self.open_export,
             "merge": self.open_merge,
             "restore_backup": self.restore_backup,
@@ -255,6 +258,9 @@ class MainWindow(
         codebook_menu = mb.addMenu("Code&book")
         codebook_menu.addAction(a["edit_codebook"])
         codebook_menu.addAction(a["load_codebook"])
+        codebook_menu.addSeparator()
+        for action_id in ("codebook_changelog", "publish_codebook", "write_manual"):
+            codebook_menu.addAction(a[action_id])
 
         nav = mb.addMenu("&Go")
         for action_id in ("next_uncoded", "next_sentence", "prev_sentence"):
@@ -442,6 +448,8 @@ class MainWindow(
         self.mark_not_done_action.setEnabled(writable)
         for action_id in (
             "export",
+            "codebook_changelog",
+            "write_manual",
             "report",
             "adjudicate",
             "compare_gold",

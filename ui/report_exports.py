@@ -57,9 +57,17 @@ def ask_export_path(
     parent: QWidget, project_path: Path, caption: str, suffix: str, filter_: str
 ) -> Path | None:
     """A path to write to, after asking before overwriting an existing file."""
-    default = str(project_path.with_name(f"{project_path.stem}-agreement{suffix}"))
+    default = project_path.with_name(f"{project_path.stem}-agreement{suffix}")
+    return ask_save_path(parent, default, caption, suffix, filter_)
+
+
+def ask_save_path(
+    parent: QWidget, default: Path, caption: str, suffix: str, filter_: str
+) -> Path | None:
+    """A path to write to (``suffix`` added when none is typed), after asking before
+    overwriting an existing file."""
     name, _ = SafeFileDialog.getSaveFileName(
-        parent, caption, default, filter_,
+        parent, caption, str(default), filter_,
         options=QFileDialog.Option.DontConfirmOverwrite,
     )  # fmt: skip
     if not name:

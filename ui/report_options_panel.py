@@ -18,7 +18,8 @@ NONE_COLOR = "#9e9e9e"
 
 
 class ReportOptionsPanel(QWidget):
-    """Code group combo, coder check list and a hint on what counts as a unit."""
+    """Code group combo, codebook version combo, coder check list and a hint on what counts
+    as a unit."""
 
     #: the code group or the set of coders changed (the window recomputes shortly after)
     changed = Signal()
@@ -34,6 +35,14 @@ class ReportOptionsPanel(QWidget):
             self.group_combo.addItem(f"{g.name} ({kind})", g.name)
         self.group_combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
         lay.addWidget(self.group_combo)
+        lay.addSpacing(8)
+        lay.addWidget(QLabel("Labels of codebook version"))
+        self.version_combo = QComboBox()
+        self.version_combo.addItem("every version", None)
+        for v in sorted(project.codebook_versions(), key=lambda v: -v.number):
+            self.version_combo.addItem(f"version {v.number} only", v.number)
+        self.version_combo.currentIndexChanged.connect(lambda _index: self.changed.emit())
+        lay.addWidget(self.version_combo)
         lay.addSpacing(8)
         lay.addWidget(QLabel("Coders compared"))
         self.coder_selector = CoderSelector(project, parent=self)
@@ -56,6 +65,11 @@ class ReportOptionsPanel(QWidget):
 
     def selected_group(self) -> str:
         return str(self.group_combo.currentData())
+
+    def selected_versions(self) -> frozenset[int] | None:
+        """The codebook versions whose labels count (None: every label)."""
+        number = self.version_combo.currentData()
+        return None if number is None else frozenset({int(number)})
 
     def code_colors(self) -> dict[str, str]:
         """Each code of the chosen group in its codebook colour, so the charts match the text."""

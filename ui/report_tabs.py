@@ -185,7 +185,9 @@ class ReportTabs(QTabWidget):
             f"<b>{report.n_units:,}</b> sentences coded by all of "
             f"{html.escape(', '.join(map(str, report.data.coders)))} "
             f"(level: {html.escape(str(report.level))}); "
-            f"<b>{report.n_disagreements:,}</b> with disagreement."
+            f"<b>{report.n_disagreements:,}</b> with disagreement"
+            + (f"; {html.escape(report.versions_note)}" if report.versions_note else "")
+            + "."
         )
         fg, bg = VERDICT_COLORS[verdict(alpha)]
         ci = report.alpha_ci95

@@ -199,6 +199,7 @@ class ReportWindow(QMainWindow):
         gets the coding time alone (it compares no one)."""
         self._pending.stop()
         coders, group = self.selected_coders(), self.selected_group()
+        versions = self.selector_panel.selected_versions()
         if self.gold_tab is not None:
             self.gold_tab.compute(group)
         self._generation += 1
@@ -223,7 +224,9 @@ class ReportWindow(QMainWindow):
                 return Computed(None, [], coding, TOO_FEW_CODERS)
             try:
                 # one snapshot: figures and rows agree
-                data, rows = reliability_with_disagreements(project, coders, group, cancel)
+                data, rows = reliability_with_disagreements(
+                    project, coders, group, cancel, codebook_versions=versions
+                )
             except AnnotatorError as exc:  # nothing to compare: the coding time still shows
                 return Computed(None, [], coding, str(exc))
             progress(2, 3)

@@ -96,12 +96,62 @@ class CodebookActions:
                 self, path.name, self.project.preview_codebook(codebook)
             ):
                 return
-            changes = self.project.load_codebook(codebook)
+            changes = self.project.load_codebook(
+                codebook, by=self.coder or "", note=f"loaded {path.name}"
+            )
         except AnnotatorError as exc:
             self._error("Load codebook", exc)
             return
         self.undo_stack.clear()
         self._codebook_changed(changes.summary())
+
+    # -- versions, changelog, manual ---------------------------------------------------------
+    def open_codebook_changelog(self) -> None:
+        if self.project is None:
+            return
+        from ui.codebook_changelog_dialog import open_changelog
+
+        self.changelog_dialog = open_changelog(self, self.project)
+
+    def publish_codebook_dialog(self) -> None:
+        """Ask for the one-line note (showing the unpublished changes), then publish."""
+        if self.project is None or not self._writable_or_say():
+            return
+        from ui.codebook_changelog_dialog import ask_publish
+
+        published = ask_publish(self, self.project, self.coder or "")
+        if published is not None:
+            self.statusBar().showMessage(
+                f"Published codebook version {published.number}: {published.note}", 8000
+            )
+        self._refocus()
+
+    def write_manual_dialog(self) -> None:
+        """Ask where to write the coders' manual (.html or .pdf), then write it off the GUI
+        thread."""
+        if self.project is None:
+            return
+        from ui.report_exports import ask_save_path
+        from ui.workers import start_job
+
+        path = ask_save_path(
+            self,
+            self.project.path.with_name(f"{self.project.path.stem}-manual.pdf"),
+            "Write coders' manual",
+            ".pdf",
+            "PDF (*.pdf);;Printable web page (*.html)",
+        )
+        self._refocus()
+        if path is None:
+            return
+        project = self.project
+        start_job(
+            self,
+            "Writing the coders' manual",
+            lambda _progress, _cancel: project.write_manual(path, force=True),
+            lambda written: self.statusBar().showMessage(f"Wrote {written.name}", 8000),
+            on_error=lambda exc, _details: self._error("Write coders' manual", exc),
+        )
 
     def _codebook_changed(self, message: str) -> None:
         """The codebook is new (loaded here or by another program): the panel, code keys, filter

@@ -49,6 +49,8 @@ class ReliabilityData:
     categories: tuple[Any, ...]
     level: str = "nominal"
     declared: bool = False
+    #: the codebook versions the labels were made under (read from a project; else empty)
+    codebook_versions: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:

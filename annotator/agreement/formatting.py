@@ -82,6 +82,7 @@ def to_table(report: AgreementReport) -> str:
     lines = [
         f"{report.n_units} units, {report.n_coders} coders, level {report.level}, "
         f"{report.n_disagreements} units with disagreement",
+        *([report.versions_note.capitalize()] if report.versions_note else []),
         "",
     ]
     rows = [["Coefficient", "Value", "Observed", "Expected", "Units", "Values"]]
@@ -194,7 +195,9 @@ def to_html(
         f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_h(title)}</h1>",
         f"<p>{report.n_units} units, {report.n_coders} coders, level {_h(report.level)}, "
-        f"{report.n_disagreements} units with disagreement.</p>",
+        f"{report.n_disagreements} units with disagreement"
+        + (f"; {_h(report.versions_note)}" if report.versions_note else "")
+        + ".</p>",
         f'<p class="{_h(verdict)}"><strong>{_h(_alpha_line(report))}</strong></p>',
         "<h2>Coefficients</h2>",
         _html_table(

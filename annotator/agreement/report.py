@@ -115,6 +115,19 @@ class AgreementReport:
         return (b.low, b.high)
 
     @property
+    def codebook_versions(self) -> tuple[int, ...]:
+        """The codebook versions the compared labels were made under (empty: not known)."""
+        return self.data.codebook_versions
+
+    @property
+    def versions_note(self) -> str:
+        """ "labels made under codebook versions 1-3", or "" when not known (data not read
+        from a project)."""
+        from annotator.version_ranges import labels_made_under
+
+        return labels_made_under(self.codebook_versions) if self.codebook_versions else ""
+
+    @property
     def n_disagreements(self) -> int:
         return int(self.disagreement_rows.size)
 
@@ -158,6 +171,8 @@ class AgreementReport:
                 for p in self.pairwise
             ],
             "disagreements": self.n_disagreements,
+            # the codebook versions the labels were made under (empty: not read from a project)
+            "codebook_versions": list(self.codebook_versions),
         }
 
 

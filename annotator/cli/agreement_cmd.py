@@ -16,6 +16,7 @@ from annotator.agreement.formatting import (
 )
 from annotator.agreement.report import AgreementReport
 from annotator.errors import AnnotatorError
+from annotator.version_ranges import parse_versions
 
 FORMATS = {"table": to_table, "json": to_json, "csv": to_csv}
 
@@ -76,6 +77,11 @@ def register(sub: Any) -> None:
         "--bootstrap", type=int, default=1000, help="draws for alpha's interval (0: none)"
     )
     p.add_argument("--seed", type=int, default=20110101)
+    p.add_argument(
+        "--codebook-version",
+        metavar="N",
+        help="only labels made under this codebook version (2, a list 1,3 or a range 1-3)",
+    )
     p.add_argument("--out", type=Path, help="write to this file instead of the terminal")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.set_defaults(handler=cmd_agreement)
@@ -85,7 +91,10 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
     if (args.project is None) == (args.data is None):
         raise AnnotatorError("give either a project file or --data ratings.csv")
     weights = args.weights
+    versions = parse_versions(args.codebook_version) if args.codebook_version else None
     if args.data is not None:
+        if versions is not None:
+            raise AnnotatorError("--codebook-version is for a project; a table has no versions")
         categories = _split(args.categories)
         sets = bool(args.set_separator)
         if sets and args.level != "nominal":
@@ -107,7 +116,9 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
         if args.set_separator:
             raise AnnotatorError("--set-separator is for --data; a project knows its groups")
         with Project.open(args.project, read_only=True) as project:
-            data = project.reliability_data(coders=_split(args.coders), group=args.group)
+            data = project.reliability_data(
+                coders=_split(args.coders), group=args.group, codebook_version=versions
+            )
             if weights is None:
                 weights = project.default_weights(args.group)
         title = f"Agreement: {args.project.name}" + (f", {args.group}" if args.group else "")

@@ -10,6 +10,7 @@ from typing import Any
 from annotator.cli.progress_bar import ProgressBar
 from annotator.progress import CancelToken
 from annotator.project import Project
+from annotator.version_ranges import parse_versions
 
 
 def register(sub: Any) -> None:
@@ -38,10 +39,18 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also export articles marked duplicate in near-duplicate review",
     )
+    p.add_argument(
+        "--codebook-version",
+        metavar="N",
+        help="only labels made under this codebook version (2, a list 1,3 or a range 1-3)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("codebook", help="export or import the project's codebook (.yaml or .qdc)")
+    p = sub.add_parser(
+        "codebook",
+        help="export or import the project's codebook (.yaml or .qdc), write the coders' manual",
+    )
     csub = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
     q = csub.add_parser("export", help="write the codebook to .yaml or REFI-QDA .qdc")
     q.add_argument("project", type=Path)
@@ -54,6 +63,15 @@ def register(sub: Any) -> None:
     q.add_argument("project", type=Path)
     q.add_argument("input", type=Path)
     q.set_defaults(handler=cmd_codebook_import)
+    q = csub.add_parser(
+        "manual",
+        help="write the coders' manual (codes, definitions, criteria, examples, changelog) "
+        "as .html or .pdf",
+    )
+    q.add_argument("project", type=Path)
+    q.add_argument("output", type=Path, help="manual.html (printable) or manual.pdf")
+    q.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    q.set_defaults(handler=cmd_codebook_manual)
 
     p = sub.add_parser("import-labels", help="import labels from a long-layout .csv or .xlsx")
     p.add_argument("project", type=Path)
@@ -85,6 +103,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             done_only=args.articles_done_only,
             bom=args.bom,
             include_duplicates=args.include_duplicates,
+            codebook_version=(
+                parse_versions(args.codebook_version) if args.codebook_version else None
+            ),
             force=args.force,
             progress=bar,
             cancel=CancelToken(),
@@ -95,12 +116,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook_export(args: argparse.Namespace) -> int:
-    from annotator.exports import export_codebook
-
     with Project.open(args.project, read_only=True) as p:
-        export_codebook(p.codebook, args.output, force=args.force)
+        p.export_codebook(args.output, force=args.force)
         n = len(p.codebook.codes)
     print(f"wrote {args.output} ({n} codes)")
+    return 0
+
+
+def cmd_codebook_manual(args: argparse.Namespace) -> int:
+    with Project.open(args.project, read_only=True) as p:
+        p.write_manual(args.output, force=args.force)
+        version = p.codebook_version
+    print(f"wrote {args.output} (codebook version {version})")
     return 0
 
 
@@ -113,7 +140,7 @@ def cmd_codebook_import(args: argparse.Namespace) -> int:
     except CodebookError as exc:
         raise AnnotatorError(str(exc)) from None
     with Project.open(args.project) as p:
-        changes = p.load_codebook(cb)
+        changes = p.load_codebook(cb, note=f"loaded {args.input.name}")
     print(f"codebook '{cb.name}' {cb.version}: {changes.summary()}")
     return 0
 

@@ -118,7 +118,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"  sentences  {info['sentences']:>10,}")
     print(
         f"  codes      {info['codes']:>10,}   codebook: "
-        f"{info['codebook']['name']} {info['codebook']['version']}"
+        f"{info['codebook']['name']} {info['codebook']['version']}".rstrip()
+        + f" (published version {info['codebook']['published_version']})"
     )
     print(f"  coders     {info['coders']:>10,}   {', '.join(info['coder_names'])}")
     print(f"  labels     {info['labels']:>10,}")

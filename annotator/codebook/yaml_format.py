@@ -336,7 +336,9 @@ def dump_codebook_yaml(cb: Codebook) -> str:
     """YAML a researcher can read and edit; parsing it gives back an equal codebook."""
     doc: dict[str, Any] = {"name": cb.name}
     if cb.version:
-        doc["version"] = cb.version
+        # a published version number is written as a number (version: 3); reading gives "3"
+        number = cb.version.isdigit() and str(int(cb.version)) == cb.version
+        doc["version"] = int(cb.version) if number else cb.version
     if cb.description:
         doc["description"] = cb.description
     doc["groups"] = [

@@ -11,6 +11,11 @@ and article memo) bring memos and the coder's status across; a status is raised,
 lowered. Rows that match nothing are reported by row number (the spreadsheet row: the header
 is row 1) and skipped; the valid rows are imported in one transaction. A file that is not a
 long-layout table (not CSV, a column missing) changes nothing.
+
+Imported labels are recorded as made under the project's current codebook version: a table's
+``codebook_version`` column numbers the versions of the project it came from, and a table
+carries no history to tell whether that project's codebook is this one's (a merge of project
+files can tell, and keeps the version when it can).
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ Rules (docs/exchange.md):
   a memo that differs from the lead's is reported and the lead's kept; in a single-choice group
   a label that contradicts the lead's is reported and the lead's kept). Merging adds, never
   removes: merging the same file twice adds nothing.
+* each label keeps the codebook version it was made under when both files recorded that version
+  alike (same number, time and note: copies of one project share their history); otherwise,
+  since the number means nothing in the lead, it gets the lead's current version.
 * the whole merge is one transaction: it completes or changes nothing.
 """
 
@@ -32,7 +35,7 @@ from annotator.exports.codebook_export import lead_codebook
 from annotator.merge_texts import TextConflict, map_sentences
 from annotator.names import control_characters, spelled_name, visible_name
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.storage import exchange_queries, queries
+from annotator.storage import codebook_versions, exchange_queries, queries
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding_state import ensure_coder
@@ -151,6 +154,10 @@ def _merge_one(
         other_coders = exchange_queries.coder_names(o)
         code_names = exchange_queries.code_names(o)
         other_articles = exchange_queries.article_ids(o)
+        their_versions = codebook_versions.version_history(o)
+    shared = codebook_versions.shared_versions(
+        codebook_versions.version_history(session), their_versions
+    )
     code_map_uid: dict[str, str] = {}
     incoming = lead_codebook(incoming_pcb)
     if incoming is not None:
@@ -193,6 +200,7 @@ def _merge_one(
         lead,
         other_coders,
         code_names,
+        shared,
     )
     for b in range(0, len(other_articles), ARTICLE_BATCH):
         if cancel is not None:
@@ -273,6 +281,8 @@ class _Batch:
     lead: _LeadArticles
     coder_names: dict[int, str]
     code_names: dict[int, str]
+    #: codebook versions both files recorded alike: a label made under one keeps its version
+    shared_versions: set[int] = field(default_factory=set)
 
     def merge(self, o: Session, batch: list[int]) -> None:
         session, report, origin, lead = self.session, self.report, self.origin, self.lead
@@ -353,10 +363,11 @@ class _Batch:
         )
         # labels
         rows: list[tuple[int, int, int, str]] = []
+        versions: list[int | None] = []
         skipped_code = 0
         lost = 0
         moved = 0
-        for osid, ocode, ocoder, at in exchange_queries.labels_of_articles(o, batch):
+        for osid, ocode, ocoder, at, version in exchange_queries.labels_of_articles(o, batch):
             if osid in unmerged:
                 index, landing, conflict = unmerged[osid]
                 conflict.land(
@@ -378,6 +389,7 @@ class _Batch:
                 moved += 1
             for lsid in targets:
                 rows.append((lsid, code, self.coder_map[ocoder], at))
+                versions.append(version if version in self.shared_versions else None)
         for conflict in conflicts:
             report.text_conflicts.append(conflict)
             report.skipped += conflict.labels
@@ -385,7 +397,12 @@ class _Batch:
         fresh = {lead.by_hash[hashes[a.id]][0] for a in new}
         only_new = bool(new) and len(fresh) == len(arts)
         outcome = add_labels(
-            session, rows, self.batch_name, on_conflict=OnConflict.KEEP, fresh=only_new
+            session,
+            rows,
+            self.batch_name,
+            on_conflict=OnConflict.KEEP,
+            fresh=only_new,
+            versions=versions,
         )
         report.labels_added += outcome.added
         report.labels_present += outcome.already

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from annotator.exports.common import (
@@ -15,6 +15,7 @@ from annotator.exports.common import (
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.records import ExportReport, ProjectCodebook
 from annotator.storage.unit_of_work import Engine
+from annotator.version_ranges import version_set
 
 __all__ = [
     "EXPORT_SUFFIXES",
@@ -40,6 +41,7 @@ def export_labels(
     done_only: bool = False,
     bom: bool = False,
     include_duplicates: bool = False,
+    codebook_version: int | Iterable[int] | None = None,
     force: bool = False,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
@@ -49,7 +51,8 @@ def export_labels(
 
     Never overwrites an existing file unless ``force``; a failed or cancelled export leaves no
     file behind. Articles marked "duplicate" (near-duplicate review) are left out unless
-    ``include_duplicates``.
+    ``include_duplicates``. ``codebook_version`` (a number or several): only labels made
+    under it (long CSV, XLSX and JSONL give each label's version in ``codebook_version``).
     """
     path = Path(path)
     options = ExportOptions(
@@ -59,6 +62,7 @@ def export_labels(
         done_only=done_only,
         bom=bom,
         skip_duplicates=not include_duplicates,
+        codebook_versions=version_set(codebook_version),
     )
     write = _writer(path)
     written = write(engine, path, options, force=force, progress=progress, cancel=cancel)
@@ -92,8 +96,15 @@ def _writer(path: Path) -> Callable[..., int]:
     )
 
 
-def export_codebook(codebook: ProjectCodebook, path: str | Path, *, force: bool = False) -> None:
-    """Write a project's codebook as .yaml or REFI-QDA .qdc."""
+def export_codebook(
+    codebook: ProjectCodebook,
+    path: str | Path,
+    *,
+    force: bool = False,
+    version: int | None = None,
+) -> None:
+    """Write a project's codebook as .yaml or REFI-QDA .qdc; ``version`` (the published
+    codebook version) becomes the file's ``version`` (YAML) or codebook marker (.qdc)."""
     from annotator.exports.codebook_export import write_codebook
 
-    write_codebook(codebook, Path(path), force=force)
+    write_codebook(codebook, Path(path), force=force, version=version)

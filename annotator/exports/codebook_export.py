@@ -14,8 +14,10 @@ from annotator.spreadsheet_safety import clean
 CODEBOOK_SUFFIXES = (".yaml", ".yml", ".qdc")
 
 
-def codebook_model(pcb: ProjectCodebook) -> Codebook:
+def codebook_model(pcb: ProjectCodebook, version: int | None = None) -> Codebook:
     """The stored codebook (active codes) as a ``Codebook``; ids are the stable uids.
+    ``version``: the project's published codebook version, written as the file's version (the
+    number labels record), in place of the free text a loaded file carried.
 
     Names a file from before names were checked may hold control characters: they are shown
     as visible names, and texts lose what XML cannot hold, so the model validates and its
@@ -23,7 +25,7 @@ def codebook_model(pcb: ProjectCodebook) -> Codebook:
     """
     return Codebook(
         name=visible_name(pcb.name or "Codebook", "Codebook"),
-        version=clean(pcb.version),
+        version=str(version) if version is not None else clean(pcb.version),
         description=clean(pcb.description),
         groups=tuple(
             CodeGroup(
@@ -59,11 +61,13 @@ def lead_codebook(pcb: ProjectCodebook) -> Codebook | None:
     return codebook_model(pcb)
 
 
-def write_codebook(pcb: ProjectCodebook, path: Path, *, force: bool = False) -> None:
+def write_codebook(
+    pcb: ProjectCodebook, path: Path, *, force: bool = False, version: int | None = None
+) -> None:
     suffix = path.suffix.lower()
     if suffix not in CODEBOOK_SUFFIXES:
         raise ExportError(f"{path.name}: a codebook is written as .yaml or .qdc, not '{suffix}'")
-    cb = codebook_model(pcb)
+    cb = codebook_model(pcb, version)
     with atomic_target(path, force=force) as tmp:
         if suffix == ".qdc":
             tmp.write_bytes(write_qdc(cb))

@@ -113,22 +113,22 @@ def write_long_lines(
             partial = b.partial
             lines = []
             for row in b.rows:
-                if len(row) == 4:
-                    sid, coder_id, code_id, at = row
+                if len(row) == 5:
+                    sid, coder_id, code_id, at, version = row
                     aid = sentences[sid][0]
                     memo = memos.get((coder_id, sid), "") if memos else ""
                     part = "1" if partial and (sid, coder_id, code_id) in partial else "0"
                     status = status_cells[statuses.get((aid, coder_id), 0)]
                     lines.append(
                         f"{head[sid]}{cells[coder_id, code_id]}{at[:10]}T{at[11:]}Z,"
-                        f"{memo},{part},{status},label{tail[aid]}"
+                        f"{memo},{part},{version},{status},label{tail[aid]}"
                     )
                 elif row[0] == MEMO:
                     _kind, sid, coder_id = row
                     aid = sentences[sid][0]
                     status = status_cells[statuses.get((aid, coder_id), 0)]
                     lines.append(
-                        f"{head[sid]}{coder_cells[coder_id]},,,,{memos[coder_id, sid]},,"
+                        f"{head[sid]}{coder_cells[coder_id]},,,,{memos[coder_id, sid]},,,"
                         f"{status},memo{tail[aid]}"
                     )
                 else:
@@ -136,7 +136,7 @@ def write_long_lines(
                     memo = csv_cell(b.article_memos.get((coder_id, aid), ""))
                     status = status_cells[statuses.get((aid, coder_id), 0)]
                     lines.append(
-                        f"{prefix[aid]},,,,{coder_cells[coder_id]},,,,{memo},,"
+                        f"{prefix[aid]},,,,{coder_cells[coder_id]},,,,{memo},,,"
                         f"{status},article{tail[aid]}"
                     )
             if limit is not None and written + len(lines) >= limit:
@@ -223,7 +223,9 @@ def long_frames(
         progress(total, total)
 
 
-NUMBER_COLUMNS = frozenset({"sentence_number", "sentence_start", "sentence_end", "partial"})
+NUMBER_COLUMNS = frozenset(
+    {"sentence_number", "sentence_start", "sentence_end", "partial", "codebook_version"}
+)
 
 
 def _neutralise_all(frame: pd.DataFrame) -> None:
@@ -296,7 +298,7 @@ def wide_frames(
             statuses = coder_statuses(session, batch)
             metadata = article_metadata(session, batch, keys)
             cells: dict[tuple[int, str, str], list[str]] = {}
-            for sid, coder, group, code, _uid, _at in label_rows(session, batch, options):
+            for sid, coder, group, code, _uid, _at, _v in label_rows(session, batch, options):
                 cells.setdefault((sid, coder, group), []).append(code)
             data: dict[str, list[Any]] = {c: [] for c in header}
             for sid, aid, uid, title, chash, index, start, end, text in sentences:

@@ -28,7 +28,10 @@ def write_jsonl(
     """Returns the number of sentences written. Each line::
 
     {"article_id", "article_title", "article_hash", "sentence_number", "start", "end",
-     "text", "labels": [{"coder", "group", "code", "code_id", "labelled_at"}]}
+     "text", "labels": [{"coder", "group", "code", "code_id", "labelled_at",
+     "codebook_version"}]}
+
+    ``codebook_version``: the codebook version the label was made under.
 
     ``sentence_number`` is 1-based, the number the app shows ("Sentence 4"), as in every export.
     """
@@ -43,7 +46,7 @@ def write_jsonl(
             if cancel is not None:
                 cancel.check()
             labels: dict[int, list[dict[str, Any]]] = {}
-            for sid, coder, group, code, uid, at in label_rows(session, batch, options):
+            for sid, coder, group, code, uid, at, version in label_rows(session, batch, options):
                 labels.setdefault(sid, []).append(
                     {
                         "coder": coder,
@@ -51,6 +54,7 @@ def write_jsonl(
                         "code": code,
                         "code_id": uid,
                         "labelled_at": iso_utc(at),
+                        "codebook_version": version,
                     }
                 )
             lines = []

@@ -7,7 +7,8 @@ So a done article whose sentences carry no code of a coder still says "done, not
 (its ``article`` row), and every memo is in the file. ``record`` names the kind of row:
 ``label``, ``memo`` or ``article``; filtering ``record == "label"`` gives the old one row per
 label. ``partial`` is 1 on a label row whose imported REFI-QDA selection covered only part of
-the sentence, 0 on other label rows, empty on memo and article rows. Both renderers (the fast
+the sentence, 0 on other label rows, empty on memo and article rows; ``codebook_version`` is the
+codebook version the label was made under (empty on memo and article rows). Both renderers (the fast
 CSV writer and the frames behind XLSX) take the same batches, so they cannot drift apart.
 """
 
@@ -54,6 +55,7 @@ LONG_COLUMNS = [
     "labelled_at",
     "memo",
     "partial",
+    "codebook_version",
     "coder_status",
     "record",
     "article_hash",
@@ -92,7 +94,8 @@ def read_names(session: Session, options: ExportOptions) -> Names:
 class LongBatch:
     """The rows of a batch of articles, in file order, with what rendering them needs.
 
-    ``rows`` holds label rows ``(sentence id, coder id, code id, stored time)`` and extra rows
+    ``rows`` holds label rows ``(sentence id, coder id, code id, stored time, codebook
+    version)`` and extra rows
     ``("memo", sentence id, coder id)`` / ``("article", article id, coder id)``.
     """
 
@@ -187,8 +190,8 @@ def batch_records(batch: LongBatch, names: Names) -> list[tuple[Any, ...]]:
     """The batch's rows as plain values in LONG_COLUMNS order (not neutralised)."""
     out: list[tuple[Any, ...]] = []
     for row in batch.rows:
-        if len(row) == 4:
-            sid, coder, code, at = row
+        if len(row) == 5:
+            sid, coder, code, at, version = row
             aid, index, start, end = batch.sentences[sid]
             group, code_name = names.codes[code]
             memo = batch.sentence_memos.get((coder, sid), "")
@@ -201,6 +204,7 @@ def batch_records(batch: LongBatch, names: Names) -> list[tuple[Any, ...]]:
                 iso_utc(at),
                 memo,
                 part,
+                version,
             )
             kind = LABEL
         elif row[0] == MEMO:
@@ -208,13 +212,13 @@ def batch_records(batch: LongBatch, names: Names) -> list[tuple[Any, ...]]:
             aid, index, start, end = batch.sentences[sid]
             sentence = (index + 1, start, end, batch.articles[aid][3][start:end])
             memo = batch.sentence_memos[(coder, sid)]
-            middle = (names.coders[coder], "", "", "", memo, None)
+            middle = (names.coders[coder], "", "", "", memo, None, None)
             kind = MEMO
         else:
             _kind, aid, coder = row
             sentence = (None, None, None, "")
             memo = batch.article_memos.get((coder, aid), "")
-            middle = (names.coders[coder], "", "", "", memo, None)
+            middle = (names.coders[coder], "", "", "", memo, None, None)
             kind = ARTICLE
         uid, title, chash, _text = batch.articles[aid]
         out.append(

@@ -130,7 +130,7 @@ def _write_batch(
     articles = source_articles(session, batch)
     sentences = sentences_by_article(session, batch)
     labels: dict[tuple[int, str], list[tuple[str, str]]] = {}
-    for sid, coder, _group, _code, code_uid, at in label_rows(session, batch, options):
+    for sid, coder, _group, _code, code_uid, at, _v in label_rows(session, batch, options):
         labels.setdefault((sid, coder), []).append((code_uid, iso_utc(at)))
     memos: dict[tuple[int, int | None, str], str] = {}
     for aid, sid, coder, text in named_memos(session, batch):

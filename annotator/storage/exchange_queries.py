@@ -175,11 +175,14 @@ def sentence_spans(session: Session, ids: Sequence[int]) -> dict[int, list[tuple
 # --- what another file holds, times as stored --------------------------------------------------
 
 
-def labels_of_articles(session: Session, ids: Sequence[int]) -> list[tuple[int, int, int, str]]:
-    """(sentence id, code id, coder id, stored time) of the labels on these articles, in the
-    order they were given (rows as the driver gives them: a merge reads a million)."""
+def labels_of_articles(
+    session: Session, ids: Sequence[int]
+) -> list[tuple[int, int, int, str, int]]:
+    """(sentence id, code id, coder id, stored time, codebook version) of the labels on these
+    articles, in the order they were given (rows as the driver gives them: a merge reads a
+    million)."""
     lab = t.label.c
-    found: list[tuple[int, int, int, str, int]] = []
+    found: list[tuple[int, int, int, str, int, int]] = []
     for chunk in _chunks(ids):
         found.extend(
             session.execute(
@@ -188,6 +191,7 @@ def labels_of_articles(session: Session, ids: Sequence[int]) -> list[tuple[int, 
                     lab.code_id,
                     lab.coder_id,
                     type_coerce(lab.created_at, String),
+                    lab.codebook_version,
                     lab.id,
                 )
                 .join(t.sentence, t.sentence.c.id == lab.sentence_id)
@@ -196,8 +200,8 @@ def labels_of_articles(session: Session, ids: Sequence[int]) -> list[tuple[int, 
             )
         )
     if len(ids) > CHUNK:
-        found.sort(key=lambda row: row[4])
-    return [(s, c, k, at) for s, c, k, at, _id in found]
+        found.sort(key=lambda row: row[5])
+    return [(s, c, k, at, v) for s, c, k, at, v, _id in found]
 
 
 def memos_of_articles(

@@ -22,7 +22,8 @@ ARTICLE_BATCH = 1_000
 
 
 def narrow(stmt: Select[Any], session: Session, options: ExportOptions) -> Select[Any]:
-    """Apply the coder, group and done-only filters to a query that joins label and code."""
+    """Apply the coder, group, done-only and codebook-version filters to a query that joins
+    label and code."""
     if options.coders is not None:
         check_coders(session, options.coders)
         stmt = stmt.where(
@@ -35,6 +36,8 @@ def narrow(stmt: Select[Any], session: Session, options: ExportOptions) -> Selec
         )
     if options.done_only:
         stmt = stmt.where(done_clause())
+    if options.codebook_versions is not None:
+        stmt = stmt.where(t.label.c.codebook_version.in_(sorted(options.codebook_versions)))
     if options.skip_duplicates and has_duplicates(session):
         stmt = stmt.where(t.sentence.c.article_id.not_in(duplicate_ids_select()))
     return stmt
@@ -171,7 +174,8 @@ def sentence_rows(session: Session, article_ids: Sequence[int]) -> list[tuple[An
 def label_rows(
     session: Session, article_ids: Sequence[int], options: ExportOptions
 ) -> list[tuple[Any, ...]]:
-    """(sentence id, coder, group, code, code uid, labelled_at) in codebook order."""
+    """(sentence id, coder, group, code, code uid, labelled_at, codebook version) in codebook
+    order."""
     stmt = (
         select(
             t.label.c.sentence_id,
@@ -180,6 +184,7 @@ def label_rows(
             t.code.c.name,
             t.code.c.uid,
             type_coerce(t.label.c.created_at, String),
+            t.label.c.codebook_version,
         )
         .select_from(t.label)
         .join(t.sentence, t.sentence.c.id == t.label.c.sentence_id)
@@ -229,7 +234,8 @@ def code_names(session: Session) -> dict[int, tuple[str, str]]:
 def ordered_label_ids(
     session: Session, article_ids: Sequence[int], options: ExportOptions
 ) -> list[tuple[Any, ...]]:
-    """(sentence id, coder id, code id, stored time) in export order, without joins.
+    """(sentence id, coder id, code id, stored time, codebook version) in export order,
+    without joins.
 
     The covering (article, index) index gives sentence order for free; only the few labels of
     one sentence are sorted here (by coder name, group and code position).
@@ -240,6 +246,7 @@ def ordered_label_ids(
             t.label.c.coder_id,
             t.label.c.code_id,
             type_coerce(t.label.c.created_at, String),
+            t.label.c.codebook_version,
         )
         .select_from(t.sentence)
         .join(t.label, t.label.c.sentence_id == t.sentence.c.id)

@@ -20,6 +20,7 @@ from annotator.errors import LabelError
 from annotator.records import CodeRecord, LabelChange, Status
 from annotator.storage import clock
 from annotator.storage import tables as t
+from annotator.storage.codebook_versions import current_version
 from annotator.storage.engine import bulk_insert
 
 
@@ -316,10 +317,17 @@ def write_changes(
     now = clock.stamp_for(session, {ch.coder_id for ch in effective})
     _delete_labels(session, res.initial - final)
     if to_insert:
+        version = current_version(session)
         session.execute(
             t.label.insert(),
             [
-                {"sentence_id": sid, "code_id": cid, "coder_id": coder, "created_at": now}
+                {
+                    "sentence_id": sid,
+                    "code_id": cid,
+                    "coder_id": coder,
+                    "created_at": now,
+                    "codebook_version": version,
+                }
                 for sid, cid, coder in sorted(to_insert)
             ],
         )
@@ -361,6 +369,7 @@ def add_labels(
     *,
     on_conflict: OnConflict = OnConflict.KEEP,
     fresh: bool = False,
+    versions: Sequence[int | None] | None = None,
 ) -> BulkOutcome:
     """Add labels in bulk: rows of (sentence id, code id, coder id, stored time) -> what was done.
 
@@ -370,7 +379,9 @@ def add_labels(
     not started to in progress. Each label and its "add" event keep the row's time (a merge and
     a label import carry the labelled-at time across). Written through SQLAlchemy Core as
     multi-row inserts (storage.engine.bulk_insert): a million labels cost seconds, not minutes.
-    ``fresh``: the sentences were just created, so they have no labels yet.
+    ``fresh``: the sentences were just created, so they have no labels yet. ``versions``
+    (aligned with ``rows``): the codebook version each label was made under, kept from the file
+    it comes from; None (or a None entry) means the project's current version.
     """
     if not rows:
         return BulkOutcome(0, 0, [], [])
@@ -385,11 +396,17 @@ def add_labels(
     if removed:
         _delete_labels(session, removed)
     new_keys = [key for key in res.added_by if key not in res.initial]
+    current = current_version(session)
+
+    def version_of(n: int) -> int:
+        given = versions[n] if versions is not None else None
+        return current if given is None else int(given)
+
     bulk_insert(
         session,
         t.label,
-        ("sentence_id", "code_id", "coder_id", "created_at"),
-        [(*key, rows[res.added_by[key]][3]) for key in new_keys],
+        ("sentence_id", "code_id", "coder_id", "created_at", "codebook_version"),
+        [(*key, rows[res.added_by[key]][3], version_of(res.added_by[key])) for key in new_keys],
     )
     bulk_insert(
         session,

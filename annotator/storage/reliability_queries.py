@@ -126,6 +126,7 @@ def reliability_from_project(
     coders: Sequence[str] | None = None,
     group: str | StoredGroup | None = None,
     article_ids: Sequence[int] | None = None,
+    codebook_versions: frozenset[int] | None = None,
 ) -> ReliabilityData:
     """Units = sentences of articles all ``coders`` marked done; values = codes of ``group``.
 
@@ -134,8 +135,10 @@ def reliability_from_project(
     Single-choice groups give nominal data (code name or "none"); multiple-choice
     groups give sets of code names (``level="multiple"``). Labels on codes the codebook no
     longer shows are left out, as in the window's progress (docs/agreement.md).
+    ``codebook_versions``: only labels made under these versions count (None: all); the data
+    records which versions its labels span.
     """
-    return _extract(session.connection(), coders, group, article_ids)
+    return _extract(session.connection(), coders, group, article_ids, codebook_versions)
 
 
 def disagreement_rows(
@@ -145,6 +148,7 @@ def disagreement_rows(
     group: str | StoredGroup | None = None,
     article_ids: Sequence[int] | None = None,
     data: ReliabilityData | None = None,
+    codebook_versions: frozenset[int] | None = None,
 ) -> list[DisagreementRow]:
     """The sentences where the compared coders' values differ, in article and sentence order.
 
@@ -153,7 +157,7 @@ def disagreement_rows(
     """
     conn = session.connection()
     if data is None:
-        data = _extract(conn, coders, group, article_ids)
+        data = _extract(conn, coders, group, article_ids, codebook_versions)
     rows = disagreement_index(data)
     if rows.size == 0:
         return []
@@ -282,6 +286,7 @@ def _extract(
     coders: Sequence[str] | None,
     group: str | StoredGroup | None,
     article_ids: Sequence[int] | None,
+    versions: frozenset[int] | None = None,
 ) -> ReliabilityData:
     grp = group if isinstance(group, StoredGroup) else resolve_group(conn, group)
     coder_ids, coder_names = _resolve_coders(conn, coders)
@@ -307,6 +312,15 @@ def _extract(
         # Labels on codes the codebook no longer shows count for nothing, as in the window's
         # progress: a sentence with only such a label is one the coder left uncoded.
         stmt = stmt.where(lab.code_id.not_in(list(hidden)))
+    if versions is not None:
+        # only labels made under these codebook versions: another label counts as none given
+        stmt = stmt.where(lab.codebook_version.in_(sorted(versions)))
+    spanned = tuple(
+        int(v)
+        for v in conn.execute(
+            stmt.with_only_columns(lab.codebook_version).distinct().order_by(lab.codebook_version)
+        ).scalars()
+    )
     raw = conn.execute(stmt).all()
     # fromiter over the flattened ints: np.array on Row objects probes each for array protocols
     flat = np.fromiter(chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw))
@@ -348,6 +362,7 @@ def _extract(
             categories=domain,
             level="ordinal" if grp.ordered else "nominal",
             declared=True,
+            codebook_versions=spanned,
         )
 
     sets = _code_sets(n_units, n_coders, row, col, cpos, len(code_names))
@@ -365,6 +380,7 @@ def _extract(
         categories=tuple(code_names),
         level="multiple",
         declared=True,
+        codebook_versions=spanned,
     )
 
 

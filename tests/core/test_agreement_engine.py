@@ -292,7 +292,7 @@ def test_to_dict_has_exactly_the_published_shape() -> None:
     d = compute_report(rows(NOISY), bootstrap=50).to_dict()
     assert list(d) == [
         "n_units", "n_coders", "level", "weights", "distance", "coefficients", "chance",
-        "alpha_ci95", "per_code", "per_category", "pairwise", "disagreements",
+        "alpha_ci95", "per_code", "per_category", "pairwise", "disagreements", "codebook_versions",
     ]  # fmt: skip
     assert list(d["coefficients"]) == list(COEFFICIENT_KEYS)
     assert list(compute_report(rows(NOISY), bootstrap=0).coefficients) == list(COEFFICIENT_KEYS)

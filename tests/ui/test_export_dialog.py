@@ -32,6 +32,35 @@ def test_export_dialog_writes_the_chosen_format(
     assert len(frame) == project.info()["sentences"] == dialog.last_result
 
 
+def test_the_export_dialog_can_keep_only_the_labels_of_one_codebook_version(
+    qtbot: Any, make_project: Any, tmp_path: Path
+) -> None:
+    project = make_project(demo=True)
+    project.publish_codebook("second round", force=True)  # the demo's labels are all version 1
+    dialog = _dialog(qtbot, project)
+    assert [dialog.version_box.itemData(i) for i in range(dialog.version_box.count())] == [
+        None,
+        2,
+        1,
+    ]
+    target = tmp_path / "v2.csv"
+    dialog.version_box.setCurrentIndex(1)  # version 2: no labels yet
+    dialog.path_edit.setText(str(target))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=10_000)
+    frame = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert (frame["record"] == "label").sum() == 0
+    dialog.version_box.setCurrentIndex(2)
+    dialog.path_edit.setText(str(tmp_path / "v1.csv"))
+    dialog.last_result = None
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=10_000)
+    frame = pd.read_csv(tmp_path / "v1.csv", dtype=str, keep_default_na=False)
+    labels = frame[frame["record"] == "label"]
+    assert len(labels) == project.info()["labels"]
+    assert set(labels["codebook_version"]) == {"1"}
+
+
 def test_preview_shows_at_most_fifty_rows_of_the_export(
     qtbot: Any, qtmodeltester: Any, make_project: Any
 ) -> None:

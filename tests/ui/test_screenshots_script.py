@@ -17,6 +17,7 @@ VIEWS = (
     "coding-time",
     "adjudication",
     "codebook-editor",
+    "changelog",
     "import",
     "training",
     "report-gold",
