@@ -77,3 +77,11 @@ class ExportError(AnnotatorError):
 
 class TargetExistsError(ExportError):
     """The target exists and overwriting was not allowed."""
+
+
+class ServerUnavailableError(ChangeNotSavedError):
+    """The PostgreSQL server of a project cannot be reached (refused, lost, shut down)."""
+
+
+class ServerLoginError(ProjectError):
+    """The PostgreSQL server refused the login (wrong or missing password, unknown role)."""

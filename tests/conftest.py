@@ -1,10 +1,18 @@
-"""Fixtures shared by core and UI tests: real project files in tmp_path."""
+"""Fixtures shared by core and UI tests: real project files in tmp_path, and real databases on a
+PostgreSQL server (``pg_url``; ``backend`` runs a test on a project file and on a server)."""
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -29,23 +37,151 @@ def _isolated_logs(
     monkeypatch.setenv("ANNOTATOR_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: in a BOTH_BACKENDS module, a test about project files only"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """In a module that sets ``BOTH_BACKENDS = True``, every test that makes its project with
+    make_project runs twice: on a project file and on a PostgreSQL server (``backend``), unless
+    it is marked sqlite_only (it is about files: headers, WAL, permissions, backups)."""
+    if (
+        getattr(metafunc.module, "BOTH_BACKENDS", False)
+        and "make_project" in metafunc.fixturenames
+        and "backend" not in metafunc.fixturenames
+        and metafunc.definition.get_closest_marker("sqlite_only") is None
+    ):
+        metafunc.fixturenames.append("backend")
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+NO_SERVER = (
+    "no PostgreSQL server: install postgresql or set ANNOTATOR_TEST_PG_URL "
+    "(.ci/postgres start DIR prints one)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_superuser_url() -> Iterator[str]:
+    """A superuser URL of a PostgreSQL server: ANNOTATOR_TEST_PG_URL, or a private server this
+    test process starts (.ci/postgres, on a free port of its own) and stops at the end. Without
+    either the server tests skip -- or fail, where ANNOTATOR_REQUIRE_PG=1 (CI) says they must run.
+    """
+    given = os.environ.get("ANNOTATOR_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        if os.environ.get("ANNOTATOR_REQUIRE_PG") == "1":
+            pytest.fail(NO_SERVER)
+        pytest.skip(NO_SERVER)
+    folder = tempfile.mkdtemp(prefix="annotator-pg-")
+    os.chmod(folder, 0o755)  # the server runs as the postgres user
+    script = str(REPO / ".ci" / "postgres")
+    env = {**os.environ, "ANNOTATOR_PG_PORT": str(_free_port())}
+    started = subprocess.run(
+        ["bash", script, "start", folder], env=env, capture_output=True, text=True, check=False
+    )
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.fail(f"could not start a PostgreSQL server: {started.stderr.strip()}")
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run(["bash", script, "stop", folder], env=env, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def database_url(server_url: str, database: str) -> str:
+    """``server_url`` naming another database on the same server."""
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 @pytest.fixture
-def make_project(tmp_path: Path) -> Iterator[Callable[..., object]]:
-    """Factory: make_project(name="p", demo=False, codebook=default) -> an open Project."""
+def pg_url(pg_superuser_url: str) -> Iterator[str]:
+    """A fresh, empty database for this test (dropped after it), as a URL for Project.create."""
+    import psycopg
+
+    name = f"annotator_t_{uuid.uuid4().hex}"
+    with psycopg.connect(pg_superuser_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield database_url(pg_superuser_url, name)
+    finally:
+        with psycopg.connect(pg_superuser_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run the test once on a project file and once on a PostgreSQL server; make_project,
+    new_project and project_location follow it."""
+    return str(request.param)
+
+
+@pytest.fixture
+def project_location(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str], str | Path]:
+    """Factory: project_location(name) -> where a new project goes on the test's backend: a file
+    in tmp_path, or (with ``backend`` "postgresql") a fresh database's URL."""
+    backend = request.getfixturevalue("backend") if "backend" in request.fixturenames else "sqlite"
+
+    def location(name: str = "p") -> str | Path:
+        if backend == "postgresql":
+            server = request.getfixturevalue("pg_superuser_url")
+            return _fresh_database(request, server)
+        return tmp_path / f"{name}.annotator"
+
+    return location
+
+
+def _fresh_database(request: pytest.FixtureRequest, server: str) -> str:
+    import psycopg
+
+    name = f"annotator_t_{uuid.uuid4().hex}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+
+    def drop() -> None:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    request.addfinalizer(drop)
+    return database_url(server, name)
+
+
+@pytest.fixture
+def make_project(
+    project_location: Callable[[str], str | Path],
+) -> Iterator[Callable[..., object]]:
+    """Factory: make_project(name="p", demo=False, codebook=default) -> an open Project, a file
+    in tmp_path (or a server database, when the test uses the ``backend`` fixture)."""
     from annotator import Project
     from annotator.codebook import default_codebook
 
     opened: list[Project] = []
 
     def factory(name: str = "p", demo: bool = False, codebook: object = "default") -> Project:
-        path = tmp_path / f"{name}.annotator"
+        where = project_location(name)
         if demo:
             from annotator.demo import build_demo
 
-            project = build_demo(path)
+            project = build_demo(where)  # type: ignore[arg-type]
         else:
             cb = default_codebook() if codebook == "default" else codebook
-            project = Project.create(path, codebook=cb)  # type: ignore[arg-type]
+            project = Project.create(where, codebook=cb)  # type: ignore[arg-type]
         opened.append(project)
         return project
 
@@ -55,8 +191,6 @@ def make_project(tmp_path: Path) -> Iterator[Callable[..., object]]:
 
 
 @pytest.fixture
-def sample_texts() -> list[str]:
-    return [
-        "Troops advanced on Monday. The ministry denied it.\n\nTalks resume in Geneva.",
-        'Dr. Ilse Varga said strikes would increase. "We are ready," he said.',
-    ]
+def new_project(make_project: Callable[..., object], backend: str) -> object:
+    """A fresh project with the default codebook on each backend (a file, a server database)."""
+    return make_project()

@@ -13,21 +13,14 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlmodel import Session
 
 from annotator.records import Status
+from annotator.storage import dialect
 from annotator.storage import tables as t
 
 
 def metadata_keys(session: Session) -> list[str]:
     """Every custom metadata key of the project's articles, sorted, so that every export of the
     same project has the same columns whatever its filters."""
-    each = func.json_each(t.article.c.meta_json).table_valued("key")
-    stmt = (
-        select(each.c.key)
-        .select_from(t.article)
-        .join(each, func.json_type(t.article.c.meta_json) == "object")
-        .where(func.json_valid(t.article.c.meta_json))
-        .distinct()
-    )
-    return sorted(str(k) for k in session.execute(stmt).scalars() if k is not None)
+    return sorted(dialect.metadata_keys(session))
 
 
 def _meta_value(value: Any) -> str:
