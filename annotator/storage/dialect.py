@@ -10,18 +10,61 @@ in DDL, and id sequences (PostgreSQL's must be moved on after rows written with 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, func, select, text, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Dialect,
+    String,
+    Table,
+    func,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Session
 
 from annotator.storage import tables as t
 
 CASEFOLD_SQL_FUNCTION = "annotator_casefold"
 """The SQL function the SQLite engine registers (Python's str.casefold)."""
+
+STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"
+"""How SQLAlchemy stores a DateTime in SQLite (naive UTC text)."""
+
+
+class StoredTime(TypeDecorator[str]):
+    """A time column read or written as *stored text* (``2024-05-06 07:08:09.000010``): what
+    SQLite holds, passed through untouched (no parse per row); on PostgreSQL a timestamp,
+    written from that text and read back as it. Use with ``type_coerce(column, StoredTime())``
+    and ``bindparam(..., type_=StoredTime())``."""
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(DateTime())
+        return dialect.type_descriptor(String())
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None  # text on both: PostgreSQL casts it to the timestamp
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
+        if dialect.name != "postgresql":
+            return None  # SQLite's text is the stored time already
+
+        def as_text(value: Any) -> Any:
+            return value.strftime(STORED_TIME) if isinstance(value, datetime) else value
+
+        return as_text
 
 
 def name_of(bind: Any) -> str:
