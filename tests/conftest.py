@@ -150,6 +150,12 @@ def pg_url(pg_superuser_url: str) -> Iterator[str]:
 BACKENDS = ["sqlite", "postgresql"]
 
 
+@pytest.fixture
+def pg_schema_url(request: pytest.FixtureRequest, pg_superuser_url: str, pg_template: str) -> str:
+    """A fresh database that holds a new project's schema (a copy of pg_template), as a URL."""
+    return _fresh_database(request, pg_superuser_url, pg_template)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """Run the test once on a project file and once on a PostgreSQL server; make_project,
