@@ -99,6 +99,8 @@ def read_schema_version(engine: Engine, path: Path) -> int:
                 select(t.meta.c.value).where(t.meta.c.key == "schema_version")
             ).scalar_one_or_none()
     except DatabaseError as exc:
+        if engine.dialect.name != "sqlite":
+            raise  # a server's failure (unreachable, login refused) is named by the caller
         raise NotAProjectError(
             f"{path.name} is damaged and cannot be opened ({exc.orig}); restore a backup"
         ) from exc
