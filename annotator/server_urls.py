@@ -8,6 +8,7 @@ one written into a URL anyway is dropped from every name, message and log line.
 
 from __future__ import annotations
 
+from typing import TypeGuard
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 #: The URL schemes a user may write; every one means PostgreSQL through psycopg.
@@ -15,7 +16,7 @@ SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DRIVER_SCHEME = "postgresql+psycopg"
 
 
-def is_server_url(text: object) -> bool:
+def is_server_url(text: object) -> TypeGuard[str]:
     """True if ``text`` names a PostgreSQL database (a URL), not a project file."""
     if not isinstance(text, str):
         return False

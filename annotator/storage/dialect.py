@@ -89,7 +89,8 @@ def folded_contains(bind: Any, column: Any, needle: str) -> ColumnElement[bool]:
     str.casefold (PostgreSQL's lower() maps 'ÄRGER' to 'ärger' but 'ß' not to 'ss')."""
     if is_server(bind):
         return func.lower(column).contains(needle.lower())
-    return getattr(func, CASEFOLD_SQL_FUNCTION)(column).contains(needle.casefold())
+    folded: ColumnElement[str] = getattr(func, CASEFOLD_SQL_FUNCTION)(column)
+    return folded.contains(needle.casefold())
 
 
 def true_default(bind: Any) -> str:
