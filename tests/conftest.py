@@ -250,3 +250,11 @@ def make_project(
 def new_project(make_project: Callable[..., object], backend: str) -> object:
     """A fresh project with the default codebook on each backend (a file, a server database)."""
     return make_project()
+
+
+@pytest.fixture
+def sample_texts() -> list[str]:
+    return [
+        "Troops advanced on Monday. The ministry denied it.\n\nTalks resume in Geneva.",
+        'Dr. Ilse Varga said strikes would increase. "We are ready," he said.',
+    ]
