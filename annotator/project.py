@@ -57,7 +57,12 @@ from annotator.storage.engine import (
     remove_sidecars_left_by_reader,
     sidecars,
 )
-from annotator.storage.migrations import create_schema, require_current_schema, upgrade
+from annotator.storage.migrations import (
+    create_schema,
+    drop_schema,
+    require_current_schema,
+    upgrade,
+)
 from annotator.storage.unit_of_work import Engine, read_session, trial_session, write_session
 
 if TYPE_CHECKING:
@@ -139,10 +144,17 @@ class Project(ProjectCoding, ProjectExchange, ProjectAgreement, ProjectStats, Ra
                         "(open it if it is a project)"
                     )
                 create_schema(project.engine)
+        except BaseException:
+            project.close()
+            raise
+        try:
             if codebook is not None:
                 project.load_codebook(codebook)
         except BaseException:
-            project.close()
+            try:  # the database empty again, as a failed file is deleted
+                drop_schema(project.engine)
+            finally:
+                project.close()
             raise
         return project
 

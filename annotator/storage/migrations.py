@@ -89,6 +89,13 @@ def create_schema(engine: Engine) -> None:
         _stamp_first_version(conn, "first version")
 
 
+def drop_schema(engine: Engine) -> None:
+    """Take back what create_schema wrote (a server project whose creation failed half-way:
+    a file is simply deleted)."""
+    with writer(engine).begin() as conn:
+        SQLModel.metadata.drop_all(conn)
+
+
 def read_schema_version(engine: Engine, path: Path) -> int:
     try:
         with engine.connect() as conn:

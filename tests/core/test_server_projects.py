@@ -84,6 +84,14 @@ def test_a_new_project_needs_an_empty_database_and_an_empty_one_is_no_project(
         assert again.info()["articles"] == 0
 
 
+def test_a_project_whose_creation_failed_leaves_the_database_empty(
+    pg_url: str, tmp_path: Path
+) -> None:
+    with pytest.raises(Exception, match=r"missing\.yaml"):
+        Project.create(pg_url, codebook=tmp_path / "missing.yaml")
+    Project.create(pg_url).close()  # empty again: a new project can be made there
+
+
 def test_a_server_that_cannot_be_reached_is_named_and_no_password_shown() -> None:
     url = "postgresql://anna:s3cret@127.0.0.1:9/study?connect_timeout=2"  # port 9: discard
     with pytest.raises(ServerUnavailableError, match="cannot be reached") as caught:
