@@ -85,3 +85,7 @@ class TargetExistsError(ExportError):
 
 class CodebookPermissionError(ProjectError):
     """The database refused a codebook edit: only the lead may change a shared codebook."""
+
+
+class ServerLoginError(ProjectError):
+    """The PostgreSQL server refused the login (wrong or missing password, unknown role)."""

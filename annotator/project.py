@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.codebook import Codebook, load_codebook
 from annotator.errors import (
+    AnnotatorError,
     DamagedProjectError,
     NotAProjectError,
     NotFoundError,
@@ -46,7 +47,15 @@ from annotator.records import (
     SentenceRecord,
 )
 from annotator.segmentation import merge_spans, split_span
-from annotator.storage import article_writes, codebook_versions, coding_state, open_files, queries
+from annotator.server_urls import display_name, is_server_url, safe_url
+from annotator.storage import (
+    article_writes,
+    codebook_versions,
+    coding_state,
+    open_files,
+    postgres,
+    queries,
+)
 from annotator.storage.backups import DEFAULT_KEEP, list_backups, take_backup
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.engine import (
@@ -58,7 +67,12 @@ from annotator.storage.engine import (
     remove_sidecars_left_by_reader,
     sidecars,
 )
-from annotator.storage.migrations import create_schema, require_current_schema, upgrade
+from annotator.storage.migrations import (
+    create_schema,
+    drop_schema,
+    require_current_schema,
+    upgrade,
+)
 from annotator.storage.models import utcnow
 from annotator.storage.unit_of_work import Engine, read_session, trial_session, write_session
 
@@ -91,13 +105,24 @@ class Project(
     RangesAndDuplicates,
     ProjectVersions,
 ):
-    """One open project file."""
+    """One open project: a file, or a database on a PostgreSQL server (``postgresql://...``).
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        self.path = Path(path)
+    A server project behaves as a file does, less what only a file has: no header check, WAL
+    side files, locks to renew or backups beside it (its server backs it up). Its ``path`` is a
+    readable name (``db on host``), its ``location`` the URL without a password.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.read_only = read_only
-        self._engine: Engine | None = make_engine(self.path, read_only=read_only)
-        self._file_key = open_files.register(self.path, self._engine)
+        self._url: str | None = path if is_server_url(path) else None
+        self._file_key: open_files.FileKey | None = None
+        if self._url is not None:
+            self.path = Path(display_name(self._url))
+            self._engine: Engine | None = make_engine(self._url, read_only=read_only)
+        else:
+            self.path = Path(path)
+            self._engine = make_engine(self.path, read_only=read_only)
+            self._file_key = open_files.register(self.path, self._engine)
         self._codebook: ProjectCodebook | None = None
         self._coder_ids: dict[str, int] = {}
         self._sidecars_before: set[str] | None = None
@@ -105,7 +130,10 @@ class Project(
     # -- opening and closing -------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, codebook: Codebook | str | Path | None = None) -> Project:
-        """A new project file; refuses to overwrite an existing file."""
+        """A new project file; refuses to overwrite an existing file. Given a PostgreSQL URL,
+        a new project in that database, which must exist and be empty."""
+        if is_server_url(path):
+            return cls._create_on_server(str(path), codebook)
         path = Path(path)
         if path.exists():
             raise ProjectError(f"{path} already exists: open it, or choose another name")
@@ -126,6 +154,47 @@ class Project(
         return project
 
     @classmethod
+    def _create_on_server(cls, url: str, codebook: Codebook | str | Path | None) -> Project:
+        project = cls(url)
+        try:
+            with postgres.opening_errors(url):
+                if postgres.has_tables(project.engine):
+                    raise ProjectError(
+                        f"{project.name} is not empty: a new project needs an empty database "
+                        "(open it if it is a project)"
+                    )
+                create_schema(project.engine)
+        except BaseException:
+            project.close()
+            raise
+        try:
+            if codebook is not None:
+                project.load_codebook(codebook)
+        except BaseException:
+            try:  # the database empty again, as a failed file is deleted
+                drop_schema(project.engine)
+            finally:
+                project.close()
+            raise
+        return project
+
+    @classmethod
+    def _open_on_server(cls, url: str, read_only: bool) -> Project:
+        project = cls(url, read_only=read_only)
+        try:
+            with postgres.opening_errors(url):
+                if read_only:
+                    require_current_schema(project.engine, project.path)
+                else:
+                    upgrade(project.engine, project.path, lambda: None)
+                project.codebook  # noqa: B018  (reads the schema once)
+        except BaseException:
+            project.close()
+            raise
+        log.debug("opened %s (read_only=%s)", project.location, read_only)
+        return project
+
+    @classmethod
     def open(
         cls,
         path: str | Path,
@@ -139,7 +208,10 @@ class Project(
         Refuses (with one clear line, leaving the file as it was) a file that is damaged, not a
         project, from a newer annotator, or being written by another program. backup=True takes a
         rolling backup (the newest keep_backups are kept); the UI calls this in a background job.
+        A PostgreSQL URL opens a server project (no backups: its server keeps them).
         """
+        if is_server_url(path):
+            return cls._open_on_server(str(path), bool(read_only))
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"{path} does not exist")
@@ -182,6 +254,21 @@ class Project(
         return self._engine
 
     @property
+    def is_server(self) -> bool:
+        """True for a project on a PostgreSQL server, False for a project file."""
+        return self._url is not None
+
+    @property
+    def name(self) -> str:
+        """A short name to show: the file's name, or ``db on host`` for a server project."""
+        return self.path.name
+
+    @property
+    def location(self) -> str:
+        """Where the project is: the file's path, or the server URL without any password."""
+        return safe_url(self._url) if self._url is not None else str(self.path)
+
+    @property
     def closed(self) -> bool:
         return self._engine is None
 
@@ -208,20 +295,27 @@ class Project(
         self.close()
 
     def __repr__(self) -> str:
-        return f"Project({str(self.path)!r}{', read_only=True' if self.read_only else ''})"
+        return f"Project({self.location!r}{', read_only=True' if self.read_only else ''})"
 
     def backup(self, keep: int = DEFAULT_KEEP) -> Path:
         """Take a rolling backup now (the newest `keep`, default five, are kept beside the file)."""
+        if self.is_server:
+            raise AnnotatorError(
+                f"{self.name} is on a server: a server project is backed up by its server "
+                "(pg_dump), not by annotator"
+            )
         return take_backup(self.engine, self.path, keep)
 
     def relock(self) -> bool:
         """Renew SQLite's locks on the file after something outside this library may have read
         it (a file dialog sniffing types, a thumbnailer): idle connections are closed and the
         next use reopens them. False when a connection is in use (then nothing is done)."""
+        if self.is_server:
+            return False
         return open_files.relock(self.path) > 0
 
     def backups(self) -> list[Path]:
-        return list_backups(self.path)
+        return [] if self.is_server else list_backups(self.path)
 
     def _writable(self) -> None:
         if self.read_only:
@@ -400,7 +494,7 @@ class Project(
             done_counts = queries.done_counts(s)
         cb = self.codebook
         return {
-            "path": str(self.path),
+            "path": self.location,
             "read_only": self.read_only,
             **counts,
             "codebook": {
@@ -423,7 +517,7 @@ class Project(
             "backups": len(self.backups()),
         }
 
-    def _open_read_only(self, path: Path) -> Project:
+    def _open_read_only(self, path: str | Path) -> Project:
         return Project.open(path, read_only=True)
 
     def _create_empty(self, path: Path) -> Project:

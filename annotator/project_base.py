@@ -20,7 +20,7 @@ from annotator.storage.unit_of_work import Engine
 
 
 class OpenedProject(Protocol):
-    """What merge needs of another coder's file: Project.open(path, read_only=True)."""
+    """What merge needs of another coder's project: Project.open(path_or_url, read_only=True)."""
 
     @property
     def path(self) -> Path: ...
@@ -41,6 +41,14 @@ class ProjectBase:
         raise NotImplementedError
 
     @property
+    def location(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def is_server(self) -> bool:
+        raise NotImplementedError
+
+    @property
     def codebook(self) -> ProjectCodebook:
         raise NotImplementedError
 
@@ -50,7 +58,7 @@ class ProjectBase:
     def _forget_caches(self) -> None:
         raise NotImplementedError
 
-    def _open_read_only(self, path: Path) -> OpenedProject:
+    def _open_read_only(self, path: str | Path) -> OpenedProject:
         raise NotImplementedError
 
     def _create_empty(self, path: Path) -> OpenedProject:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.progress import CancelToken, ProgressCallback, no_progress
 from annotator.project_base import OpenedProject, ProjectBase
+from annotator.server_urls import display_name, is_server_url, safe_url
 from annotator.storage.unit_of_work import read_session
 
 if TYPE_CHECKING:
@@ -85,18 +86,22 @@ class ProjectExchange(ProjectBase):
         opened: list[OpenedProject] = []
         try:
             for other in others:
-                path = Path(other)
-                if path.resolve() == self.path.resolve():
-                    raise MergeError(
-                        f"{path.name} is the lead project itself: choose the other files"
-                    )
-                opened.append(self._open_read_only(path))
+                if self._same_project(other):
+                    name = display_name(other) if is_server_url(other) else Path(other).name
+                    raise MergeError(f"{name} is the lead project itself: choose the other files")
+                opened.append(self._open_read_only(other if is_server_url(other) else Path(other)))
             sources = [MergeSource(p.path.name, p.engine) for p in opened]
             return merge(self.engine, sources, progress, cancel)
         finally:
             self._forget_caches()
             for p in opened:
                 p.close()
+
+    def _same_project(self, other: str | Path) -> bool:
+        """Whether ``other`` (a file or a server URL) is this very project."""
+        if is_server_url(other):
+            return safe_url(str(other)) == self.location
+        return not self.is_server and Path(other).resolve() == self.path.resolve()
 
     def import_refi(
         self,

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.errors import AnnotatorError, NotFoundError
 from annotator.project import Project
+from annotator.server_urls import is_server_url
 from ui import icons
 from ui import settings as keys
 from ui.workers import cancel_and_wait, start_job
@@ -53,7 +54,7 @@ class ProjectSession:
     def open_initial(self, project: str | Path | None = None, coder: str | None = None) -> None:
         """What the app opens at start: the given file, else the last one, else the demo."""
         if project is not None:
-            self.open_project(Path(project), coder)
+            self.open_project(project if is_server_url(project) else Path(project), coder)
             return
         last = self.settings.get(keys.LAST_PROJECT)
         if last and Path(last).is_file():
@@ -71,9 +72,10 @@ class ProjectSession:
             log.info("built the demo project at %s", demo)
         self.open_project(demo, coder)
 
-    def open_project(self, path: Path, coder: str | None = None) -> None:
-        """Open a project file and show where this coder left off (raises AnnotatorError)."""
-        path = Path(path)
+    def open_project(self, path: Path | str, coder: str | None = None) -> None:
+        """Open a project (a file, or a PostgreSQL URL) and show where this coder left off
+        (raises AnnotatorError)."""
+        path = path if is_server_url(path) else Path(path)
         project = Project.open(path)
         try:
             name = self._resolve_coder(project, coder)
@@ -85,7 +87,8 @@ class ProjectSession:
         self.codebook_watch.set_project(project)
         self._set_coder(name)
         self._enforce_blind()
-        self.settings.add_recent(path)
+        if isinstance(path, Path):  # a server URL may carry a password: not kept in settings
+            self.settings.add_recent(path)
         if self.corpus_find is not None:
             self.corpus_find.set_project(project)  # type: ignore[attr-defined]
         self._apply_codebook()
@@ -95,8 +98,10 @@ class ProjectSession:
         self._update_title()
         self._update_enabled()
         if project.read_only:
-            self.statusBar().showMessage(f"{path.name} is open read-only: labels cannot be changed")
-        else:
+            self.statusBar().showMessage(
+                f"{project.name} is open read-only: labels cannot be changed"
+            )
+        elif not project.is_server:  # a server project is backed up by its server
             # A few seconds later: copying a large project competes for the disk, and the
             # first seconds after opening are when the coder starts typing.
             QTimer.singleShot(BACKUP_DELAY_MS, self._take_backup_in_background)

@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p_open = sub.add_parser("open", help="open a project in the desktop app")
-    p_open.add_argument("project", nargs="?", help="project file (.annotator)")
+    p_open.add_argument("project", nargs="?", help="project file (.annotator) or PostgreSQL URL")
     p_open.add_argument("--coder", help="code as this coder")
     p_open.add_argument(
         "--quit-when-ready",

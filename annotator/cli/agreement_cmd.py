@@ -15,6 +15,7 @@ from annotator.agreement.formatting import (
     to_table,
 )
 from annotator.agreement.report import AgreementReport
+from annotator.cli.project_arg import project_arg
 from annotator.errors import AnnotatorError
 from annotator.version_ranges import parse_versions
 
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
         "marked done; an uncoded sentence counts as 'none'. With --data: long-format CSV, one "
         "row per unit, coder and value (an empty value is missing).",
     )
-    p.add_argument("project", nargs="?", type=Path, help="project file (or use --data)")
+    p.add_argument("project", nargs="?", type=project_arg, help="project file (or use --data)")
     p.add_argument("--group", help="code group (default: the first)")
     p.add_argument("--coders", help="comma-separated coders (default: all but 'adjudicated')")
     p.add_argument(
@@ -121,7 +122,7 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
             )
             if weights is None:
                 weights = project.default_weights(args.group)
-        title = f"Agreement: {args.project.name}" + (f", {args.group}" if args.group else "")
+        title = f"Agreement: {project.name}" + (f", {args.group}" if args.group else "")
     if data.n_coders < 2:
         found = ", ".join(map(str, data.coders)) or "none"
         raise AnnotatorError(f"agreement needs at least two coders (found: {found})")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
+from annotator.cli.project_arg import project_arg
 from annotator.errors import AnnotatorError
 from annotator.near_duplicates import Group
 from annotator.project import Project
@@ -18,7 +18,7 @@ def register(sub: Any) -> None:
         description="With no option, lists the groups. A decision marks the articles not kept "
         "'duplicate': agreement and exports leave them out.",
     )
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument(
         "--find", action="store_true", help="look again over every article of the project"
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.cli.progress_bar import ProgressBar
+from annotator.cli.project_arg import project_arg
 from annotator.progress import CancelToken
 from annotator.project import Project
 from annotator.version_ranges import parse_versions
@@ -18,7 +19,7 @@ def register(sub: Any) -> None:
         "export",
         help="export labels: .csv (long or wide), .xlsx, .jsonl (one sentence a line) or .qdpx",
     )
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("output", type=Path, help="file to write; the format follows its extension")
     p.add_argument(
         "--layout",
@@ -53,14 +54,14 @@ def register(sub: Any) -> None:
     )
     csub = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
     q = csub.add_parser("export", help="write the codebook to .yaml or REFI-QDA .qdc")
-    q.add_argument("project", type=Path)
+    q.add_argument("project", type=project_arg)
     q.add_argument("output", type=Path)
     q.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     q.set_defaults(handler=cmd_codebook_export)
     q = csub.add_parser(
         "import", help="update the codebook from .yaml or .qdc (codes matched by id, then name)"
     )
-    q.add_argument("project", type=Path)
+    q.add_argument("project", type=project_arg)
     q.add_argument("input", type=Path)
     q.set_defaults(handler=cmd_codebook_import)
     q = csub.add_parser(
@@ -74,13 +75,13 @@ def register(sub: Any) -> None:
     q.set_defaults(handler=cmd_codebook_manual)
 
     p = sub.add_parser("import-labels", help="import labels from a long-layout .csv or .xlsx")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("input", type=Path)
     p.set_defaults(handler=cmd_import_labels)
 
     p = sub.add_parser("merge", help="merge coders' project files into a lead project")
-    p.add_argument("lead", type=Path)
-    p.add_argument("others", nargs="+", type=Path)
+    p.add_argument("lead", type=project_arg)
+    p.add_argument("others", nargs="+", type=project_arg)
     p.set_defaults(handler=cmd_merge)
 
 
@@ -167,7 +168,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 1 if report.text_conflicts else 0
 
 
-def import_refi_files(project: Path, paths: Sequence[Path]) -> int:
+def import_refi_files(project: Path | str, paths: Sequence[Path]) -> int:
     """The `import` command's route for .qdpx/.qde files (REFI-QDA projects)."""
     status = 0
     with Project.open(project) as p:

@@ -9,6 +9,7 @@ from typing import Any
 
 from annotator.cli.duplicates_cmd import describe
 from annotator.cli.progress_bar import ProgressBar
+from annotator.cli.project_arg import project_arg
 from annotator.errors import AnnotatorError
 from annotator.imports import TableOptions
 from annotator.paths import default_codebook_path
@@ -19,7 +20,7 @@ from annotator.storage.engine import marked_read_only
 
 def register(sub: Any) -> None:
     p = sub.add_parser("init", help="create a new project file")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument(
         "--codebook",
         type=Path,
@@ -34,7 +35,7 @@ def register(sub: Any) -> None:
         description="Exits 1 if any file or row could not be imported (each is listed); "
         "articles already in the project are skipped and listed, which is not an error.",
     )
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("paths", nargs="+", type=Path)
     for col in ("text", "title", "date", "source", "url", "id"):
         p.add_argument(
@@ -45,27 +46,27 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "info", help="what a project holds: articles, sentences, codes, coders, labels"
     )
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=cmd_info)
 
     p = sub.add_parser("demo", help="build the demo project (sample articles, two coders)")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("backup", help="take a backup of a project now (the last five are kept)")
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.set_defaults(handler=cmd_backup)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    if args.project.suffix != ".annotator":
+    if isinstance(args.project, Path) and args.project.suffix != ".annotator":
         suggestion = args.project.with_suffix(".annotator")
         raise AnnotatorError(f"project files end in .annotator: did you mean {suggestion}?")
     codebook = args.codebook or default_codebook_path()
     with Project.create(args.project, codebook=codebook) as p:
         cb = p.codebook
-        print(f"created {p.path} with codebook '{cb.name}' ({len(cb.codes)} codes)")
+        print(f"created {p.location} with codebook '{cb.name}' ({len(cb.codes)} codes)")
     return 0
 
 
@@ -112,7 +113,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
-    marker = "  (read-only file)" if marked_read_only(args.project) else ""
+    on_file = isinstance(args.project, Path)
+    marker = "  (read-only file)" if on_file and marked_read_only(args.project) else ""
     print(f"{info['path']}{marker}")
     print(f"  articles   {info['articles']:>10,}")
     print(f"  sentences  {info['sentences']:>10,}")
@@ -138,8 +140,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     with build_demo(args.project) as p:
         info = p.info()
+        where = p.location
     print(
-        f"created demo project {args.project}: {info['articles']} articles, "
+        f"created demo project {where}: {info['articles']} articles, "
         f"{info['sentences']} sentences, {info['labels']} labels by "
         f"{', '.join(info['coder_names'])}"
     )

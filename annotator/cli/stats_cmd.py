@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from annotator.cli.project_arg import project_arg
 from annotator.coding_time import SESSION_PAUSE_S, CodingStats, Spread
 from annotator.errors import AnnotatorError
 from annotator.spreadsheet_safety import csv_line, neutralise
@@ -46,7 +47,7 @@ def register(sub: Any) -> None:
         "stored: an article counts on the day it was last marked done. CSV: one file, its "
         "first column 'table' names the table of each row (coders, codes, done_per_day).",
     )
-    p.add_argument("project", type=Path)
+    p.add_argument("project", type=project_arg)
     p.add_argument(
         "--coders",
         help="comma-separated coders, as in agreement and export (default: all but 'adjudicated')",

@@ -11,13 +11,14 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, String, func, select, type_coerce
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from annotator.coding_time import DoneRow, EventRow
 from annotator.errors import NotFoundError
 from annotator.records import Status
 from annotator.storage import tables as t
+from annotator.storage.dialect import StoredTime
 from annotator.storage.reliability_queries import ADJUDICATED
 
 _e, _coder, _code, _group, _status = (
@@ -50,7 +51,9 @@ def _event_select(ids: Sequence[int]) -> Select[Any]:
     return (
         select(
             _coder.name,
-            type_coerce(_e.at, String),  # parsed below with fromisoformat: several times faster
+            type_coerce(
+                _e.at, StoredTime()
+            ),  # parsed below with fromisoformat: several times faster
             _e.sentence_id,
             _e.code_id,
             func.coalesce(_code.name, ""),

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from annotator.errors import LabelError, NotFoundError
-from annotator.storage import clock
+from annotator.storage import clock, dialect
 from annotator.storage import tables as t
 from annotator.storage.engine import bulk_insert, bulk_insert_pair_runs
 
@@ -137,6 +137,7 @@ def insert_articles(session: Session, batch: Sequence[NewArticle]) -> list[int]:
         next_sentence += len(a.spans)
     bulk_insert(session, t.article, _ARTICLE_COLUMNS, art_rows)
     bulk_insert_pair_runs(session, t.sentence, _SENTENCE_COLUMNS, runs)
+    dialect.keep_ids_in_step(session, t.article, t.sentence)
     return ids
 
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import func, select, type_coerce
 from sqlmodel import Session
 
 from annotator.storage import tables as t
+from annotator.storage.dialect import StoredTime
 
 TICK = timedelta(microseconds=1)
 
@@ -41,7 +42,7 @@ def latest_event(session: Session, coders: Iterable[int]) -> datetime | None:
     found = [
         _parse(
             session.execute(
-                select(type_coerce(func.max(e.at), String)).where(e.coder_id == coder)
+                select(type_coerce(func.max(e.at), StoredTime())).where(e.coder_id == coder)
             ).scalar()
         )
         for coder in sorted(set(coders))

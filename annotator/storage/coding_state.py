@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import String, and_, delete, select, type_coerce, update
+from sqlalchemy import and_, delete, select, type_coerce, update
 from sqlmodel import Session
 
 from annotator.errors import AnnotatorError
@@ -12,6 +12,7 @@ from annotator.names import check_name
 from annotator.records import Status
 from annotator.storage import clock
 from annotator.storage import tables as t
+from annotator.storage.dialect import StoredTime
 
 
 def ensure_coder(session: Session, name: str) -> int:
@@ -33,9 +34,9 @@ def set_status(
     coder) is `at`, or now but never before the coder's last change (see storage.clock)."""
     where = and_(t.article_status.c.article_id == article_id, t.article_status.c.coder_id == coder)
     row = session.execute(
-        select(t.article_status.c.status, type_coerce(t.article_status.c.updated_at, String)).where(
-            where
-        )
+        select(
+            t.article_status.c.status, type_coerce(t.article_status.c.updated_at, StoredTime())
+        ).where(where)
     ).first()
     now = at or clock.stamp_for(session, [coder], clock.stored(row[1]) if row else None)
     if row is None:

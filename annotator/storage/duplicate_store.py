@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy import Select, delete, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from annotator.storage import dialect
 from annotator.storage import tables as t
 
 DUPLICATE = "duplicate"
@@ -48,7 +48,7 @@ def texts_of(session: Session, article_ids: Sequence[int]) -> list[tuple[int, st
 def save_signatures(session: Session, rows: Sequence[tuple[int, bytes]]) -> None:
     if rows:
         session.execute(
-            sqlite_insert(t.article_minhash).on_conflict_do_nothing(),
+            dialect.insert(session, t.article_minhash).on_conflict_do_nothing(),
             [{"article_id": a, "signature": s} for a, s in rows],
         )
 
@@ -68,7 +68,7 @@ def save_members(session: Session, rows: Sequence[tuple[int, int, float, str]]) 
     """Write (article id, group id, similarity, mark) rows, replacing an article's old row."""
     if not rows:
         return
-    stmt = sqlite_insert(t.near_duplicate)
+    stmt = dialect.insert(session, t.near_duplicate)
     stmt = stmt.on_conflict_do_update(
         index_elements=[t.near_duplicate.c.article_id],
         set_={

@@ -1,5 +1,8 @@
 """The one place that knows the project file is SQLite: engine, pragmas, transactions.
 
+A project on a PostgreSQL server gets its engine from storage.postgres (make_engine passes a
+URL there); the SQLite-only steps here (pragmas, WAL, the bulk connection's cache) leave it be.
+
 Reads begin DEFERRED; writes begin IMMEDIATE so that a writer takes the lock up front and waits
 (busy_timeout) instead of failing half-way with SQLITE_BUSY when another process writes too.
 """
@@ -30,7 +33,9 @@ from annotator.errors import (
     ProjectLockedError,
     WriteDeniedError,
 )
-from annotator.storage import wal_guard
+from annotator.server_urls import is_server_url
+from annotator.storage import postgres, wal_guard
+from annotator.storage.dialect import CASEFOLD_SQL_FUNCTION
 from annotator.storage.open_files import open_here
 
 log = logging.getLogger(__name__)
@@ -135,7 +140,7 @@ def storage_error(exc: BaseException) -> AnnotatorError | None:
     """
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     if not isinstance(orig, sqlite3.Error):
-        return None
+        return postgres.server_error(orig) if orig is not None else None
     code = getattr(orig, "sqlite_errorcode", None)
     if code is None:
         return None
@@ -205,15 +210,16 @@ def probe_write_lock(engine: Engine, timeout_ms: int | None = None) -> None:
         raw.close()
 
 
-CASEFOLD_SQL_FUNCTION = "annotator_casefold"
-
-
 def _casefold(value: str | None) -> str | None:
     return value.casefold() if isinstance(value, str) else value
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    """An engine for one project file: foreign keys, WAL and a busy timeout on every connection."""
+def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
+    """An engine for one project file: foreign keys, WAL and a busy timeout on every connection;
+    or, given a PostgreSQL URL, for a server project (storage.postgres)."""
+    if isinstance(path, str) and is_server_url(path):
+        return postgres.make_server_engine(path, read_only=read_only, write_option=WRITE_OPTION)
+    path = Path(path)
     if read_only:
         uri = f"file:{path.resolve().as_posix()}?mode=ro"
         if not os.access(path.parent, os.W_OK) and not Path(str(path) + "-shm").exists():
@@ -302,6 +308,9 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
     ordinary connection, after this one has rolled back what it had not committed.
     """
     with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":  # nothing to tune: a server has its own cache
+            yield conn
+            return
         driver = conn.connection.driver_connection
         assert driver is not None
         before = driver.execute("PRAGMA cache_size").fetchone()[0]
@@ -345,6 +354,9 @@ def refuse_if_ended(conn: Connection) -> None:
 
 
 def integrity_check(engine: Engine) -> str:
+    """SQLite's check of the file ('ok' when whole); a server checks its own storage."""
+    if engine.dialect.name != "sqlite":
+        return "ok"
     with engine.connect() as conn:
         row = conn.exec_driver_sql("PRAGMA integrity_check").fetchone()
     return str(row[0]) if row else "no answer"
@@ -395,6 +407,9 @@ def bulk_insert(
     if not rows:
         return
     conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        postgres.copy_rows(conn, table, columns, rows)
+        return
     insert = table.insert().prefix_with(_ALL_OR_NOTHING, dialect="sqlite")
     compiled = insert.compile(dialect=conn.dialect, column_keys=list(columns))
     if not compiled.positional:
@@ -437,6 +452,9 @@ def bulk_insert_pair_runs(
     row that breaks a constraint rolls back the whole transaction.
     """
     conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        postgres.copy_rows(conn, table, columns, postgres.pair_run_rows(runs))
+        return
     refuse_if_ended(conn)
     cursor = conn.connection.driver_connection.cursor()
     quote = conn.dialect.identifier_preparer.quote

@@ -1,7 +1,7 @@
 """Reads and status writes of the exchange workflows (merge, label import, REFI-QDA import).
 
 Times that travel between files (labelled at, memo and status times) are carried as *stored
-times*: the text SQLite holds for a DateTime, read with ``type_coerce(..., String)`` and
+times*: the text SQLite holds for a DateTime, read with ``type_coerce(..., StoredTime())`` and
 written back as a String parameter, so they cross unchanged and without a parse per row.
 """
 
@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine as Engine  # the type the workflows outside storage/ name
-from sqlalchemy import String, bindparam, func, select, type_coerce, update
+from sqlalchemy import bindparam, func, select, type_coerce, update
 from sqlmodel import Session as Session  # ... and the session type they pass back in
 
 from annotator.records import Status
 from annotator.storage import clock
 from annotator.storage import tables as t
+from annotator.storage.dialect import StoredTime
 
 STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite (naive UTC)
 CHUNK = 900  # ids per IN (...), inside SQLite's variable limit
@@ -190,7 +191,7 @@ def labels_of_articles(
                     lab.sentence_id,
                     lab.code_id,
                     lab.coder_id,
-                    type_coerce(lab.created_at, String),
+                    type_coerce(lab.created_at, StoredTime()),
                     lab.codebook_version,
                     lab.id,
                 )
@@ -219,7 +220,7 @@ def memos_of_articles(
                     m.sentence_id,
                     m.coder_id,
                     m.text,
-                    type_coerce(m.updated_at, String),
+                    type_coerce(m.updated_at, StoredTime()),
                 ).where(m.article_id.in_(chunk))
             )
         )
@@ -235,7 +236,7 @@ def statuses_of_articles(session: Session, ids: Sequence[int]) -> list[tuple[int
             (int(a), int(c), int(s), str(at))
             for a, c, s, at in session.execute(
                 select(
-                    st.article_id, st.coder_id, st.status, type_coerce(st.updated_at, String)
+                    st.article_id, st.coder_id, st.status, type_coerce(st.updated_at, StoredTime())
                 ).where(st.article_id.in_(chunk))
             )
         )
@@ -289,7 +290,7 @@ def raise_statuses(session: Session, incoming: Iterable[tuple[int, int, int, str
         for (a, c), (s, at) in final.items()
         if (a, c) in existing
     ]
-    stamp = bindparam("u", type_=String)
+    stamp = bindparam("u", type_=StoredTime())
     if added:
         session.execute(
             t.article_status.insert().values(

@@ -9,25 +9,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import func, select, type_coerce
 from sqlmodel import Session
 
 from annotator.records import Status
+from annotator.storage import dialect
 from annotator.storage import tables as t
+from annotator.storage.dialect import StoredTime
 
 
 def metadata_keys(session: Session) -> list[str]:
     """Every custom metadata key of the project's articles, sorted, so that every export of the
     same project has the same columns whatever its filters."""
-    each = func.json_each(t.article.c.meta_json).table_valued("key")
-    stmt = (
-        select(each.c.key)
-        .select_from(t.article)
-        .join(each, func.json_type(t.article.c.meta_json) == "object")
-        .where(func.json_valid(t.article.c.meta_json))
-        .distinct()
-    )
-    return sorted(str(k) for k in session.execute(stmt).scalars() if k is not None)
+    return sorted(dialect.metadata_keys(session))
 
 
 def _meta_value(value: Any) -> str:
@@ -93,7 +87,7 @@ def memos(session: Session, article_ids: Sequence[int]) -> list[MemoRow]:
                 m.sentence_id,
                 m.coder_id,
                 m.text,
-                type_coerce(m.updated_at, String),
+                type_coerce(m.updated_at, StoredTime()),
             ).where(m.article_id.in_(article_ids))
         )
     ]
@@ -154,7 +148,7 @@ def source_articles(session: Session, article_ids: Sequence[int]) -> list[tuple[
     return [
         tuple(r)
         for r in session.execute(
-            select(a.id, a.uid, a.title, a.text, type_coerce(a.imported_at, String))
+            select(a.id, a.uid, a.title, a.text, type_coerce(a.imported_at, StoredTime()))
             .where(a.id.in_(article_ids))
             .order_by(a.id)
         )

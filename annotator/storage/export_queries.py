@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import String, exists, func, select, type_coerce
+from sqlalchemy import exists, func, select, type_coerce
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from annotator.errors import ExportError
 from annotator.records import ExportOptions, Status
 from annotator.storage import tables as t
+from annotator.storage.dialect import StoredTime
 from annotator.storage.duplicate_store import duplicate_ids_select
 
 ARTICLE_BATCH = 1_000
@@ -183,7 +184,7 @@ def label_rows(
             t.code_group.c.name,
             t.code.c.name,
             t.code.c.uid,
-            type_coerce(t.label.c.created_at, String),
+            type_coerce(t.label.c.created_at, StoredTime()),
             t.label.c.codebook_version,
         )
         .select_from(t.label)
@@ -245,7 +246,7 @@ def ordered_label_ids(
             t.sentence.c.id,
             t.label.c.coder_id,
             t.label.c.code_id,
-            type_coerce(t.label.c.created_at, String),
+            type_coerce(t.label.c.created_at, StoredTime()),
             t.label.c.codebook_version,
         )
         .select_from(t.sentence)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import String, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from annotator.storage import tables as t
+from annotator.storage.dialect import StoredTime
 
 MemoOutcome = Literal["added", "same", "differs"]
 
@@ -34,7 +35,7 @@ def add_memo(
                 article_id=article,
                 sentence_id=sentence,
                 text=text,
-                updated_at=bindparam("u", value=updated, type_=String),
+                updated_at=bindparam("u", value=updated, type_=StoredTime()),
             )
         )
         return "added"

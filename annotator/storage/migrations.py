@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 from annotator._version import read_version
 from annotator.errors import NotAProjectError, SchemaTooNewError
+from annotator.storage import dialect
 from annotator.storage import tables as t
 from annotator.storage.engine import writer
 from annotator.storage.models import SCHEMA_VERSION
@@ -26,7 +27,12 @@ def _v1_to_v2(conn: Connection) -> None:
 
     columns = {c["name"] for c in inspect(conn).get_columns("code_group")}
     if "active" not in columns:
-        conn.execute(text("ALTER TABLE code_group ADD COLUMN active BOOLEAN NOT NULL DEFAULT 1"))
+        conn.execute(
+            text(
+                "ALTER TABLE code_group ADD COLUMN active BOOLEAN NOT NULL "
+                f"DEFAULT {dialect.true_default(conn)}"
+            )
+        )
     Adjudication.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
@@ -83,15 +89,25 @@ def create_schema(engine: Engine) -> None:
         _stamp_first_version(conn, "first version")
 
 
+def drop_schema(engine: Engine) -> None:
+    """Take back what create_schema wrote (a server project whose creation failed half-way:
+    a file is simply deleted)."""
+    with writer(engine).begin() as conn:
+        SQLModel.metadata.drop_all(conn)
+
+
 def read_schema_version(engine: Engine, path: Path) -> int:
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("annotator_meta"):
-                raise NotAProjectError(f"{path.name} is a SQLite file but not an annotator project")
+                kind = "a SQLite file" if conn.dialect.name == "sqlite" else "a database"
+                raise NotAProjectError(f"{path.name} is {kind} but not an annotator project")
             raw = conn.execute(
                 select(t.meta.c.value).where(t.meta.c.key == "schema_version")
             ).scalar_one_or_none()
     except DatabaseError as exc:
+        if engine.dialect.name != "sqlite":
+            raise  # a server's failure (unreachable, login refused) is named by the caller
         raise NotAProjectError(
             f"{path.name} is damaged and cannot be opened ({exc.orig}); restore a backup"
         ) from exc
@@ -111,8 +127,9 @@ def require_current_schema(engine: Engine, path: Path) -> None:
         )
 
 
-def upgrade(engine: Engine, path: Path, backup: Callable[[], Path]) -> int:
-    """Bring the file to SCHEMA_VERSION; returns the version found. Backs up before any change."""
+def upgrade(engine: Engine, path: Path, backup: Callable[[], Path | None]) -> int:
+    """Bring the file to SCHEMA_VERSION; returns the version found. Backs up before any change
+    (a server project's backup returns None: its server keeps the backups)."""
     found = read_schema_version(engine, path)
     if found > SCHEMA_VERSION:
         raise SchemaTooNewError(
@@ -121,7 +138,8 @@ def upgrade(engine: Engine, path: Path, backup: Callable[[], Path]) -> int:
         )
     if found < SCHEMA_VERSION:
         saved = backup()
-        log.info("backed up %s to %s before upgrading schema %d", path, saved, found)
+        if saved is not None:
+            log.info("backed up %s to %s before upgrading schema %d", path, saved, found)
         with writer(engine).begin() as conn:
             for version in range(found, SCHEMA_VERSION):
                 MIGRATIONS[version](conn)

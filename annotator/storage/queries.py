@@ -22,8 +22,8 @@ from annotator.records import (
     SentenceRecord,
     Status,
 )
+from annotator.storage import dialect
 from annotator.storage import tables as t
-from annotator.storage.engine import CASEFOLD_SQL_FUNCTION
 
 
 def coder_id(session: Session, name: str) -> int | None:
@@ -363,7 +363,7 @@ def find_text(
     out: list[tuple[int, str, int, int, str]] = []
     art_rows = session.execute(
         select(t.article.c.id, t.article.c.title, t.article.c.text)
-        .where(getattr(func, CASEFOLD_SQL_FUNCTION)(t.article.c.text).contains(lowered))
+        .where(dialect.folded_contains(session, t.article.c.text, needle))
         .order_by(t.article.c.id)
     )
     for aid, title, text in art_rows:

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, select, tuple_
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from annotator.storage import dialect
 from annotator.storage import tables as t
 
 CHUNK = 300  # row-value tuples per IN (...), well inside SQLite's variable limit
@@ -43,7 +43,7 @@ def add_selections(session: Session, rows: Sequence[StoredSelection]) -> int:
     if not rows:
         return 0
     before = _count(session)
-    stmt = sqlite_insert(t.selection).on_conflict_do_nothing()
+    stmt = dialect.insert(session, t.selection).on_conflict_do_nothing()
     session.execute(
         stmt,
         [
@@ -130,7 +130,7 @@ def mark_partial(session: Session, keys: Iterable[tuple[int, int, int]]) -> int:
         ]
         if ids:
             session.execute(
-                sqlite_insert(t.partial_label).on_conflict_do_nothing(),
+                dialect.insert(session, t.partial_label).on_conflict_do_nothing(),
                 [{"label_id": x} for x in ids],
             )
             marked += len(ids)

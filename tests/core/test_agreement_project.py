@@ -1,4 +1,5 @@
-"""Reliability data extracted from a real SQLite project file built in tmp_path."""
+"""Reliability data extracted from a real project built in tmp_path: a SQLite file, and a
+database on a PostgreSQL server (``backend``), tables written straight through SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlmodel import Session, SQLModel
 
 from annotator.agreement import AgreementError, compute_report, krippendorff_alpha
 from annotator.storage import models
+from annotator.storage.engine import make_engine
 from annotator.storage.reliability_queries import (
     default_coders,
     disagreement_rows,
@@ -60,10 +62,13 @@ def _insert(conn, model: type, **values: object) -> int:  # type: ignore[no-unty
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
+def project(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Project]:
     """Two articles of three sentences; groups 'Frame' (single) and 'Actors' (multiple)."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'project.annotator'}")
-    SQLModel.metadata.create_all(engine)
+    if backend == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'project.annotator'}")
+        SQLModel.metadata.create_all(engine)
+    else:
+        engine = make_engine(request.getfixturevalue("pg_schema_url"))
     ids: dict[str, int] = {}
     with engine.begin() as conn:
         book = _insert(conn, models.Codebook, uid="cb", name="News")

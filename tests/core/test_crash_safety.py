@@ -4,6 +4,9 @@ A child process labels sentences through the same calls the UI makes and prints 
 only after the call returned; the test kills it with SIGKILL at random moments, many times, and
 then checks the file: every reported label is there, with its event row, and SQLite's
 integrity_check passes. SIGKILL cannot be caught, so nothing in the child gets to tidy up.
+
+The same holds on a PostgreSQL server (``backend``): a label is durable when the call returns,
+counted on the server after the child was killed (fewer rounds: the server is not the file).
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import psycopg
 
 from annotator.codebook import default_codebook
 from annotator.imports import ParsedArticle
@@ -29,7 +36,7 @@ PER_ROUND = 800  # more than a child can write before it is killed, so it is alw
 AFTER = (50, 250)  # kill after this many labels were reported (then a random 0-20 ms later)
 
 
-def build_project(path: Path, articles: int, n: int) -> None:
+def build_project(path: Any, articles: int, n: int) -> None:
     with Project.create(path, codebook=default_codebook()) as project:
         project.import_articles(
             ParsedArticle(
@@ -40,9 +47,7 @@ def build_project(path: Path, articles: int, n: int) -> None:
         )
 
 
-def start_writer(
-    path: Path, coder: str, start: int, step: int, count: int
-) -> subprocess.Popen[str]:
+def start_writer(path: Any, coder: str, start: int, step: int, count: int) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(path), coder, str(start), str(step), str(count)],
@@ -60,8 +65,23 @@ def read_line(proc: subprocess.Popen[str], timeout: float) -> str:
     return proc.stdout.readline()
 
 
-def stored_labels(path: Path, coder: str) -> tuple[str, set[int], int]:
-    """(integrity_check answer, labelled sentence ids, 'add' events) straight from SQLite."""
+LABELLED = (
+    "SELECT sentence_id FROM label JOIN coder ON coder.id = label.coder_id WHERE coder.name = %s"
+)
+ADDED = (
+    "SELECT count(*) FROM label_event JOIN coder ON coder.id = label_event.coder_id "
+    "WHERE coder.name = %s AND action = 'add'"
+)
+
+
+def stored_labels(path: Any, coder: str) -> tuple[str, set[int], int]:
+    """(integrity_check answer, labelled sentence ids, 'add' events) straight from SQLite, or
+    from the server over a connection of its own ('ok': the server checks its own pages)."""
+    if isinstance(path, str):
+        with psycopg.connect(path) as server:
+            ids = {row[0] for row in server.execute(LABELLED, (coder,))}
+            events = server.execute(ADDED, (coder,)).fetchone()
+            return "ok", ids, int(events[0]) if events else 0
     conn = sqlite3.connect(path)
     try:
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -83,13 +103,16 @@ def stored_labels(path: Path, coder: str) -> tuple[str, set[int], int]:
     return check, ids, events
 
 
-def test_every_reported_label_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
-    path = tmp_path / "crash.annotator"
+def test_every_reported_label_survives_sigkill_at_random_moments(
+    backend: str, project_location: Callable[[str], Any]
+) -> None:
+    path = project_location("crash")
+    rounds = ROUNDS if backend == "sqlite" else ROUNDS // 4
     build_project(path, articles=200, n=60)  # 12,000 sentences
     rng = random.Random(int(os.environ.get("CRASH_SEED", time.time_ns())))
     reported: set[int] = set()
     killed_mid_work = 0
-    for round_no in range(ROUNDS):
+    for round_no in range(rounds):
         proc = start_writer(path, "anna", round_no * PER_ROUND, 1, PER_ROUND)
         try:
             assert read_line(proc, 30) == "ready\n"
@@ -114,12 +137,14 @@ def test_every_reported_label_survives_sigkill_at_random_moments(tmp_path: Path)
         # At most the one call that was in flight when the kill came may be stored unreported.
         assert len(stored - reported) <= round_no + 1
         assert events == len(stored), "a label and its event row are committed together"
-    assert killed_mid_work >= ROUNDS // 2, "the kills should land while labels are being written"
-    assert len(reported) >= ROUNDS * AFTER[0], f"only {len(reported)} labels: proves little"
+    assert killed_mid_work >= rounds // 2, "the kills should land while labels are being written"
+    assert len(reported) >= rounds * AFTER[0], f"only {len(reported)} labels: proves little"
 
 
-def test_the_project_opens_and_takes_labels_after_a_kill(tmp_path: Path) -> None:
-    path = tmp_path / "again.annotator"
+def test_the_project_opens_and_takes_labels_after_a_kill(
+    backend: str, project_location: Callable[[str], Any]
+) -> None:
+    path = project_location("again")
     build_project(path, articles=5, n=20)
     proc = start_writer(path, "ben", 0, 1, 100)
     try:

@@ -17,6 +17,9 @@ from annotator.exports.long_layout import LONG_COLUMNS
 from annotator.imports import ParsedArticle
 from annotator.progress import CancelToken
 
+#: Every test that makes its project with make_project runs on a file and on a server.
+BOTH_BACKENDS = True
+
 FORMULA_TEXT = (
     '=HYPERLINK("http://evil.example","click") was posted on the forum.\n\n'
     "@SUM(1) appeared in the next post.\n\n"

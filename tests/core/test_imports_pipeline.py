@@ -32,6 +32,9 @@ from annotator.importer import (
 )
 from annotator.imports import TableOptions
 
+#: Every test that makes its project with make_project runs on a file and on a server.
+BOTH_BACKENDS = True
+
 
 def _files(folder: Path, n: int, tag: str = "") -> list[Path]:
     folder.mkdir(parents=True)

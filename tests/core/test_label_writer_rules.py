@@ -10,7 +10,8 @@
   a status further on is left alone;
 * adding a label that is there changes nothing (no event, no status).
 
-Each case runs both paths on two copies of one real project file and compares what they wrote.
+Each case runs both paths on two copies of one real project file and compares what they wrote;
+every test runs on project files and on a PostgreSQL server (``backend``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from annotator.storage.label_writes import (
     write_changes,
 )
 from annotator.storage.unit_of_work import read_session, write_session
+from tests.core.helpers.backends import where
 
 BOOK = Codebook(
     name="rules",
@@ -72,7 +74,7 @@ TEXTS = (
 class Copy:
     """One copy of the project: ids by name, and what its tables hold."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.project = Project.open(path)
         p = self.project
         self.anna = p.coder_id("anna")
@@ -140,19 +142,32 @@ class Copy:
 
 
 @pytest.fixture
-def copies(tmp_path: Path) -> Iterator[Callable[[], tuple[Copy, Copy]]]:
-    source = tmp_path / "source.annotator"
-    with Project.create(source, codebook=BOOK) as p:
-        for n, text in enumerate(TEXTS):
-            (tmp_path / f"article{n}.txt").write_text(text, encoding="utf-8")
-        p.import_paths([tmp_path / f"article{n}.txt" for n in range(len(TEXTS))])
+def copies(
+    tmp_path: Path, backend: str, make_project: Callable[..., Project]
+) -> Iterator[Callable[[], tuple[Copy, Copy]]]:
+    """Two copies of one project: files copied byte for byte, or two server databases into which
+    the same articles were imported (the same ids either way)."""
+    texts = [tmp_path / f"article{n}.txt" for n in range(len(TEXTS))]
+    for path, text in zip(texts, TEXTS, strict=True):
+        path.write_text(text, encoding="utf-8")
+
+    def fresh(name: str) -> str | Path:
+        p = make_project(name, codebook=BOOK)
+        p.import_paths(texts)
+        p.close()  # a file is copied whole only once closed (its WAL folded in)
+        return where(p)
+
+    source = fresh("source") if backend == "sqlite" else None
     opened: list[Copy] = []
 
     def make() -> tuple[Copy, Copy]:
         pair = []
         for name in ("small", "bulk"):
-            path = tmp_path / f"{name}{len(opened)}.annotator"
-            path.write_bytes(source.read_bytes())
+            if isinstance(source, Path):
+                path: str | Path = tmp_path / f"{name}{len(opened)}.annotator"
+                Path(path).write_bytes(source.read_bytes())
+            else:
+                path = fresh(name)
             pair.append(Copy(path))
         opened.extend(pair)
         return pair[0], pair[1]
@@ -294,8 +309,13 @@ def test_the_bulk_path_keeps_the_time_it_was_given_in_label_and_event(
                 t.label_event.c.coder_id,
             )
         ).one()
-    assert created == at == TIME
+    assert _as_text(created) == _as_text(at) == TIME
     assert (batch, coder) == ("case", bulk.anna)
+
+
+def _as_text(value: object) -> str:
+    """A stored time as SQLite holds it (PostgreSQL returns a timestamp whatever the cast)."""
+    return value if isinstance(value, str) else value.isoformat(" ")  # type: ignore[attr-defined]
 
 
 def test_a_label_import_is_refused_a_contradicting_code_and_reports_the_row(
@@ -337,7 +357,8 @@ def test_a_merge_keeps_the_leads_code_and_reports_the_contradicting_label(
     lead, other = copies()
     lead.given([(0, "pos")])
     other.given([(0, "neg"), (1, "war")])
-    other_path = other.project.path
+    other_path = where(other.project)
+    other_name = other.project.name
     other.project.close()
     with write_session(lead.project.engine) as s:
         s.execute(t.label_event.delete())
@@ -347,5 +368,5 @@ def test_a_merge_keeps_the_leads_code_and_reports_the_contradicting_label(
     assert (report.labels_added, report.skipped) == (1, 1)
     assert any("single-choice group; kept the lead's" in line for line in report.conflicts)
     assert lead.labels() == {(0, "pos"), (1, "war")}
-    assert lead.events(f"merge:{other_path.name}") == [(1, "war", "add")]
+    assert lead.events(f"merge:{other_name}") == [(1, "war", "add")]
     assert lead.statuses()[lead.article] == Status.IN_PROGRESS

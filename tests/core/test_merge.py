@@ -1,4 +1,7 @@
-"""merge: coders' files into a lead project, one transaction, idempotent, conflicts reported."""
+"""merge: coders' files into a lead project, one transaction, idempotent, conflicts reported.
+
+The lead is a project file and a PostgreSQL project in turn (``lead`` uses make_project): a lab
+that keeps its project on a server merges its coders' files into it."""
 
 from __future__ import annotations
 
@@ -11,14 +14,18 @@ from annotator.codebook import Code, Codebook, CodeGroup, default_codebook
 from annotator.errors import Cancelled, NotAProjectError
 from annotator.progress import CancelToken
 from annotator.project import Project
+from tests.core.helpers.backends import where
 from tests.core.test_export_helpers import sample_files
+
+BOTH_BACKENDS = True
 
 
 def _coder_file(
-    folder: Path, coder: str, code: str, codebook: Any = None, n_articles: int = 5
-) -> Path:
-    """A coder's own project: the sample articles, sentence 1 of each coded, all marked done."""
-    path = folder / f"{coder}.annotator"
+    folder: Path | str, coder: str, code: str, codebook: Any = None, n_articles: int = 5
+) -> Any:
+    """A coder's own project: the sample articles, sentence 1 of each coded, all marked done
+    (in a file in ``folder``, or at ``folder`` if it is a server URL)."""
+    path = folder if isinstance(folder, str) else folder / f"{coder}.annotator"
     with Project.create(path, codebook=codebook or default_codebook()) as p:
         p.import_paths(sample_files()[:n_articles])
         for aid in p.article_ids():
@@ -31,10 +38,8 @@ def _coder_file(
 
 
 @pytest.fixture
-def lead(tmp_path: Path) -> Any:
-    p = Project.create(tmp_path / "lead.annotator", codebook=default_codebook())
-    yield p
-    p.close()
+def lead(make_project: Any) -> Any:
+    return make_project("lead")
 
 
 @pytest.fixture
@@ -182,7 +187,7 @@ def test_merging_the_lead_into_itself_is_refused(lead: Any) -> None:
     from annotator.exchange.merge import MergeError
 
     with pytest.raises(MergeError, match="lead project itself"):
-        lead.merge([lead.path])
+        lead.merge([where(lead)])
 
 
 def test_codebook_of_an_empty_lead_comes_from_the_others(tmp_path: Path, three: list[Path]) -> None:
@@ -191,3 +196,20 @@ def test_codebook_of_an_empty_lead_comes_from_the_others(tmp_path: Path, three: 
     assert [c.name for c in empty.codebook.codes] == [c.name for c in default_codebook().codes]
     assert isinstance(default_codebook(), Codebook)
     empty.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_coders_project_on_a_server_merges_as_their_file_does(
+    tmp_path: Path, pg_url: str, three: list[Path]
+) -> None:
+    on_server = _coder_file(pg_url, "anna", "Denial")
+    with Project.create(tmp_path / "a.annotator") as from_server:
+        report = from_server.merge([on_server])
+        assert report.labels_added == 5
+        with Project.create(tmp_path / "b.annotator") as from_file:
+            from_file.merge(three[:1])
+            assert (
+                from_server.labels_frame()
+                .drop(columns="labelled_at")
+                .equals(from_file.labels_frame().drop(columns="labelled_at"))
+            )

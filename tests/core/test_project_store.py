@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from annotator import Project
 from annotator.errors import (
+    AnnotatorError,
     LabelError,
     NotAProjectError,
     NotFoundError,
@@ -21,7 +22,11 @@ from annotator.imports import ParsedArticle
 from annotator.records import Status
 from annotator.storage import tables as t
 from annotator.storage.engine import integrity_check
-from annotator.storage.unit_of_work import read_session
+from annotator.storage.unit_of_work import read_session, write_session
+from tests.core.helpers.backends import where
+
+#: Every test that makes a project runs on a project file and on a PostgreSQL server.
+BOTH_BACKENDS = True
 
 TEXT = (
     "Artillery fire struck Kovar on Tuesday, officials said. The army denied firing.\n\n"
@@ -47,7 +52,7 @@ def test_a_label_survives_closing_and_reopening(make_project) -> None:  # type: 
     aid = _article(p)
     first = p.sentences(aid)[0]
     p.add_label(first, "Military action", "anna")
-    path = p.path
+    path = where(p)
     p.close()
     with Project.open(path) as again:
         assert again.labels(aid) == {first.id: [("anna", "Military action")]}
@@ -262,12 +267,10 @@ def test_opening_a_sqlite_file_of_another_program_is_refused(tmp_path: Path) -> 
 
 def test_a_file_from_a_newer_schema_is_refused(make_project) -> None:  # type: ignore[no-untyped-def]
     p = make_project()
-    path = p.path
+    path = where(p)
+    with write_session(p.engine) as s:
+        s.execute(t.meta.update().where(t.meta.c.key == "schema_version").values(value="999"))
     p.close()
-    con = sqlite3.connect(path)
-    con.execute("update annotator_meta set value='999' where key='schema_version'")
-    con.commit()
-    con.close()
     with pytest.raises(SchemaTooNewError, match="newer annotator"):
         Project.open(path)
 
@@ -275,7 +278,7 @@ def test_a_file_from_a_newer_schema_is_refused(make_project) -> None:  # type: i
 def test_read_only_project_refuses_writes(make_project) -> None:  # type: ignore[no-untyped-def]
     p = make_project()
     aid = _article(p)
-    path = p.path
+    path = where(p)
     p.close()
     with Project.open(path, read_only=True) as ro:
         assert ro.read_only
@@ -283,6 +286,7 @@ def test_read_only_project_refuses_writes(make_project) -> None:  # type: ignore
             ro.add_label(ro.sentences(aid)[0], "Denial", "anna")
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_consistent_copy(make_project) -> None:  # type: ignore[no-untyped-def]
     p = make_project()
     aid = _article(p)
@@ -292,6 +296,13 @@ def test_backup_is_a_consistent_copy(make_project) -> None:  # type: ignore[no-u
         assert integrity_check(copy.engine) == "ok"
         assert list(copy.labels(aid).values()) == [[("anna", "Denial")]]
     assert p.backups() == [saved]
+
+
+def test_a_server_project_is_backed_up_by_its_server(pg_url: str) -> None:
+    with Project.create(pg_url) as p:
+        assert p.is_server and p.backups() == []
+        with pytest.raises(AnnotatorError, match="backed up by its server"):
+            p.backup()
 
 
 def test_demo_project_has_two_coders_who_mostly_agree(make_project) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from annotator import Project
@@ -11,6 +9,10 @@ from annotator.commands import Effect
 from annotator.errors import ReadOnlyProjectError
 from annotator.imports import ParsedArticle
 from annotator.records import Status
+from tests.core.helpers.backends import reopen
+
+#: Every test that makes its project with make_project runs on a file and on a server.
+BOTH_BACKENDS = True
 
 TEXT = "Artillery fire struck Kovar on Tuesday. The army denied firing."
 
@@ -54,10 +56,9 @@ def test_redo_after_undo_applies_again(make_project) -> None:  # type: ignore[no
     assert p.status(aid, "anna") == Status.DONE
 
 
-def test_undo_restores_what_another_window_set_before_the_apply(tmp_path: Path) -> None:
-    path = tmp_path / "p.annotator"
-    Project.create(path).close()
-    with Project.open(path) as left, Project.open(path) as right:
+def test_undo_restores_what_another_window_set_before_the_apply(make_project) -> None:  # type: ignore[no-untyped-def]
+    made = make_project()
+    with reopen(made) as left, reopen(made) as right:
         aid = _article(left)
         cmd = left.status_command(aid, "anna", Status.DONE)
         right.set_status(aid, "anna", Status.IN_PROGRESS)  # after planning, before applying
@@ -93,11 +94,11 @@ def test_a_status_command_is_reverted_only_after_it_was_applied(make_project) ->
         cmd.revert(p)
 
 
-def test_a_read_only_project_refuses_the_status_command(tmp_path: Path) -> None:
-    path = tmp_path / "p.annotator"
-    with Project.create(path) as p:
-        aid = _article(p)
-    with Project.open(path, read_only=True) as ro:
+def test_a_read_only_project_refuses_the_status_command(make_project) -> None:  # type: ignore[no-untyped-def]
+    p = make_project()
+    aid = _article(p)
+    p.close()
+    with reopen(p, read_only=True) as ro:
         with pytest.raises(ReadOnlyProjectError):
             ro.status_command(aid, "anna", Status.DONE).apply(ro)
         assert ro.status(aid, "anna") == Status.NOT_STARTED

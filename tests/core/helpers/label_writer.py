@@ -1,6 +1,6 @@
 """Child process for the crash and concurrency tests: labels sentences the way the UI does.
 
-usage: label_writer.py PROJECT CODER START STEP COUNT
+usage: label_writer.py PROJECT CODER START STEP COUNT   (PROJECT: a file or a server URL)
 
 Takes the project's sentence ids in order, labels ids[START::STEP][:COUNT] one key press at a
 time, alternating ``Project.toggle_command(...).apply(project)`` (the UI's undoable path) and
@@ -14,12 +14,13 @@ import sys
 from pathlib import Path
 
 from annotator.project import Project
+from annotator.server_urls import is_server_url
 
 
 def main(argv: list[str]) -> int:
     path, coder, start, step, count = argv[0], argv[1], *map(int, argv[2:5])
     out = sys.stdout
-    with Project.open(Path(path)) as project:
+    with Project.open(path if is_server_url(path) else Path(path)) as project:
         code = project.codebook.codes[0]
         ids = [s.id for a in project.article_ids() for s in project.sentences(a)]
         out.write("ready\n")
