@@ -143,8 +143,10 @@ class ProjectCoding(ProjectBase):
         sid = None if sentence is None else sentence_id(sentence)
         if sid is not None and self.sentence(sid).article_id != aid:
             raise LabelError("that sentence is not in that article")
-        if not text.strip() and coder not in self.coders():
-            return  # deleting a memo of a coder with no row: nothing to do, and no empty coder
+        if not text.strip():
+            with read_session(self.engine) as s:
+                if queries.coder_id(s, coder) is None:
+                    return  # no memo to delete, and no coder row to create for nothing
         cid = self.coder_id(coder)
         with write_session(self.engine) as s:
             coding_state.set_memo(s, cid, aid, sid, text)
