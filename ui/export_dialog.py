@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import AnnotatorError
 from annotator.exports import ExportOptions, export_labels
-from annotator.exports.csv_export import preview_frame
+from annotator.exports.preview import XLSX_SHEETS, ExportPreview, preview_export
 from annotator.project import Project
 from ui.errors import show_error
 from ui.file_dialogs import SafeFileDialog
@@ -45,6 +45,8 @@ from ui.workers import Job, start_job
 log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 50
+#: a preview column is as wide as its header, and as its cells up to this (long texts are cut)
+MAX_COLUMN_WIDTH = 320
 #: (label, suffix, layout)
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("CSV: one row per label, plus memo and status rows (long)", ".csv", "long"),
@@ -143,6 +145,17 @@ class ExportDialog(QDialog):
         form.addRow("", self.done_only)
         form.addRow("", self.bom)
 
+        self.preview_title = QLabel(f"Preview (first {PREVIEW_ROWS} rows)")
+        self.sheet_box = QComboBox()  # which workbook sheet the preview shows (.xlsx only)
+        self.sheet_box.addItems(XLSX_SHEETS)
+        self.sheet_box.setToolTip("The workbook sheet shown in the preview")
+        preview_row = QHBoxLayout()
+        preview_row.addWidget(self.preview_title)
+        preview_row.addWidget(self.sheet_box)
+        preview_row.addStretch(1)
+        #: what the file holds besides the rows shown, or (.qdpx) all it holds
+        self.preview_note = QLabel("")
+        self.preview_note.setWordWrap(True)
         self.preview_model = FrameModel(parent=self)
         self.preview = QTableView()
         self.preview.setModel(self.preview_model)
@@ -169,13 +182,15 @@ class ExportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel(f"Preview (first {PREVIEW_ROWS} rows)"))
+        layout.addLayout(preview_row)
+        layout.addWidget(self.preview_note)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
 
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.group_box.currentIndexChanged.connect(self.refresh_preview)
+        self.sheet_box.currentIndexChanged.connect(self.refresh_preview)
         self.done_only.toggled.connect(self.refresh_preview)
         self.coder_list.itemChanged.connect(self.refresh_preview)
         self._format_changed()
@@ -204,6 +219,7 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         suffix = self.suffix()
         self.bom.setEnabled(suffix == ".csv")
+        self.sheet_box.setVisible(suffix == ".xlsx")
         text = self.path_edit.text().strip()
         if text:
             self.path_edit.setText(str(Path(text).with_suffix(suffix)))
@@ -229,15 +245,15 @@ class ExportDialog(QDialog):
     def refresh_preview(self) -> None:
         if self.preview_job is not None:  # superseded: a late old preview must not win
             self.preview_job.token.cancel()
-        options = self.options()
+        options, suffix, sheet = self.options(), self.suffix(), self.sheet_box.currentText()
         engine = self.project.engine
 
-        def work(progress: Any, cancel: Any) -> pd.DataFrame:
-            return preview_frame(engine, options, PREVIEW_ROWS)
+        def work(progress: Any, cancel: Any) -> ExportPreview:
+            return preview_export(engine, suffix, options, PREVIEW_ROWS, sheet)
 
-        def show(frame: pd.DataFrame) -> None:
+        def show(preview: ExportPreview) -> None:
             if self.preview_job is job:  # only the newest preview is shown
-                self._show_preview(frame)
+                self._show_preview(preview)
 
         def failed(exc: BaseException, details: str) -> None:
             if self.preview_job is job:
@@ -246,11 +262,29 @@ class ExportDialog(QDialog):
         job = start_job(self, "Preview", work, show, show_dialog=False, on_error=failed)
         self.preview_job = job
 
-    def _show_preview(self, frame: pd.DataFrame) -> None:
-        self.preview_model.set_frame(frame)
+    def _show_preview(self, preview: ExportPreview) -> None:
+        """The format's own rows (a .qdpx is no table: its sentence stands alone)."""
+        self.preview_note.setText(preview.note)
+        table = preview.frame is not None
+        self.preview.setVisible(table)
+        self.preview_title.setText(
+            f"Preview (first {PREVIEW_ROWS} rows)" if table else "What the file will hold"
+        )
+        self.preview_model.set_frame(preview.frame if table else pd.DataFrame())
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Every header readable in full; a column of long texts no wider than
+        MAX_COLUMN_WIDTH (the tooltip has the whole cell)."""
+        header = self.preview.horizontalHeader()
+        self.preview.resizeColumnsToContents()
+        for col in range(self.preview_model.columnCount()):
+            fitted = min(self.preview.columnWidth(col), MAX_COLUMN_WIDTH)
+            self.preview.setColumnWidth(col, max(fitted, header.sectionSizeHint(col)))
 
     def _preview_failed(self, exc: BaseException, details: str) -> None:
         self.preview_model.set_frame(pd.DataFrame())
+        self.preview_note.setText("")
         if isinstance(exc, AnnotatorError):
             self.status.setText(str(exc))
         else:
