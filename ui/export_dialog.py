@@ -55,6 +55,9 @@ FORMATS: tuple[tuple[str, str, str], ...] = (
     ("JSON Lines, one sentence a line (.jsonl)", ".jsonl", "long"),
     ("REFI-QDA project for other QDA programs (.qdpx)", ".qdpx", "long"),
 )
+#: each format row's suffix, in the order of FORMATS (a typed suffix picks its first row)
+SUFFIXES: tuple[str, ...] = tuple(suffix for _label, suffix, _layout in FORMATS)
+FORMAT_NAMES = {".csv": "CSV", ".xlsx": "Excel", ".jsonl": "JSON Lines", ".qdpx": "REFI-QDA"}
 
 _alive: set[QWidget] = set()
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -122,6 +125,11 @@ class ExportDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
+        #: said before writing when the file name's ending is no export format's, or missing
+        self.path_note = QLabel("")
+        self.path_note.setObjectName("pathNote")
+        self.path_note.setWordWrap(True)
+        self.path_note.setVisible(False)
 
         self.coder_list = QListWidget()
         self.coder_list.setMaximumHeight(90)
@@ -140,6 +148,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format", self.format_box)
         form.addRow("File", path_row)
+        form.addRow("", self.path_note)
         form.addRow("Coders", self.coder_list)
         form.addRow("Code group", self.group_box)
         form.addRow("", self.done_only)
@@ -189,6 +198,7 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
 
         self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.path_edit.textChanged.connect(self._path_edited)
         self.group_box.currentIndexChanged.connect(self.refresh_preview)
         self.sheet_box.currentIndexChanged.connect(self.refresh_preview)
         self.done_only.toggled.connect(self.refresh_preview)
@@ -217,17 +227,54 @@ class ExportDialog(QDialog):
         )
 
     def _format_changed(self) -> None:
+        """A format chosen: a file name ending in another format's suffix takes this one's; a
+        name the researcher ended otherwise (notes.txt) is kept, and the note says so."""
         suffix = self.suffix()
         self.bom.setEnabled(suffix == ".csv")
         self.sheet_box.setVisible(suffix == ".xlsx")
         text = self.path_edit.text().strip()
-        if text:
-            self.path_edit.setText(str(Path(text).with_suffix(suffix)))
-        else:
+        if not text:
             self.path_edit.setText(
                 str(self.project.path.with_name(self.project.path.stem + suffix))
             )
+        elif Path(text).suffix.lower() in SUFFIXES and Path(text).suffix.lower() != suffix:
+            self.path_edit.setText(str(Path(text).with_suffix(suffix)))
+        self._update_path_note()
         self.refresh_preview()
+
+    def _path_edited(self, text: str) -> None:
+        """A file name typed with a format's suffix (out.xlsx) chooses that format, as Save
+        dialogs do; a CSV name keeps the chosen CSV layout."""
+        typed = Path(text.strip()).suffix.lower() if text.strip() else ""
+        if typed in SUFFIXES and typed != self.suffix():
+            self.format_box.setCurrentIndex(SUFFIXES.index(typed))
+        self._update_path_note()
+
+    def target_path(self) -> Path | None:
+        """The file the export writes: the name as typed, the format's suffix added only when
+        the name has none (as Save dialogs do)."""
+        text = self.path_edit.text().strip()
+        if not text:
+            return None
+        path = Path(text)
+        return path if path.suffix else path.with_name(path.name + self.suffix())
+
+    def _update_path_note(self) -> None:
+        path = self.target_path()
+        typed = Path(self.path_edit.text().strip()).suffix
+        label = FORMAT_NAMES[self.suffix()]
+        if path is None or typed.lower() in SUFFIXES:
+            note = ""
+        elif not typed:
+            note = f"Will be written as {path.name} ({label})."
+        else:
+            note = (
+                f"⚠ {typed} is not an export format's ending: {path.name} will be written "
+                f"under the name you typed, in {label} format (usual ending "
+                f"{self.suffix()})."
+            )
+        self.path_note.setText(note)
+        self.path_note.setVisible(bool(note))
 
     def _browse(self) -> None:
         suffix = self.suffix()
@@ -239,7 +286,7 @@ class ExportDialog(QDialog):
             options=QFileDialog.Option.DontConfirmOverwrite,  # we ask ourselves, once
         )
         if name:
-            self.path_edit.setText(str(Path(name).with_suffix(suffix)))
+            self.path_edit.setText(name)  # its suffix chooses the format (_path_edited)
 
     # -- preview ---------------------------------------------------------------------------
     def refresh_preview(self) -> None:
@@ -302,14 +349,11 @@ class ExportDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def start_export(self) -> None:
-        text = self.path_edit.text().strip()
-        if not text:
+        path = self.target_path()
+        if path is None:
             self.status.setText("Choose a file to export to.")
             return
-        path = Path(text)
-        if path.suffix.lower() != self.suffix():
-            path = path.with_suffix(self.suffix())
-            self.path_edit.setText(str(path))
+        file_format = self.suffix()
         force = False
         if path.exists():
             if not self.ask_overwrite(path):
@@ -329,6 +373,7 @@ class ExportDialog(QDialog):
                 done_only=options.done_only,
                 bom=options.bom,
                 force=force,
+                file_format=file_format,
                 progress=progress,
                 cancel=cancel,
             ).rows
@@ -368,7 +413,7 @@ class ExportDialog(QDialog):
         self._reset()
         self.progress.setValue(1)
         self.last_result = n
-        what = "codings" if path.suffix.lower() == ".qdpx" else "rows"
+        what = "codings" if self.suffix() == ".qdpx" else "rows"
         self.status.setText(f"Wrote {path} ({n:,} {what}).")
 
     def _cancelled(self) -> None:

@@ -41,6 +41,7 @@ def export_labels(
     bom: bool = False,
     include_duplicates: bool = False,
     force: bool = False,
+    file_format: str | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> ExportReport:
@@ -49,7 +50,8 @@ def export_labels(
 
     Never overwrites an existing file unless ``force``; a failed or cancelled export leaves no
     file behind. Articles marked "duplicate" (near-duplicate review) are left out unless
-    ``include_duplicates``.
+    ``include_duplicates``. ``file_format`` (a suffix such as ".csv") writes that format whatever
+    the file is called: the export dialog keeps the name a researcher typed (notes.txt).
     """
     path = Path(path)
     options = ExportOptions(
@@ -60,17 +62,17 @@ def export_labels(
         bom=bom,
         skip_duplicates=not include_duplicates,
     )
-    write = _writer(path)
+    suffix = (file_format or path.suffix).lower()
+    write = _writer(path.name, suffix)
     written = write(engine, path, options, force=force, progress=progress, cancel=cancel)
-    return ExportReport(str(path), written, _UNITS.get(path.suffix.lower(), "rows"))
+    return ExportReport(str(path), written, _UNITS.get(suffix, "rows"))
 
 
 _UNITS = {".jsonl": "sentences", ".qdpx": "codings"}
 
 
-def _writer(path: Path) -> Callable[..., int]:
+def _writer(name: str, suffix: str) -> Callable[..., int]:
     """The format's writer (imported on demand: pandas and openpyxl are slow to import)."""
-    suffix = path.suffix.lower()
     if suffix == ".csv":
         from annotator.exports.csv_export import write_csv
 
@@ -88,7 +90,7 @@ def _writer(path: Path) -> Callable[..., int]:
 
         return write_qdpx
     raise ExportError(
-        f"{path.name}: unknown export format '{suffix}' (use {', '.join(EXPORT_SUFFIXES)})"
+        f"{name}: unknown export format '{suffix}' (use {', '.join(EXPORT_SUFFIXES)})"
     )
 
 
