@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from annotator.commands import Command, Effect, LabelCommand
 from annotator.errors import NotFoundError
-from annotator.records import LabelChange, Status
+from annotator.records import LabelChange, Status, plural
 from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.done_guard import DoneChoice
 from ui.undo import push
@@ -164,11 +164,13 @@ class CodingController:
         target = self._next_not_done(aid)  # before the list may re-filter
         self._push(self.project.status_command(aid, self.coder, Status.DONE, "Mark article done"))
         if uncoded:
+            verb = "is" if uncoded == 1 else "are"
             message = (
-                f"Marked done: {uncoded} of {total} sentences are uncoded and count as (no code)"
+                f"Marked done: {uncoded:,} of {plural(total, 'sentence')} {verb} uncoded and "
+                "count as (no code)"
             )
         else:
-            message = f"Marked done: all {total} sentences coded"
+            message = f"Marked done: {'all ' if total > 1 else ''}{plural(total, 'sentence')} coded"
         message += " (Ctrl+Z takes it back)"
         if target is None:
             message += ". All articles are done"

@@ -18,6 +18,7 @@ from annotator.agreement.report import (
     AgreementReport,
     format_value,
 )
+from annotator.records import plural
 from annotator.spreadsheet_safety import csv_line, neutralise
 
 HTML_DISAGREEMENT_LIMIT = 1000
@@ -80,8 +81,8 @@ def _alpha_line(report: AgreementReport) -> str:
 def to_table(report: AgreementReport) -> str:
     """Plain aligned text for a terminal."""
     lines = [
-        f"{report.n_units} units, {report.n_coders} coders, level {report.level}, "
-        f"{report.n_disagreements} units with disagreement",
+        f"{plural(report.n_units, 'unit')}, {report.n_coders} coders, level {report.level}, "
+        f"{plural(report.n_disagreements, 'unit')} with disagreement",
         "",
     ]
     rows = [["Coefficient", "Value", "Observed", "Expected", "Units", "Values"]]
@@ -214,8 +215,9 @@ def agreement_sections(
     alpha = report.coefficients["krippendorff_alpha"].value
     verdict = interpret_alpha(alpha).split(" ")[0]
     parts = [
-        f"<p>{report.n_units} units, {report.n_coders} coders, level {_h(report.level)}, "
-        f"{report.n_disagreements} units with disagreement.</p>",
+        f"<p>{plural(report.n_units, 'unit')}, {report.n_coders} coders, "
+        f"level {_h(report.level)}, {plural(report.n_disagreements, 'unit')} with "
+        "disagreement.</p>",
         f'<p class="{_h(verdict)}"><strong>{_h(_alpha_line(report))}</strong></p>',
         "<h2>Coefficients</h2>",
         html_table(

@@ -10,6 +10,7 @@ from typing import Any
 from annotator.cli.progress_bar import ProgressBar
 from annotator.progress import CancelToken
 from annotator.project import Project
+from annotator.records import plural
 
 
 def register(sub: Any) -> None:
@@ -100,7 +101,7 @@ def cmd_codebook_export(args: argparse.Namespace) -> int:
     with Project.open(args.project, read_only=True) as p:
         export_codebook(p.codebook, args.output, force=args.force)
         n = len(p.codebook.codes)
-    print(f"wrote {args.output} ({n} codes)")
+    print(f"wrote {args.output} ({plural(n, 'code')})")
     return 0
 
 

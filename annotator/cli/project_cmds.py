@@ -14,6 +14,7 @@ from annotator.imports import TableOptions
 from annotator.paths import default_codebook_path
 from annotator.progress import CancelToken
 from annotator.project import Project
+from annotator.records import plural
 from annotator.storage.engine import marked_read_only
 
 
@@ -65,7 +66,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     codebook = args.codebook or default_codebook_path()
     with Project.create(args.project, codebook=codebook) as p:
         cb = p.codebook
-        print(f"created {p.path} with codebook '{cb.name}' ({len(cb.codes)} codes)")
+        print(f"created {p.path} with codebook '{cb.name}' ({plural(len(cb.codes), 'code')})")
     return 0
 
 
