@@ -61,12 +61,20 @@ class ProjectExchange(ProjectBase):
         self._writable()
         opened: list[OpenedProject] = []
         try:
+            seen: dict[object, Path] = {same_file_key(self.path): self.path}
             for other in others:
                 path = Path(other)
-                if path.resolve() == self.path.resolve():
+                key = same_file_key(path)
+                if key in seen:
+                    if seen[key] == self.path:
+                        raise MergeError(
+                            f"{path.name} is the lead project itself: choose the other files"
+                        )
                     raise MergeError(
-                        f"{path.name} is the lead project itself: choose the other files"
+                        f"{path.name} is listed twice (as {seen[key]} too): "
+                        "each file can be merged once"
                     )
+                seen[key] = path
                 opened.append(self._open_read_only(path))
             sources = [MergeSource(p.path.name, p.engine) for p in opened]
             return merge(self.engine, sources, progress, cancel)
@@ -86,3 +94,13 @@ class ProjectExchange(ProjectBase):
 
         with self._rewriting():
             return import_refi(self.engine, path, progress, cancel)
+
+
+def same_file_key(path: Path) -> object:
+    """What two names of one file share: its device and inode when it exists (a hard link,
+    a symlink, another spelling of the path), else the resolved path."""
+    try:
+        st = path.stat()
+    except OSError:
+        return path.resolve()
+    return (st.st_dev, st.st_ino)
