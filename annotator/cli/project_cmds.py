@@ -50,7 +50,11 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=cmd_info)
 
-    p = sub.add_parser("demo", help="build the demo project (sample articles, two coders)")
+    p = sub.add_parser(
+        "demo",
+        help="build the demo project (sample articles, two coders); .annotator is added to a "
+        "name without it",
+    )
     p.add_argument("project", type=Path)
     p.set_defaults(handler=cmd_demo)
 
@@ -135,12 +139,15 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from annotator.demo import build_demo
+    from annotator.project import with_project_suffix
 
-    with build_demo(args.project) as p:
+    path = with_project_suffix(args.project)  # `demo dd/x` writes dd/x.annotator
+    with build_demo(path) as p:
         info = p.info()
+        written = p.path
     print(
-        f"created demo project {args.project}: {info['articles']} articles, "
-        f"{info['sentences']} sentences, {info['labels']} labels by "
+        f"created demo project {written}: {plural(info['articles'], 'article')}, "
+        f"{plural(info['sentences'], 'sentence')}, {plural(info['labels'], 'label')} by "
         f"{', '.join(info['coder_names'])}"
     )
     return 0
