@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 REPO = Path(__file__).resolve().parents[2]
-VIEWS = ("main", "report", "coding-time", "adjudication", "import")
+VIEWS = ("main", "report", "coding-time", "export", "adjudication", "import")
 
 
 def test_the_screenshot_script_writes_every_main_view(tmp_path: Path) -> None:
