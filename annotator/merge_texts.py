@@ -16,6 +16,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from annotator.records import plural
+
 MAX_LANDINGS_LISTED = 20
 """Labels listed one by one in a conflict's line; the rest are counted."""
 
@@ -118,4 +120,5 @@ class TextConflict:
             return head + "; it has no labels"
         more = self.labels - len(self.landings)
         rest = f"; ... and {more} more" if more > 0 else ""
-        return f"{head}; its {self.labels} labels would land: {'; '.join(self.landings)}{rest}"
+        labels = plural(self.labels, "label")
+        return f"{head}; its {labels} would land: {'; '.join(self.landings)}{rest}"

@@ -84,6 +84,13 @@ log = logging.getLogger(__name__)
 SUFFIX = ".annotator"
 
 
+def with_project_suffix(path: str | Path) -> Path:
+    """The name with ``.annotator`` added when it does not end so (as a Save dialog adds its
+    format's suffix): ``demo`` and ``demo.v2`` become ``demo.annotator``, ``demo.v2.annotator``."""
+    path = Path(path)
+    return path if path.suffix.lower() == SUFFIX else path.with_name(path.name + SUFFIX)
+
+
 def relock_open_projects() -> int:
     """Renew SQLite's locks on every project this process has open (see Project.relock); the
     app calls it after each file dialog. Returns how many files were relocked."""

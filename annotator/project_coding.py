@@ -58,11 +58,11 @@ class ProjectCoding(ProjectBase):
         )
 
     def clear_command(self, sentences: Sequence[SentenceRef], coder: str) -> LabelCommand:
-        cid = self.coder_id(coder)
         ids = [sentence_id(x) for x in sentences]
-        with read_session(self.engine) as s:
-            changes = label_writes.plan_clear(s, ids, cid)
         n = len(ids)
+        with read_session(self.engine) as s:
+            cid = queries.coder_id(s, coder)  # a coder with no row has nothing to clear
+            changes = [] if cid is None else label_writes.plan_clear(s, ids, cid)
         return LabelCommand(f"Clear codes ({n} sentence{'s' if n != 1 else ''})", tuple(changes))
 
     def write_changes(self, changes: Sequence[LabelChange], batch: str = "") -> list[LabelChange]:
@@ -139,11 +139,15 @@ class ProjectCoding(ProjectBase):
     ) -> None:
         """Write or replace a memo (empty text deletes it) on an article or one of its sentences."""
         self._writable()
-        cid = self.coder_id(coder)
         aid = article_id(article)
         sid = None if sentence is None else sentence_id(sentence)
         if sid is not None and self.sentence(sid).article_id != aid:
             raise LabelError("that sentence is not in that article")
+        if not text.strip():
+            with read_session(self.engine) as s:
+                if queries.coder_id(s, coder) is None:
+                    return  # no memo to delete, and no coder row to create for nothing
+        cid = self.coder_id(coder)
         with write_session(self.engine) as s:
             coding_state.set_memo(s, cid, aid, sid, text)
 

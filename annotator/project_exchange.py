@@ -85,10 +85,20 @@ class ProjectExchange(ProjectBase):
         self._writable()
         opened: list[OpenedProject] = []
         try:
+            self_key = _project_key(self.location if self.is_server else self.path)
+            seen: dict[object, object] = {self_key: self_key}
             for other in others:
-                if self._same_project(other):
-                    name = display_name(other) if is_server_url(other) else Path(other).name
-                    raise MergeError(f"{name} is the lead project itself: choose the other files")
+                key = _project_key(other)
+                name = display_name(other) if is_server_url(other) else Path(other).name
+                if key in seen:
+                    if seen[key] == self_key:
+                        raise MergeError(
+                            f"{name} is the lead project itself: choose the other files"
+                        )
+                    raise MergeError(
+                        f"{name} is listed twice (as {seen[key]} too): each file can be merged once"
+                    )
+                seen[key] = str(other)
                 opened.append(self._open_read_only(other if is_server_url(other) else Path(other)))
             sources = [MergeSource(p.path.name, p.engine) for p in opened]
             return merge(self.engine, sources, progress, cancel)
@@ -96,12 +106,6 @@ class ProjectExchange(ProjectBase):
             self._forget_caches()
             for p in opened:
                 p.close()
-
-    def _same_project(self, other: str | Path) -> bool:
-        """Whether ``other`` (a file or a server URL) is this very project."""
-        if is_server_url(other):
-            return safe_url(str(other)) == self.location
-        return not self.is_server and Path(other).resolve() == self.path.resolve()
 
     def import_refi(
         self,
@@ -114,3 +118,21 @@ class ProjectExchange(ProjectBase):
 
         with self._rewriting():
             return import_refi(self.engine, path, progress, cancel)
+
+
+def _project_key(other: str | Path) -> object:
+    """What two names of one project share: the password-free URL of a server project, else
+    the file's identity (same_file_key)."""
+    if is_server_url(other):
+        return safe_url(str(other))
+    return same_file_key(Path(other))
+
+
+def same_file_key(path: Path) -> object:
+    """What two names of one file share: its device and inode when it exists (a hard link,
+    a symlink, another spelling of the path), else the resolved path."""
+    try:
+        st = path.stat()
+    except OSError:
+        return path.resolve()
+    return (st.st_dev, st.st_ino)

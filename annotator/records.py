@@ -225,9 +225,10 @@ class ImportReport:
         return ", ".join(parts)
 
 
-def plural(n: int, word: str) -> str:
-    """'1 article', '2 articles'."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 article', '2 articles'; ``many`` for a plural that is not word + s ('1 status',
+    '2 statuses'). Every "{n} things" a researcher reads goes through here."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ class CodebookChanges:
 
     def summary(self) -> str:
         text = (
-            f"{len(self.added)} codes added, {len(self.updated)} updated, "
+            f"{plural(len(self.added), 'code')} added, {len(self.updated)} updated, "
             f"{len(self.deactivated)} no longer in the codebook (kept with their labels, hidden)"
         )
         if self.renamed:

@@ -1,7 +1,7 @@
 """Screenshots of the main views with the demo project, for the docs: the main window, the
 agreement report and its Coding time tab, adjudication, the codebook editor and changelog, the
-import dialog with a table preview, and the training view against a gold standard with the
-report's Against gold tab.
+export dialog with its preview, the import dialog with a table preview, and the training view
+against a gold standard with the report's Against gold tab.
 
 Run under a real X server so fonts match a desktop:
     xvfb-run -s "-screen 0 1400x900x24" python packaging/screenshots.py [--out docs]
@@ -173,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     save(report, args.out / "screenshot-coding-time.png")
     report.close()
 
+    export_dialog(window, args.out / "screenshot-export.png")
+
     window.open_adjudication()
     adjudication = window.findChildren(AdjudicationWindow)[0]
     wait_for(lambda: adjudication.loaded, "the adjudication list")
@@ -200,6 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     shoot_training(window, args.out)
     window.close()
     return 0
+
+
+def export_dialog(window: object, target: Path) -> None:
+    """The export dialog as it opens: the long CSV's first rows, every header in full."""
+    from ui.export_dialog import open_export
+
+    dialog = open_export(None, window.project)  # type: ignore[attr-defined]
+    wait_for(lambda: dialog.preview_model.rowCount() > 0, "the export preview")
+    dialog.resize(980, 640)
+    save(dialog, target)
+    dialog.close()
 
 
 if __name__ == "__main__":

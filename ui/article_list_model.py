@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from annotator.records import ArticleSummary, Status
+from annotator.records import ArticleSummary, Status, plural
 from ui import icons
 from ui.table_model import LEAF_FLAGS
 
@@ -157,7 +157,7 @@ class ArticleListModel(QAbstractTableModel):
             if col == Column.STATUS:
                 return s.status.label
             if col == Column.PROGRESS:
-                return f"you have coded {s.n_coded} of {s.n_sentences} sentences"
+                return f"you have coded {s.n_coded:,} of {plural(s.n_sentences, 'sentence')}"
             if col in (Column.TITLE, Column.SOURCE, Column.DATE):
                 # the whole title, and the source and date the list may have no room for
                 where = "  ·  ".join(p for p in (s.source, s.date) if p)

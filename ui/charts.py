@@ -104,7 +104,7 @@ class BarChart(QWidget):
             return
 
         low, high = self._range()
-        ticks = _ticks(low, high)
+        ticks = self._tick_values(low, high)
         low, high = min(low, ticks[0]), max(high, ticks[-1])
         tick_w = max(fm.horizontalAdvance(_tick_label(v)) for v in ticks)
         left = tick_w + 12.0
@@ -150,6 +150,8 @@ class BarChart(QWidget):
                     )
                     self._bars.append((QRectF(x, zero - line, bar_w, line), tip + "undefined"))
                     continue
+                if not self._shows_bar(value):
+                    continue
                 color = QColor(s.bar_colors[i] if i < len(s.bar_colors) else s.color)
                 y = y_of(value)
                 rect = QRectF(x + 1, min(y, zero), max(bar_w - 2, 1), abs(zero - y))
@@ -158,14 +160,8 @@ class BarChart(QWidget):
                 p.drawRect(rect)
                 shown = self.value_format.format(value)
                 self._bars.append((rect.adjusted(0, -2, 0, 2), tip + shown))
-            p.setPen(text)
-            label_rect = QRectF(
-                plot.left() + i * slot + 2, plot.bottom() + 4, slot - 4, label_h - 4
-            )
-            p.drawText(
-                label_rect,
-                Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
-                _elide_lines(fm, cat, int(slot - 4)),
+            self._paint_label(
+                p, fm, i, QRectF(plot.left() + i * slot, plot.bottom() + 4, slot, label_h - 4)
             )
 
         p.setPen(QPen(text, 1))
@@ -180,6 +176,23 @@ class BarChart(QWidget):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 t.label,
             )
+
+    # -- what a kind of chart changes -----------------------------------------------------------
+    def _tick_values(self, low: float, high: float) -> list[float]:
+        return _ticks(low, high)
+
+    def _shows_bar(self, value: float) -> bool:
+        """A value's bar is painted (a zero is a zero-height bar: 0 and n/a differ)."""
+        return True
+
+    def _paint_label(self, p: QPainter, fm: QFontMetrics, i: int, slot: QRectF) -> None:
+        """Category i's name under its slot: two lines at most, elided."""
+        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        p.drawText(
+            slot.adjusted(2, 0, -2, 0),
+            Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
+            _elide_lines(fm, self.categories[i], int(slot.width() - 4)),
+        )
 
     def _paint_legend(self, p: QPainter, fm: QFontMetrics, top: float, text: QColor) -> float:
         x, y = 10.0, top

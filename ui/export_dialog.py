@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import AnnotatorError
 from annotator.exports import ExportOptions, export_labels
-from annotator.exports.csv_export import preview_frame
+from annotator.exports.preview import XLSX_SHEETS, ExportPreview, preview_export
 from annotator.project import Project
 from ui.errors import show_error
 from ui.file_dialogs import SafeFileDialog
@@ -45,6 +45,8 @@ from ui.workers import Job, start_job
 log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 50
+#: a preview column is as wide as its header, and as its cells up to this (long texts are cut)
+MAX_COLUMN_WIDTH = 320
 #: (label, suffix, layout)
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("CSV: one row per label, plus memo and status rows (long)", ".csv", "long"),
@@ -53,6 +55,9 @@ FORMATS: tuple[tuple[str, str, str], ...] = (
     ("JSON Lines, one sentence a line (.jsonl)", ".jsonl", "long"),
     ("REFI-QDA project for other QDA programs (.qdpx)", ".qdpx", "long"),
 )
+#: each format row's suffix, in the order of FORMATS (a typed suffix picks its first row)
+SUFFIXES: tuple[str, ...] = tuple(suffix for _label, suffix, _layout in FORMATS)
+FORMAT_NAMES = {".csv": "CSV", ".xlsx": "Excel", ".jsonl": "JSON Lines", ".qdpx": "REFI-QDA"}
 
 _alive: set[QWidget] = set()
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -120,6 +125,11 @@ class ExportDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
+        #: said before writing when the file name's ending is no export format's, or missing
+        self.path_note = QLabel("")
+        self.path_note.setObjectName("pathNote")
+        self.path_note.setWordWrap(True)
+        self.path_note.setVisible(False)
 
         self.coder_list = QListWidget()
         self.coder_list.setMaximumHeight(90)
@@ -144,12 +154,24 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format", self.format_box)
         form.addRow("File", path_row)
+        form.addRow("", self.path_note)
         form.addRow("Coders", self.coder_list)
         form.addRow("Code group", self.group_box)
         form.addRow("Codebook version", self.version_box)
         form.addRow("", self.done_only)
         form.addRow("", self.bom)
 
+        self.preview_title = QLabel(f"Preview (first {PREVIEW_ROWS} rows)")
+        self.sheet_box = QComboBox()  # which workbook sheet the preview shows (.xlsx only)
+        self.sheet_box.addItems(XLSX_SHEETS)
+        self.sheet_box.setToolTip("The workbook sheet shown in the preview")
+        preview_row = QHBoxLayout()
+        preview_row.addWidget(self.preview_title)
+        preview_row.addWidget(self.sheet_box)
+        preview_row.addStretch(1)
+        #: what the file holds besides the rows shown, or (.qdpx) all it holds
+        self.preview_note = QLabel("")
+        self.preview_note.setWordWrap(True)
         self.preview_model = FrameModel(parent=self)
         self.preview = QTableView()
         self.preview.setModel(self.preview_model)
@@ -176,14 +198,17 @@ class ExportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel(f"Preview (first {PREVIEW_ROWS} rows)"))
+        layout.addLayout(preview_row)
+        layout.addWidget(self.preview_note)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
 
         self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.path_edit.textChanged.connect(self._path_edited)
         self.group_box.currentIndexChanged.connect(self.refresh_preview)
         self.version_box.currentIndexChanged.connect(self.refresh_preview)
+        self.sheet_box.currentIndexChanged.connect(self.refresh_preview)
         self.done_only.toggled.connect(self.refresh_preview)
         self.coder_list.itemChanged.connect(self.refresh_preview)
         self._format_changed()
@@ -212,16 +237,54 @@ class ExportDialog(QDialog):
         )
 
     def _format_changed(self) -> None:
+        """A format chosen: a file name ending in another format's suffix takes this one's; a
+        name the researcher ended otherwise (notes.txt) is kept, and the note says so."""
         suffix = self.suffix()
         self.bom.setEnabled(suffix == ".csv")
+        self.sheet_box.setVisible(suffix == ".xlsx")
         text = self.path_edit.text().strip()
-        if text:
-            self.path_edit.setText(str(Path(text).with_suffix(suffix)))
-        else:
+        if not text:
             self.path_edit.setText(
                 str(self.project.path.with_name(self.project.path.stem + suffix))
             )
+        elif Path(text).suffix.lower() in SUFFIXES and Path(text).suffix.lower() != suffix:
+            self.path_edit.setText(str(Path(text).with_suffix(suffix)))
+        self._update_path_note()
         self.refresh_preview()
+
+    def _path_edited(self, text: str) -> None:
+        """A file name typed with a format's suffix (out.xlsx) chooses that format, as Save
+        dialogs do; a CSV name keeps the chosen CSV layout."""
+        typed = Path(text.strip()).suffix.lower() if text.strip() else ""
+        if typed in SUFFIXES and typed != self.suffix():
+            self.format_box.setCurrentIndex(SUFFIXES.index(typed))
+        self._update_path_note()
+
+    def target_path(self) -> Path | None:
+        """The file the export writes: the name as typed, the format's suffix added only when
+        the name has none (as Save dialogs do)."""
+        text = self.path_edit.text().strip()
+        if not text:
+            return None
+        path = Path(text)
+        return path if path.suffix else path.with_name(path.name + self.suffix())
+
+    def _update_path_note(self) -> None:
+        path = self.target_path()
+        typed = Path(self.path_edit.text().strip()).suffix
+        label = FORMAT_NAMES[self.suffix()]
+        if path is None or typed.lower() in SUFFIXES:
+            note = ""
+        elif not typed:
+            note = f"Will be written as {path.name} ({label})."
+        else:
+            note = (
+                f"⚠ {typed} is not an export format's ending: {path.name} will be written "
+                f"under the name you typed, in {label} format (usual ending "
+                f"{self.suffix()})."
+            )
+        self.path_note.setText(note)
+        self.path_note.setVisible(bool(note))
 
     def _browse(self) -> None:
         suffix = self.suffix()
@@ -233,21 +296,21 @@ class ExportDialog(QDialog):
             options=QFileDialog.Option.DontConfirmOverwrite,  # we ask ourselves, once
         )
         if name:
-            self.path_edit.setText(str(Path(name).with_suffix(suffix)))
+            self.path_edit.setText(name)  # its suffix chooses the format (_path_edited)
 
     # -- preview ---------------------------------------------------------------------------
     def refresh_preview(self) -> None:
         if self.preview_job is not None:  # superseded: a late old preview must not win
             self.preview_job.token.cancel()
-        options = self.options()
+        options, suffix, sheet = self.options(), self.suffix(), self.sheet_box.currentText()
         engine = self.project.engine
 
-        def work(progress: Any, cancel: Any) -> pd.DataFrame:
-            return preview_frame(engine, options, PREVIEW_ROWS)
+        def work(progress: Any, cancel: Any) -> ExportPreview:
+            return preview_export(engine, suffix, options, PREVIEW_ROWS, sheet)
 
-        def show(frame: pd.DataFrame) -> None:
+        def show(preview: ExportPreview) -> None:
             if self.preview_job is job:  # only the newest preview is shown
-                self._show_preview(frame)
+                self._show_preview(preview)
 
         def failed(exc: BaseException, details: str) -> None:
             if self.preview_job is job:
@@ -256,11 +319,29 @@ class ExportDialog(QDialog):
         job = start_job(self, "Preview", work, show, show_dialog=False, on_error=failed)
         self.preview_job = job
 
-    def _show_preview(self, frame: pd.DataFrame) -> None:
-        self.preview_model.set_frame(frame)
+    def _show_preview(self, preview: ExportPreview) -> None:
+        """The format's own rows (a .qdpx is no table: its sentence stands alone)."""
+        self.preview_note.setText(preview.note)
+        table = preview.frame is not None
+        self.preview.setVisible(table)
+        self.preview_title.setText(
+            f"Preview (first {PREVIEW_ROWS} rows)" if table else "What the file will hold"
+        )
+        self.preview_model.set_frame(preview.frame if table else pd.DataFrame())
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Every header readable in full; a column of long texts no wider than
+        MAX_COLUMN_WIDTH (the tooltip has the whole cell)."""
+        header = self.preview.horizontalHeader()
+        self.preview.resizeColumnsToContents()
+        for col in range(self.preview_model.columnCount()):
+            fitted = min(self.preview.columnWidth(col), MAX_COLUMN_WIDTH)
+            self.preview.setColumnWidth(col, max(fitted, header.sectionSizeHint(col)))
 
     def _preview_failed(self, exc: BaseException, details: str) -> None:
         self.preview_model.set_frame(pd.DataFrame())
+        self.preview_note.setText("")
         if isinstance(exc, AnnotatorError):
             self.status.setText(str(exc))
         else:
@@ -278,14 +359,11 @@ class ExportDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def start_export(self) -> None:
-        text = self.path_edit.text().strip()
-        if not text:
+        path = self.target_path()
+        if path is None:
             self.status.setText("Choose a file to export to.")
             return
-        path = Path(text)
-        if path.suffix.lower() != self.suffix():
-            path = path.with_suffix(self.suffix())
-            self.path_edit.setText(str(path))
+        file_format = self.suffix()
         force = False
         if path.exists():
             if not self.ask_overwrite(path):
@@ -306,6 +384,7 @@ class ExportDialog(QDialog):
                 bom=options.bom,
                 codebook_version=options.codebook_versions,
                 force=force,
+                file_format=file_format,
                 progress=progress,
                 cancel=cancel,
             ).rows
@@ -345,7 +424,7 @@ class ExportDialog(QDialog):
         self._reset()
         self.progress.setValue(1)
         self.last_result = n
-        what = "codings" if path.suffix.lower() == ".qdpx" else "rows"
+        what = "codings" if self.suffix() == ".qdpx" else "rows"
         self.status.setText(f"Wrote {path} ({n:,} {what}).")
 
     def _cancelled(self) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.project import Project
+from annotator.records import plural
 from ui import icons
 from ui import settings as keys
 from ui.actions import ActionRegistry, lazy_call
@@ -469,7 +470,7 @@ class MainWindow(
             return
         sid = self.article_panel.current_sentence_id()
         row = self.sentence_model.row_of(sid) if sid is not None else None
-        where = f"Sentence {row + 1} of {n}" if row is not None else f"{n} sentences"
+        where = f"Sentence {row + 1} of {n}" if row is not None else plural(n, "sentence")
         self.position_label.setText(f"{where}  ·  {self.sentence_model.n_coded()} coded")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from annotator.exchange.merge import MergeReport
 from annotator.project import Project
+from annotator.project_exchange import same_file_key
 from ui.errors import show_error
 from ui.file_dialogs import SafeFileDialog
 from ui.workers import Job, start_job
@@ -60,6 +61,11 @@ class MergeDialog(QDialog):
         self.merge_button.clicked.connect(self.start_merge)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
+        #: why a file was not added (already listed, or the open project itself)
+        self.add_note = QLabel("")
+        self.add_note.setObjectName("mergeAddNote")
+        self.add_note.setWordWrap(True)
+        self.add_note.setVisible(False)
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
         self.output.setPlaceholderText("The merge report appears here.")
@@ -74,15 +80,38 @@ class MergeDialog(QDialog):
             QLabel("Project files of other coders (their work is added, never removed):")
         )
         layout.addWidget(view, 1)
+        layout.addWidget(self.add_note)
         layout.addLayout(row)
         layout.addWidget(self.output, 2)
 
     def paths(self) -> list[Path]:
         return [Path(p) for p in self.files.stringList()]
 
-    def add_paths(self, paths: Sequence[Path]) -> None:
-        current = self.files.stringList()
-        self.files.setStringList(current + [str(p) for p in paths if str(p) not in current])
+    def add_paths(self, paths: Sequence[Path]) -> list[str]:
+        """Add files to the list, each once: a file already listed (under any name: another
+        spelling, a link) and the open project itself are refused, and the note says why.
+        Returns the reasons."""
+        listed = {same_file_key(p): p for p in self.paths()}
+        lead = same_file_key(self.project.path)
+        added: list[str] = []
+        refused: list[str] = []
+        for path in (Path(p) for p in paths):
+            key = same_file_key(path)
+            if key == lead:
+                refused.append(f"{path.name} is the open project: it cannot be merged into itself")
+            elif key in listed:
+                same = listed[key]
+                refused.append(
+                    f"{path.name} is already in the list"
+                    + ("" if same == path else f" (as {same})")
+                )
+            else:
+                listed[key] = path
+                added.append(str(path))
+        self.files.setStringList(self.files.stringList() + added)
+        self.add_note.setText("Not added: " + "; ".join(refused) + "." if refused else "")
+        self.add_note.setVisible(bool(refused))
+        return refused
 
     def _choose(self) -> None:
         names, _ = SafeFileDialog.getOpenFileNames(

@@ -8,6 +8,7 @@ chosen in the report; it never computes. The definitions are ``annotator.coding_
 from __future__ import annotations
 
 import html
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.coding_time import SESSION_PAUSE_S, CodingStats
-from ui.charts import BarChart, Series
 from ui.coding_time_models import CoderTimeModel, CodeTimeModel
+from ui.day_chart import DayBarChart
 from ui.report_table_view import report_table
 
 #: shown instead of the tables when the selected coders have no label events
@@ -71,7 +72,7 @@ class CodingTimeTab(QWidget):
         split.addWidget(self.coder_view)
         self.code_view = report_table(self.code_model)
         split.addWidget(self.code_view)
-        self.done_chart = BarChart("Articles marked done per day (UTC), per coder")
+        self.done_chart = DayBarChart("Articles marked done per day (UTC), per coder")
         split.addWidget(self.done_chart)
         split.setSizes([90, 220, 290])
         self.stack.addWidget(split)
@@ -104,25 +105,17 @@ class CodingTimeTab(QWidget):
         self.stats = stats
         self.coder_model.set_rows(stats.coders)
         self.code_model.set_rows(stats.codes)
-        categories, series = done_series(stats)
-        self.done_chart.set_data(categories, series, value_format="{:.0f}")
+        self.done_chart.set_counts(done_counts(stats), CODER_COLORS)
         self.stack.setCurrentWidget(self.figures)
 
 
-def done_series(stats: CodingStats) -> tuple[list[str], list[Series]]:
-    """Days (ISO dates, in order) and one series per coder of the articles done on each day.
+def done_counts(stats: CodingStats) -> dict[str, dict[date, int]]:
+    """Per coder (in name order), the articles done on each UTC day they finished any.
 
-    Every coder in the figures gets a series, a coder who finished nothing a row of zeros; only
-    days with something done are categories (a gap of idle days is not drawn)."""
-    days = sorted({d.day for d in stats.done_per_day})
+    Every coder in the figures is there, a coder who finished nothing with no days: the chart
+    still names them in its legend."""
     coders = sorted({c.coder for c in stats.coders} | {d.coder for d in stats.done_per_day})
-    counts = {(d.coder, d.day): d.done for d in stats.done_per_day}
-    series = [
-        Series(
-            coder,
-            tuple(float(counts.get((coder, day), 0)) for day in days),
-            CODER_COLORS[k % len(CODER_COLORS)],
-        )
-        for k, coder in enumerate(coders)
-    ]
-    return [day.isoformat() for day in days], series
+    counts: dict[str, dict[date, int]] = {coder: {} for coder in coders}
+    for d in stats.done_per_day:
+        counts[d.coder][d.day] = d.done
+    return counts

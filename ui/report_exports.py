@@ -1,8 +1,9 @@
 """Writing a computed agreement report to disk: HTML, PDF (via Qt), coefficient and disagreement
 CSV, and asking where to save.
 
-The texts come from the core (``annotator.agreement.formatting``, the disagreements export); this
-module only adds what needs Qt: the PDF writer and the save dialog.
+The texts come from the core (``annotator.agreement.formatting``, the disagreements export) and,
+for the page with its coding-time tables, ``ui.report_document``; this module only adds what
+needs Qt: the PDF writer and the save dialog.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from annotator.agreement import AgreementReport
-from annotator.agreement.formatting import to_csv, to_html
+from annotator.agreement.formatting import to_csv
 from annotator.exports.disagreements_export import write_disagreements_csv
 from annotator.reliability import DisagreementRow
 from ui.file_dialogs import SafeFileDialog
@@ -25,15 +26,13 @@ def unit_names(rows: list[DisagreementRow]) -> dict[int, str]:
     return {r.sentence_id: r.name for r in rows}
 
 
-def write_html(
-    report: AgreementReport, title: str, rows: list[DisagreementRow], path: Path
-) -> None:
-    Path(path).write_text(to_html(report, title, unit_names(rows)), encoding="utf-8")
+def write_html(page: str, path: Path) -> None:
+    """The report page (``ui.report_document.report_page``) as a self-contained .html file."""
+    Path(path).write_text(page, encoding="utf-8")
 
 
-def write_pdf(report: AgreementReport, title: str, rows: list[DisagreementRow], path: Path) -> None:
-    """The HTML report printed to an A4 PDF by Qt's text engine."""
-    page = to_html(report, title, unit_names(rows))
+def write_pdf(page: str, title: str, path: Path) -> None:
+    """The report page printed to an A4 PDF by Qt's text engine."""
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)

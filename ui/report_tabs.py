@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.agreement import AgreementReport
 from annotator.agreement.formatting import interpret_alpha
 from annotator.coding_time import CodingStats
+from annotator.records import plural
 from annotator.reliability import DisagreementRow
 from ui.charts import BarChart, Series, Threshold
 from ui.report_coding_time_tab import CodingTimeTab
@@ -256,8 +257,8 @@ class ReportTabs(QTabWidget):
     def _show_disagreements(self, report: AgreementReport, rows: list[DisagreementRow]) -> None:
         self.disagreement_model.set_rows(rows, [str(c) for c in report.data.coders])
         self.disagreement_label.setText(
-            f"{len(rows):,} sentences where the coders differ. Double-click or press Enter to "
-            "open one in the main window."
+            f"{plural(len(rows), 'sentence')} where the coders differ. Double-click or press "
+            "Enter to open one in the main window."
         )
         self.disagreement_view.setColumnWidth(0, 220)
         self.disagreement_view.setColumnWidth(1, 70)

@@ -31,8 +31,10 @@ from annotator.project import Project
 from annotator.reliability import DisagreementRow, reliability_with_disagreements
 from ui import icons
 from ui.actions import close_keys
+from ui.report_document import has_coding_time, report_page
 from ui.report_exports import (
     ask_export_path,
+    unit_names,
     write_coefficients_csv,
     write_disagreements,
     write_html,
@@ -86,6 +88,9 @@ class ReportWindow(QMainWindow):
         self.disagreement_rows: list[DisagreementRow] = []
         self.coding_time: CodingStats | None = None
         self.computed_for: tuple[tuple[str, ...], str] | None = None
+        #: the coders the coding time is of, and why there is no agreement report (if none)
+        self.coding_for: tuple[str, ...] = ()
+        self.omitted = ""
         self._generation = 0
         self._job: Job | None = None
         self._pending = QTimer(self)
@@ -170,8 +175,14 @@ class ReportWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_bar)
 
     def _set_exports_enabled(self, on: bool) -> None:
-        for a in (self.html_action, self.pdf_action, self.csv_action, self.dis_csv_action):
-            a.setEnabled(on)
+        """Off while computing; on, each export that has something to write: the HTML and PDF
+        page needs the agreement report or coding time (one coder is enough), the CSVs the
+        report."""
+        page = on and (self.report is not None or has_coding_time(self.coding_time))
+        for a in (self.html_action, self.pdf_action):
+            a.setEnabled(page)
+        for a in (self.csv_action, self.dis_csv_action):
+            a.setEnabled(on and self.report is not None)
 
     # -- selection ----------------------------------------------------------------------------
     def selected_coders(self) -> list[str]:
@@ -282,10 +293,11 @@ class ReportWindow(QMainWindow):
         self.disagreement_rows = []
         self.computed_for = None
         self.coding_time = coding_time
+        self.omitted = message
         self.tabs.show_nothing(message, coding_time)
         self.progress_bar.setVisible(False)
         self.statusBar().showMessage(message, 5000)
-        self._set_exports_enabled(False)
+        self._set_exports_enabled(coding_time is not None)
 
     def _finished(
         self, generation: int, coders: tuple[str, ...], group: str, result: Computed
@@ -293,8 +305,11 @@ class ReportWindow(QMainWindow):
         if self._stale(generation):
             return
         self._job = None
+        self.coding_for = coders
         if result.report is None:
             self._show_nothing(result.message, result.coding_time)
+            if len(coders) < 2:  # what the exported page says instead of agreement figures
+                self.omitted = f"only {coders[0]} is chosen; agreement compares two coders or more"
             return
         self.report = result.report
         self.disagreement_rows = result.rows
@@ -309,9 +324,20 @@ class ReportWindow(QMainWindow):
 
     # -- exports ------------------------------------------------------------------------------
     def report_title(self) -> str:
+        if self.report is None:
+            coders = ", ".join(self.coding_for)
+            return f"Coding time — {coders} ({self.project.path.stem})"
         coders = ", ".join(self.computed_for[0]) if self.computed_for else ""
         group = self.computed_for[1] if self.computed_for else ""
         return f"Agreement: {group} — {coders} ({self.project.path.stem})"
+
+    def report_page(self) -> str:
+        """The HTML page the HTML and PDF exports write: agreement and coding time, or the
+        coding time alone with the agreement sections said to be left out."""
+        if self.report is None and not has_coding_time(self.coding_time):
+            raise AnnotatorError("there is nothing to export yet: choose coders who have coded")
+        names = unit_names(self.disagreement_rows)
+        return report_page(self.report_title(), self.report, names, self.coding_time, self.omitted)
 
     def _require_report(self) -> AgreementReport:
         if self.report is None:
@@ -319,10 +345,10 @@ class ReportWindow(QMainWindow):
         return self.report
 
     def export_html(self, path: Path) -> None:
-        write_html(self._require_report(), self.report_title(), self.disagreement_rows, path)
+        write_html(self.report_page(), path)
 
     def export_pdf(self, path: Path) -> None:
-        write_pdf(self._require_report(), self.report_title(), self.disagreement_rows, path)
+        write_pdf(self.report_page(), self.report_title(), path)
 
     def export_coefficients_csv(self, path: Path) -> None:
         write_coefficients_csv(self._require_report(), path)

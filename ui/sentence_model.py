@@ -115,8 +115,16 @@ class SentenceModel(QAbstractListModel):
         return self._show_others
 
     def set_own_coder(self, coder_id: int | None) -> None:
-        self._own = coder_id
-        self._all_changed()
+        """Whose labels are drawn as the coder's own. Only rows already holding a label of
+        either id look different, so only they repaint: a coder's first label (which creates
+        the coder) repaints its own row, not the whole article."""
+        before, self._own = self._own, coder_id
+        if before == coder_id:
+            return
+        ids = {before, coder_id}
+        for sid, pairs in self._labels.items():
+            if any(c in ids for c, _k in pairs):
+                self._row_changed(sid)
 
     def set_memo(self, sentence_id: int, present: bool) -> None:
         if present:

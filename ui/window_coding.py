@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from annotator.commands import Command, Effect, LabelCommand
-from annotator.errors import ServerUnavailableError
-from annotator.records import LabelChange, Status
+from annotator.errors import NotFoundError, ServerUnavailableError
+from annotator.records import LabelChange, Status, plural
 from ui.article_list_model import ARTICLE_ID_ROLE
 from ui.done_guard import DoneChoice
 from ui.undo import push
@@ -100,14 +100,25 @@ class CodingController:
         p = self.project
         if p is None:
             return
-        if self.coder_id is None and self.coder is not None and effect.changed:
-            self.coder_id = p.coder_id(self.coder)  # the coder's first write created them
-            self.sentence_model.set_own_coder(self.coder_id)
+        if effect.changed:
+            self._adopt_own_coder()
         for article_id, coder, status in effect.statuses:
             if coder == self.coder:
                 self._status_changed(article_id, status, show=True)
         if effect.labels:
             self._labels_changed(effect.labels)
+
+    def _adopt_own_coder(self) -> None:
+        """After a write: the coder's first label, status or memo created their row, so the
+        window learns its id now (opening a project creates no coder)."""
+        p = self.project
+        if p is None or self.coder_id is not None or self.coder is None:
+            return
+        try:
+            self.coder_id = p.coder_id(self.coder, create=False)
+        except NotFoundError:
+            return
+        self.sentence_model.set_own_coder(self.coder_id)
 
     def _labels_changed(self, changes: Sequence[LabelChange]) -> None:
         """Repaint the touched rows, counts and this article's progress."""
@@ -161,11 +172,13 @@ class CodingController:
         target = self._next_not_done(aid)  # before the list may re-filter
         self._push(self.project.status_command(aid, self.coder, Status.DONE, "Mark article done"))
         if uncoded:
+            verb = "is" if uncoded == 1 else "are"
             message = (
-                f"Marked done: {uncoded} of {total} sentences are uncoded and count as (no code)"
+                f"Marked done: {uncoded:,} of {plural(total, 'sentence')} {verb} uncoded and "
+                "count as (no code)"
             )
         else:
-            message = f"Marked done: all {total} sentences coded"
+            message = f"Marked done: {'all ' if total > 1 else ''}{plural(total, 'sentence')} coded"
         message += " (Ctrl+Z takes it back)"
         if target is None:
             message += ". All articles are done"

@@ -5,6 +5,8 @@ A mixin of MainWindow (it uses the window's project, article list model and stat
 
 from __future__ import annotations
 
+from annotator.records import plural
+
 
 class DuplicateActions:
     """Methods of MainWindow; they use its attributes (see ui.main_window)."""
@@ -31,7 +33,7 @@ class DuplicateActions:
         self.statusBar().showMessage(
             f"Kept all {len(marks)} near-duplicates"
             if keep_all
-            else f"Kept this article; {n} near-duplicates marked duplicate (left out of "
+            else f"Kept this article; {plural(n, 'near-duplicate')} marked duplicate (left out of "
             "agreement and exports)",
             10_000,
         )

@@ -36,6 +36,7 @@ class MemoActions:
         if text is None:
             return
         self.project.set_memo(self.coder, self._article_id, text, sentence=sid)  # type: ignore[arg-type]
+        self._adopt_own_coder()
         if text.strip():
             self._memo_texts[sid] = text
         else:
@@ -50,6 +51,7 @@ class MemoActions:
         if text is None:
             return
         self.project.set_memo(self.coder, self._article_id, text)
+        self._adopt_own_coder()
         if text.strip():
             self._memo_texts[None] = text
         else:

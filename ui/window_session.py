@@ -179,7 +179,9 @@ class ProjectSession:
         self.settings.set(keys.CODER, name)
         p = self.project
         try:
-            self.coder_id = p.coder_id(name, create=not p.read_only)
+            # Not created here: a coder exists (in the export and report lists) from their first
+            # label, status or memo on; _show_effect and the memo edits pick the id up then.
+            self.coder_id = p.coder_id(name, create=False)
         except NotFoundError:
             self.coder_id = None
         self._coder_names = {}

@@ -18,6 +18,7 @@ from annotator.agreement.report import (
     AgreementReport,
     format_value,
 )
+from annotator.records import plural
 from annotator.spreadsheet_safety import csv_line, neutralise
 
 HTML_DISAGREEMENT_LIMIT = 1000
@@ -80,8 +81,8 @@ def _alpha_line(report: AgreementReport) -> str:
 def to_table(report: AgreementReport) -> str:
     """Plain aligned text for a terminal."""
     lines = [
-        f"{report.n_units} units, {report.n_coders} coders, level {report.level}, "
-        f"{report.n_disagreements} units with disagreement",
+        f"{plural(report.n_units, 'unit')}, {report.n_coders} coders, level {report.level}, "
+        f"{plural(report.n_disagreements, 'unit')} with disagreement",
         *([report.versions_note.capitalize()] if report.versions_note else []),
         "",
     ]
@@ -162,7 +163,7 @@ def _h(v: object) -> str:
     return html.escape(str(v), quote=True)
 
 
-def _html_table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int) -> str:
+def html_table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int) -> str:
     out = ["<table><thead><tr>", *[f"<th>{_h(c)}</th>" for c in head], "</tr></thead><tbody>"]
     for r in rows:
         out.append("<tr>")
@@ -176,7 +177,7 @@ def _html_table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric_from
 
 def _matrix_html(labels: Sequence[str], matrix: npt.NDArray[Any], fmt: str) -> str:
     rows = [[labels[i], *[format(float(x), fmt) for x in row]] for i, row in enumerate(matrix)]
-    return _html_table(["", *labels], rows, 1)
+    return html_table(["", *labels], rows, 1)
 
 
 def to_html(
@@ -187,6 +188,31 @@ def to_html(
     ``unit_names`` names the disagreeing units (for a project: "Title — sentence 4", the
     number every export calls ``sentence_number``) instead of their internal ids.
     """
+    return html_page(title, agreement_sections(report, unit_names))
+
+
+def html_page(title: str, sections: Sequence[str]) -> str:
+    """A self-contained page (inline CSS, no scripts) around sections of HTML already escaped
+    (the report window adds its coding-time tables to the agreement sections this way)."""
+    return (
+        "\n".join(
+            [
+                "<!DOCTYPE html>",
+                '<html lang="en"><head><meta charset="utf-8">',
+                f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
+                f"<h1>{_h(title)}</h1>",
+                *sections,
+                "</body></html>",
+            ]
+        )
+        + "\n"
+    )
+
+
+def agreement_sections(
+    report: AgreementReport, unit_names: Mapping[Any, str] | None = None
+) -> list[str]:
+    """The agreement report as HTML sections (escaped), for ``html_page``."""
     alpha = report.coefficients["krippendorff_alpha"].value
     verdict = interpret_alpha(alpha).split(" ")[0]
     parts = [
@@ -194,13 +220,14 @@ def to_html(
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_h(title)}</h1>",
-        f"<p>{report.n_units} units, {report.n_coders} coders, level {_h(report.level)}, "
-        f"{report.n_disagreements} units with disagreement"
+        f"<p>{plural(report.n_units, 'unit')}, {report.n_coders} coders, "
+        f"level {_h(report.level)}, {plural(report.n_disagreements, 'unit')} with "
+        "disagreement"
         + (f"; {_h(report.versions_note)}" if report.versions_note else "")
         + ".</p>",
         f'<p class="{_h(verdict)}"><strong>{_h(_alpha_line(report))}</strong></p>',
         "<h2>Coefficients</h2>",
-        _html_table(
+        html_table(
             ["Coefficient", "Value", "Observed", "Expected", "Units", "Pairable values", "Note"],
             [
                 [
@@ -220,7 +247,7 @@ def to_html(
     if report.per_code:
         parts += [
             "<h2>Per code (present vs absent)</h2>",
-            _html_table(
+            html_table(
                 ["Code", *[COEFFICIENT_NAMES[k] for k in PER_CODE_KEYS]],
                 [
                     [code, *[_num(c[k].value) for k in PER_CODE_KEYS]]
@@ -232,7 +259,7 @@ def to_html(
     if report.pairwise:
         parts += [
             "<h2>Pairwise Cohen's kappa</h2>",
-            _html_table(
+            html_table(
                 ["Coder A", "Coder B", "Units", "Cohen's kappa", "Percent agreement"],
                 [
                     [
@@ -266,7 +293,7 @@ def to_html(
             unit = str(d.unit) if unit_names is None else unit_names.get(d.unit, str(d.unit))
             rows.append([unit, *[by_name.get(c, "") for c in coders]])
         head = "Unit" if unit_names is None else "Sentence"
-        parts.append(_html_table([head, *coders], rows, 99))
+        parts.append(html_table([head, *coders], rows, 99))
         if report.n_disagreements > len(shown):
             parts.append(f"<p>… and {report.n_disagreements - len(shown)} more.</p>")
     else:
@@ -278,6 +305,5 @@ def to_html(
         "<h2>Conventions</h2><ul>",
         *[f"<li>{_h(c)}</li>" for c in report.conventions],
         "</ul>",
-        "</body></html>",
     ]
-    return "\n".join(parts) + "\n"
+    return parts

@@ -11,6 +11,7 @@ from annotator.cli.progress_bar import ProgressBar
 from annotator.cli.project_arg import project_arg
 from annotator.progress import CancelToken
 from annotator.project import Project
+from annotator.records import plural
 from annotator.version_ranges import parse_versions
 
 
@@ -120,7 +121,7 @@ def cmd_codebook_export(args: argparse.Namespace) -> int:
     with Project.open(args.project, read_only=True) as p:
         p.export_codebook(args.output, force=args.force)
         n = len(p.codebook.codes)
-    print(f"wrote {args.output} ({n} codes)")
+    print(f"wrote {args.output} ({plural(n, 'code')})")
     return 0
 
 

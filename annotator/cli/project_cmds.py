@@ -15,6 +15,7 @@ from annotator.imports import TableOptions
 from annotator.paths import default_codebook_path
 from annotator.progress import CancelToken
 from annotator.project import Project
+from annotator.records import plural
 from annotator.storage.engine import marked_read_only
 
 
@@ -50,8 +51,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=cmd_info)
 
-    p = sub.add_parser("demo", help="build the demo project (sample articles, two coders)")
-    p.add_argument("project", type=project_arg)
+    p = sub.add_parser(
+        "demo",
+        help="build the demo project (sample articles, two coders); .annotator is added to a "
+        "name without it",
+    )
+    p.add_argument("project", type=Path)
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("backup", help="take a backup of a project now (the last five are kept)")
@@ -66,7 +71,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     codebook = args.codebook or default_codebook_path()
     with Project.create(args.project, codebook=codebook) as p:
         cb = p.codebook
-        print(f"created {p.location} with codebook '{cb.name}' ({len(cb.codes)} codes)")
+        print(f"created {p.location} with codebook '{cb.name}' ({plural(len(cb.codes), 'code')})")
     return 0
 
 
@@ -137,13 +142,15 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from annotator.demo import build_demo
+    from annotator.project import with_project_suffix
 
-    with build_demo(args.project) as p:
+    path = with_project_suffix(args.project)  # `demo dd/x` writes dd/x.annotator
+    with build_demo(path) as p:
         info = p.info()
-        where = p.location
+        written = p.location
     print(
-        f"created demo project {where}: {info['articles']} articles, "
-        f"{info['sentences']} sentences, {info['labels']} labels by "
+        f"created demo project {written}: {plural(info['articles'], 'article')}, "
+        f"{plural(info['sentences'], 'sentence')}, {plural(info['labels'], 'label')} by "
         f"{', '.join(info['coder_names'])}"
     )
     return 0

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.errors import AnnotatorError
 from annotator.names import name_problem
 from annotator.progress import CancelToken, ProgressCallback, no_progress
-from annotator.records import Status
+from annotator.records import Status, plural
 from annotator.spreadsheet_safety import restore_series
 from annotator.storage import exchange_queries
 from annotator.storage.coding_state import ensure_coder
@@ -89,13 +89,13 @@ class LabelImportReport:
 
     def summary(self) -> str:
         text = (
-            f"read {self.rows} rows: {self.imported} labels imported, "
-            f"{self.already_present} already there, {self.memos_added} memos added"
+            f"read {plural(self.rows, 'row')}: {plural(self.imported, 'label')} imported, "
+            f"{self.already_present:,} already there, {plural(self.memos_added, 'memo')} added"
         )
         if self.coders_added:
             text += f", new coders: {', '.join(self.coders_added)}"
         if self.problem_count:
-            text += f", {self.problem_count} rows not imported"
+            text += f", {plural(self.problem_count, 'row')} not imported"
         return text
 
 

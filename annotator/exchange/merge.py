@@ -35,6 +35,7 @@ from annotator.exports.codebook_export import lead_codebook
 from annotator.merge_texts import TextConflict, map_sentences
 from annotator.names import control_characters, spelled_name, visible_name
 from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.records import plural
 from annotator.storage import codebook_versions, exchange_queries, queries
 from annotator.storage.article_writes import NewArticle, content_hash, insert_articles
 from annotator.storage.codebook_store import save_codebook
@@ -88,27 +89,29 @@ class MergeReport:
 
     def summary(self) -> str:
         parts = [
-            f"merged {len(self.files)} file{'s' if len(self.files) != 1 else ''}",
-            f"{self.articles_added} articles added",
-            f"{self.labels_added} labels added ({self.labels_present} already there)",
-            f"{self.memos_added} memos added",
-            f"{self.statuses_raised} statuses advanced",
+            f"merged {plural(len(self.files), 'file')}",
+            f"{plural(self.articles_added, 'article')} added",
+            f"{plural(self.labels_added, 'label')} added ({self.labels_present:,} already there)",
+            f"{plural(self.memos_added, 'memo')} added",
+            f"{plural(self.statuses_raised, 'status', 'statuses')} advanced",
         ]
         if self.codes_added:
-            parts.append(f"{len(self.codes_added)} codes added")
+            parts.append(f"{plural(len(self.codes_added), 'code')} added")
         if self.coders_added:
             parts.append(f"coders added: {', '.join(self.coders_added)}")
         if self.labels_moved:
-            parts.append(f"{self.labels_moved} labels moved onto differently split sentences")
-        if self.skipped:
-            parts.append(f"{self.skipped} labels skipped")
-        if self.text_conflicts:
-            n = len(self.text_conflicts)
             parts.append(
-                f"{n} article{'s' if n != 1 else ''} NOT merged: another text under the lead's id"
+                f"{plural(self.labels_moved, 'label')} moved onto differently split sentences"
+            )
+        if self.skipped:
+            parts.append(f"{plural(self.skipped, 'label')} skipped")
+        if self.text_conflicts:
+            parts.append(
+                f"{plural(len(self.text_conflicts), 'article')} NOT merged: another text under "
+                "the lead's id"
             )
         if self.conflicts:
-            parts.append(f"{len(self.conflicts)} conflicts (see the list)")
+            parts.append(f"{plural(len(self.conflicts), 'conflict')} (see the list)")
         return ", ".join(parts)
 
 
@@ -410,17 +413,18 @@ class _Batch:
         report.skipped += skipped_code + lost + len(outcome.refused)
         if skipped_code:
             report.note(
-                f"{origin}: {skipped_code} labels on codes that could not be merged were skipped"
+                f"{origin}: skipped {plural(skipped_code, 'label')} on codes that could not be "
+                "merged"
             )
         if lost:
             report.note(
-                f"{origin}: {lost} labels on sentences that match no sentence of the lead "
-                "were skipped"
+                f"{origin}: skipped {plural(lost, 'label')} on sentences that match no sentence "
+                "of the lead"
             )
         if outcome.refused:
             report.note(
-                f"{origin}: {len(outcome.refused)} labels contradict the lead's code in a "
-                "single-choice group; kept the lead's"
+                f"{origin}: skipped {plural(len(outcome.refused), 'label')} contradicting the "
+                "lead's code in a single-choice group; kept the lead's"
             )
         # memos
         for aid, memo_sid, ocoder, text, updated in exchange_queries.memos_of_articles(o, batch):

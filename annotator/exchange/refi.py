@@ -45,6 +45,7 @@ from annotator.exchange.refi_reading import (
 )
 from annotator.exports.codebook_export import lead_codebook
 from annotator.progress import CancelToken, ProgressCallback, no_progress
+from annotator.records import plural
 from annotator.segmentation import segment
 from annotator.selection_placing import Placer
 from annotator.storage import exchange_queries, queries, selection_store
@@ -94,13 +95,14 @@ class RefiImportReport:
 
     def summary(self) -> str:
         return (
-            f"{self.sources} sources: {self.articles_added} articles added, "
-            f"{self.articles_reused} already in the project; {self.codings} codings in "
-            f"{self.selections} selections gave {self.labels_added} labels "
-            f"({self.labels_present} already there, {self.labels_partial} on part of a sentence), "
-            f"{self.ranges_kept} coded ranges kept; {self.memos_added} memos; "
-            f"{len(self.codes_added)} codes and {len(self.coders_added)} coders added"
-            + (f"; {len(self.problems)} problems" if self.problems else "")
+            f"{plural(self.sources, 'source')}: {plural(self.articles_added, 'article')} added, "
+            f"{self.articles_reused:,} already in the project; {plural(self.codings, 'coding')} "
+            f"in {plural(self.selections, 'selection')} gave {plural(self.labels_added, 'label')} "
+            f"({self.labels_present:,} already there, {self.labels_partial:,} on part of a "
+            f"sentence), {plural(self.ranges_kept, 'coded range')} kept; "
+            f"{plural(self.memos_added, 'memo')}; {plural(len(self.codes_added), 'code')} and "
+            f"{plural(len(self.coders_added), 'coder')} added"
+            + (f"; {plural(len(self.problems), 'problem')}" if self.problems else "")
         )
 
 
@@ -319,15 +321,17 @@ def _import_source(
     report.labels_present += outcome.already
     if untouched:
         report.note(
-            f"source {label}: {untouched} coded selections hold only whitespace and touch no "
-            "sentence; their ranges are kept (and exported again), no label was made"
+            f"source {label}: {plural(untouched, 'coded selection')} "
+            f"{'holds' if untouched == 1 else 'hold'} only whitespace and touch"
+            f"{'es' if untouched == 1 else ''} no sentence; the ranges are kept (and exported "
+            "again), no label was made"
         )
     for why, n in skipped.items():
-        report.note(f"source {label}: {n} codings skipped: {why}")
+        report.note(f"source {label}: {plural(n, 'coding')} skipped: {why}")
     if outcome.refused:
         report.note(
-            f"source {label}: {len(outcome.refused)} codes contradict another code of a "
-            "single-choice group on the same sentence; the first was kept as a label, every "
+            f"source {label}: {plural(len(outcome.refused), 'code')} contradicting another code "
+            "of a single-choice group on the same sentence: the first was kept as a label, every "
             "range is kept"
         )
     for ref in kids(src, "NoteRef"):

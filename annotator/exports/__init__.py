@@ -43,6 +43,7 @@ def export_labels(
     include_duplicates: bool = False,
     codebook_version: int | Iterable[int] | None = None,
     force: bool = False,
+    file_format: str | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> ExportReport:
@@ -53,6 +54,8 @@ def export_labels(
     file behind. Articles marked "duplicate" (near-duplicate review) are left out unless
     ``include_duplicates``. ``codebook_version`` (a number or several): only labels made
     under it (long CSV, XLSX and JSONL give each label's version in ``codebook_version``).
+    ``file_format`` (a suffix such as ".csv") writes that format whatever the file is called:
+    the export dialog keeps the name a researcher typed (notes.txt).
     """
     path = Path(path)
     options = ExportOptions(
@@ -64,17 +67,17 @@ def export_labels(
         skip_duplicates=not include_duplicates,
         codebook_versions=version_set(codebook_version),
     )
-    write = _writer(path)
+    suffix = (file_format or path.suffix).lower()
+    write = _writer(path.name, suffix)
     written = write(engine, path, options, force=force, progress=progress, cancel=cancel)
-    return ExportReport(str(path), written, _UNITS.get(path.suffix.lower(), "rows"))
+    return ExportReport(str(path), written, _UNITS.get(suffix, "rows"))
 
 
 _UNITS = {".jsonl": "sentences", ".qdpx": "codings"}
 
 
-def _writer(path: Path) -> Callable[..., int]:
+def _writer(name: str, suffix: str) -> Callable[..., int]:
     """The format's writer (imported on demand: pandas and openpyxl are slow to import)."""
-    suffix = path.suffix.lower()
     if suffix == ".csv":
         from annotator.exports.csv_export import write_csv
 
@@ -92,7 +95,7 @@ def _writer(path: Path) -> Callable[..., int]:
 
         return write_qdpx
     raise ExportError(
-        f"{path.name}: unknown export format '{suffix}' (use {', '.join(EXPORT_SUFFIXES)})"
+        f"{name}: unknown export format '{suffix}' (use {', '.join(EXPORT_SUFFIXES)})"
     )
 
 

@@ -11,7 +11,7 @@ names are fixed words, never text from the project.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,7 +168,7 @@ def _rows_to_sheet(ws: Any, header: list[str], rows: Iterable[list[Any]]) -> Non
         ws.append([cell(v) for v in row])
 
 
-def memo_rows(engine: Engine, options: ExportOptions) -> Iterator[list[Any]]:
+def memo_rows(engine: Engine, options: ExportOptions) -> Generator[list[Any], None, None]:
     """Every memo of the coders in scope (done-only: of done articles), article memos first,
     then by sentence; each with the coder's status of the article."""
     with read_session(engine) as session:

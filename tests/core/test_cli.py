@@ -200,3 +200,18 @@ def test_info_counts_done_articles_in_the_singular_and_plural(
     assert code == 0
     assert "anna: 1 article done" in out
     assert "ben: 2 articles done" in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [("x", "x.annotator"), ("x.v2", "x.v2.annotator"), ("x.annotator", "x.annotator")],
+)
+def test_demo_adds_the_project_suffix_and_says_where_it_wrote(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, typed: str, written: str
+) -> None:
+    code, out, _err = run(capsys, "demo", tmp_path / typed)
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        written
+    ]
+    assert f"created demo project {tmp_path / written}:" in out

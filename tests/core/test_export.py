@@ -334,3 +334,15 @@ def test_the_python_api_exports_and_a_new_project_reads_the_qdpx_back(
         assert report.problems == []
         assert copy.info()["labels"] == demo.info()["labels"]
         assert copy.coders() == ["anna", "ben"]
+
+
+def test_file_format_writes_that_format_under_any_name(demo: Any, tmp_path: Path) -> None:
+    """The export dialog keeps a typed name such as notes.txt and names the format itself."""
+    from annotator.exports import export_labels
+
+    target = tmp_path / "notes.txt"
+    report = export_labels(demo.engine, target, file_format=".jsonl")
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert report.rows == len(lines) == demo.info()["sentences"]
+    assert report.unit == "sentences"
+    assert "labels" in json.loads(lines[0])

@@ -213,3 +213,24 @@ def test_a_coders_project_on_a_server_merges_as_their_file_does(
                 .drop(columns="labelled_at")
                 .equals(from_file.labels_frame().drop(columns="labelled_at"))
             )
+
+
+def test_the_same_file_twice_is_refused_before_anything_is_merged(
+    lead: Any, three: list[Path]
+) -> None:
+    """Another spelling of the same path (or a link to it) is the same file."""
+    from annotator.exchange.merge import MergeError
+
+    again = three[0].parent / ".." / three[0].parent.name / three[0].name
+    with pytest.raises(MergeError, match="listed twice"):
+        lead.merge([three[0], again])
+    assert lead.info()["labels"] == 0
+
+
+def test_a_link_to_the_lead_is_the_lead(lead: Any, tmp_path: Path) -> None:
+    from annotator.exchange.merge import MergeError
+
+    link = tmp_path / "link.annotator"
+    link.symlink_to(lead.path)
+    with pytest.raises(MergeError, match="lead project itself"):
+        lead.merge([link])

@@ -5,6 +5,7 @@ coded."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -118,8 +119,9 @@ def test_the_chart_has_one_series_per_coder_of_done_articles_per_day(
     window = open_window(qtbot, demo)
     chart = window.tabs.coding_time_tab.done_chart
     done = demo.coding_stats(["anna", "ben"]).done_per_day
-    days = sorted({d.day.isoformat() for d in done})
-    assert days and list(chart.categories) == days
+    first, last = min(d.day for d in done), max(d.day for d in done)
+    days = [(first + timedelta(days=k)).isoformat() for k in range((last - first).days + 1)]
+    assert days and list(chart.categories) == days  # every day, idle ones too, in place
     assert [s.name for s in chart.series] == ["anna", "ben"]
     for s in chart.series:
         want = {d.day.isoformat(): d.done for d in done if d.coder == s.name}

@@ -178,7 +178,7 @@ def test_fewer_than_two_coders_shows_no_figures(qtbot: object, demo: Project) ->
     window.set_coders(["anna"])
     qtbot.waitUntil(lambda: window.report is None, timeout=5000)  # type: ignore[attr-defined]
     assert "two coders" in window.tabs.summary_label.text()
-    assert not window.html_action.isEnabled()
+    assert not window.csv_action.isEnabled() and not window.dis_csv_action.isEnabled()
     window.close()
 
 

@@ -15,6 +15,7 @@ VIEWS = (
     "main",
     "report",
     "coding-time",
+    "export",
     "adjudication",
     "codebook-editor",
     "changelog",
