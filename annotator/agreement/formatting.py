@@ -216,10 +216,6 @@ def agreement_sections(
     alpha = report.coefficients["krippendorff_alpha"].value
     verdict = interpret_alpha(alpha).split(" ")[0]
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_h(title)}</h1>",
         f"<p>{plural(report.n_units, 'unit')}, {report.n_coders} coders, "
         f"level {_h(report.level)}, {plural(report.n_disagreements, 'unit')} with "
         "disagreement"
