@@ -119,8 +119,9 @@ def test_the_codebook_menu_offers_changelog_publish_and_manual(
 ) -> None:
     window = make_window(demo_path)
     menus = {m.title(): m for m in window.menuBar().findChildren(QMenu)}  # type: ignore[attr-defined]
-    texts = [a.text() for a in menus["C&odebook"].actions() if a.text()]
+    texts = [a.text() for a in menus["Code&book"].actions() if a.text()]
     assert texts == [
+        "&Edit codebook…",
         "Load &codebook…",
         "Codebook &changelog…",
         "&Publish codebook version…",
