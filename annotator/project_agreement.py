@@ -27,12 +27,21 @@ class ProjectAgreement(ProjectBase):
         group: str | None = None,
         article_ids: Sequence[int] | None = None,
         codebook_version: VersionFilter = None,
+        whole_project: bool = False,
     ) -> ReliabilityData:
         """Units: sentences of articles every compared coder marked done; uncoded = "none".
-        ``codebook_version`` (a number or several): only labels made under it count."""
+        ``codebook_version`` (a number or several): only labels made under it count.
+
+        Where articles were assigned with a reliability sample (``annotator assign
+        --overlap``), only the sample's articles are units unless ``article_ids`` names others
+        or ``whole_project`` is set: the sample is what the team drew to measure agreement on,
+        and an article outside it that two coders happened to finish would bias it."""
+        from annotator.storage.assignment_store import overlap_article_ids
         from annotator.storage.reliability_queries import reliability_from_project
 
         with read_session(self.engine) as s:
+            if article_ids is None and not whole_project:
+                article_ids = overlap_article_ids(s) or None
             return reliability_from_project(
                 s,
                 coders=coders,
@@ -56,16 +65,20 @@ class ProjectAgreement(ProjectBase):
         seed: int = 20110101,
         weights: str | None = None,
         codebook_version: VersionFilter = None,
+        whole_project: bool = False,
     ) -> AgreementReport:
         """The full agreement report (coefficients overall and per code, interval, matrices).
 
         An ordered group (codebook ``ordered: true``) gives ordinal data and, unless ``weights``
         is given, Gwet's ordinal weights. ``codebook_version`` (a number or several): only
         labels made under it count; ``report.codebook_versions`` says which versions the
-        labels span."""
+        labels span. Units come from the reliability sample where there is one (see
+        ``reliability_data``; ``whole_project=True``: every article all coders finished)."""
         from annotator.agreement import compute_report
 
-        data = self.reliability_data(coders, group, codebook_version=codebook_version)
+        data = self.reliability_data(
+            coders, group, codebook_version=codebook_version, whole_project=whole_project
+        )
         chosen = weights if weights is not None else self.default_weights(group)
         return compute_report(data, bootstrap=bootstrap, seed=seed, weights=chosen)
 

@@ -77,6 +77,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--bootstrap", type=int, default=1000, help="draws for alpha's interval (0: none)"
     )
+    p.add_argument(
+        "--all-articles",
+        action="store_true",
+        help="every article all coders finished, not only the reliability sample of "
+        "`annotator assign --overlap` (where there is one)",
+    )
     p.add_argument("--seed", type=int, default=20110101)
     p.add_argument(
         "--codebook-version",
@@ -118,7 +124,10 @@ def report_for(args: argparse.Namespace) -> tuple[AgreementReport, str]:
             raise AnnotatorError("--set-separator is for --data; a project knows its groups")
         with Project.open(args.project, read_only=True) as project:
             data = project.reliability_data(
-                coders=_split(args.coders), group=args.group, codebook_version=versions
+                coders=_split(args.coders),
+                group=args.group,
+                codebook_version=versions,
+                whole_project=args.all_articles,
             )
             if weights is None:
                 weights = project.default_weights(args.group)

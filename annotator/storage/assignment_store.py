@@ -117,3 +117,10 @@ def coder_counts(session: Session) -> list[CoderCounts]:
     return [
         CoderCounts(int(i), str(n), int(a or 0), int(p or 0), int(d or 0)) for i, n, a, p, d in rows
     ]
+
+
+def overlap_article_ids(session: Session) -> list[int]:
+    """The reliability sample: articles assigned with ``overlap`` (to every assigned coder)."""
+    a = t.assignment.c
+    rows = session.execute(select(a.article_id).where(a.overlap.is_(True)).distinct())
+    return sorted(int(r[0]) for r in rows)
