@@ -1,6 +1,7 @@
 """Load test of a shared server project: coder processes, each logged in as their own role,
 label at full speed while the lead polls progress; then the same with the server restarted in
-the middle.
+the middle; then at a fast person's pace (BENCH_RATE labels a second each, default 2), where
+latency measures the server rather than 20 processes queueing for 2 cores.
 
 Counts every acknowledged write (committed on the server, or fsynced to the coder's offline
 journal and sent later): 0 lost (a label acknowledged but not on the server) and 0 doubled (more
@@ -98,7 +99,7 @@ def set_up(srv: PrivateServer, database: str, coders: list[str], articles: int) 
     return lead_url
 
 
-def one_run(seconds: float, n_coders: int, restart: bool) -> dict[str, Any]:
+def one_run(seconds: float, n_coders: int, restart: bool, rate: float = 0.0) -> dict[str, Any]:
     coders = [f"coder{i:02d}" for i in range(n_coders)]
     with private_server() as srv, tempfile.TemporaryDirectory() as tmp:
         lead_url = set_up(srv, "load", coders, articles=max(60, n_coders * 8))
@@ -117,6 +118,7 @@ def one_run(seconds: float, n_coders: int, restart: bool) -> dict[str, Any]:
                         str(Path(tmp) / "journals"),
                         str(Path(tmp) / f"{c}.json"),
                         str(go),
+                        str(rate),
                     ],
                     env=env,
                     stderr=(Path(tmp) / f"{c}.log").open("w"),
@@ -197,9 +199,12 @@ def run() -> list[dict[str, object]]:
     seconds = float(os.environ.get("BENCH_SECONDS", "60"))
     n = int(os.environ.get("BENCH_CODERS", "20"))
     rows: list[dict[str, object]] = []
-    for restart in (False, True):
+    rate = float(os.environ.get("BENCH_RATE", "2"))
+    runs = [(False, 0.0), (True, 0.0), (False, rate)]
+    for restart, pace in runs:
         name = f"server load, {n} coders, {seconds:g} s" + (", restart" if restart else "")
-        r = one_run(seconds, n, restart)
+        name += f", {pace:g} labels/s each" if pace else ", full speed"
+        r = one_run(seconds, n, restart, pace)
         rows += [
             {"benchmark": name, "metric": "acknowledged writes", "value": r["writes"], "unit": ""},
             {"benchmark": name, "metric": "lost", "value": r["lost"], "unit": "", "target": "0"},

@@ -1,6 +1,8 @@
 """One coder of the server load test: labels at full speed through the window's own path.
 
-usage: server_load_child.py URL CODER SECONDS JOURNAL_DIR RESULT_FILE GO_FILE
+usage: server_load_child.py URL CODER SECONDS JOURNAL_DIR RESULT_FILE GO_FILE [RATE]
+
+RATE (labels per second, default 0 = as fast as it can) paces the coder like a person.
 
 Once connected it creates RESULT_FILE.ready and waits for GO_FILE, which holds the start time
 (every coder starts together, after the slowest has connected).
@@ -31,7 +33,8 @@ RETRY_S = 1.0
 
 
 def main(argv: list[str]) -> int:
-    url, coder, seconds, journal_dir, result_file, go_file = argv
+    url, coder, seconds, journal_dir, result_file, go_file = argv[:6]
+    rate = float(argv[6]) if len(argv) > 6 else 0.0
     faulthandler.register(signal.SIGUSR2)  # the parent asks where a coder that hangs is
     with Project.open(url) as project:
         codes = [c.id for c in project.codebook.codes]
@@ -67,6 +70,8 @@ def main(argv: list[str]) -> int:
             journaled += int(target.offline or was_offline)
             acked[sid] = code
             n += 1
+            if rate:
+                time.sleep(max(0.0, start_at + n / rate - time.time()))
         give_up = time.time() + 120
         while target.pending and time.time() < give_up:
             target.send()
