@@ -20,6 +20,7 @@ from annotator.codebook import Codebook, load_codebook
 from annotator.names import check_name
 from annotator.project import Project
 from annotator.server_errors import ServerError
+from annotator.server_urls import is_server_url
 from annotator.storage import server_admin as admin
 from annotator.storage.assignment_store import assign_articles, coder_counts
 from annotator.storage.assignment_store import assignments as assignment_rows
@@ -148,7 +149,7 @@ def assign(
 
     ``target`` is a server address or a project file; the same seed gives the same plan."""
     names = [check_name("coder", n) for n in coders]
-    if isinstance(target, str) and admin.is_server_url(target):
+    if is_server_url(target):
         address = admin.parse_address(target)
         with admin.admin(address) as conn, Session(bind=conn) as session:
             drawn = assign_articles(session, names, overlap, seed, by)
@@ -161,7 +162,7 @@ def assign(
 def assignments(target: str | Path) -> list[tuple[int, str, bool]]:
     """(article id, coder, overlap) rows, by article then coder: all of them for a lead or a
     project file, a coder's own on a server."""
-    if isinstance(target, str) and admin.is_server_url(target):
+    if is_server_url(target):
         with admin.admin(admin.parse_address(target)) as conn, Session(bind=conn) as session:
             return assignment_rows(session)
     with Project.open(target, read_only=True) as project, read_session(project.engine) as session:

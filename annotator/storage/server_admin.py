@@ -62,10 +62,6 @@ class ServerAddress:
         return f"{host}:{port}"
 
 
-def is_server_url(value: str) -> bool:
-    return value.split("://", 1)[0].lower() in SCHEMES and "://" in value
-
-
 def parse_address(value: str) -> ServerAddress:
     try:
         url = make_url(value)
