@@ -2,7 +2,10 @@
 
 usage: server_load_child.py URL CODER SECONDS JOURNAL_DIR RESULT_FILE GO_FILE [RATE]
 
-RATE (labels per second, default 0 = as fast as it can) paces the coder like a person.
+RATE (labels per second, default 0 = as fast as it can) paces the coder like a person: the
+pauses between presses are random (exponential, mean 1/RATE), so twenty coders do not press in
+step. Before the start each coder makes WARM_UP labels (counted for lost and doubled, not for
+latency): the first writes of a process compile its statements once.
 
 Once connected it creates RESULT_FILE.ready and waits for GO_FILE, which holds the start time
 (every coder starts together, after the slowest has connected).
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import faulthandler
 import json
+import random
 import signal
 import sys
 import time
@@ -30,6 +34,7 @@ from annotator.records import LabelChange, Status
 
 #: How often a coder whose server is away tries to send the journal (the window: 3 s).
 RETRY_S = 1.0
+WARM_UP = 3
 
 
 def main(argv: list[str]) -> int:
@@ -42,6 +47,14 @@ def main(argv: list[str]) -> int:
         me = project.coder_id(coder)
         journal = Journal(journal_path(project.name, coder, Path(journal_dir)))
         target = JournaledTarget(project, journal, lambda _a, _c: Status.NOT_STARTED)
+        acked: dict[int, int] = {}
+        n = 0
+        offset = zlib.crc32(coder.encode()) % len(ids)
+        for _ in range(WARM_UP):
+            sid = ids[(offset + n) % len(ids)]
+            target.write_changes([LabelChange(sid, codes[0], me, add=True)])
+            acked[sid] = codes[0]
+            n += 1
         Path(result_file + ".ready").touch()
         go = Path(go_file)
         while not go.exists() or not go.read_text().strip():
@@ -50,12 +63,11 @@ def main(argv: list[str]) -> int:
         while time.time() < start_at:
             time.sleep(0.005)
         deadline = time.time() + float(seconds)
-        offset = zlib.crc32(coder.encode()) % len(ids)
+        rng = random.Random(offset)
+        next_press = time.time()
         most = len(ids) * len(codes)  # no (sentence, code) twice: each write adds one label
-        acked: dict[int, int] = {}
         latencies: list[float] = []
         journaled = 0
-        n = 0
         last_try = 0.0
         while time.time() < deadline and n < most:
             if target.offline and time.monotonic() - last_try > RETRY_S:  # as the window does
@@ -71,7 +83,8 @@ def main(argv: list[str]) -> int:
             acked[sid] = code
             n += 1
             if rate:
-                time.sleep(max(0.0, start_at + n / rate - time.time()))
+                next_press += rng.expovariate(rate)
+                time.sleep(max(0.0, next_press - time.time()))
         give_up = time.time() + 120
         while target.pending and time.time() < give_up:
             target.send()

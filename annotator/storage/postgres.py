@@ -43,6 +43,31 @@ NOT_SAVED = "the last change was not saved"
 LOCK_TIMEOUT_S = 10
 #: The advisory lock every write transaction of a project takes (per database, so per project).
 WRITE_LOCK_KEY = 0x616E6E6F  # "anno"
+#: The first half of a coder's own lock (the second is a hash of their login name).
+CODER_LOCK_KEY = 0x636F6472  # "codr"
+#: connection info key: True when the login is a coder of a shared project (see _lock_sql)
+_CODER_ONLY = "annotator_coder_only"
+
+
+def _is_coder_only(dbapi_conn: psycopg.Connection[Any]) -> bool:
+    """Is this login a coder (not a lead) of a shared project set up by ``server init``?
+
+    Row-level security lets such a login write only its own rows, so its writes can never
+    interleave with another coder's: it need not wait for them. Anyone else (a lead, the owner,
+    a plain database without the project's roles) writes as one writer at a time."""
+    from annotator.storage.server_security import group_roles
+
+    database = dbapi_conn.info.dbname
+    roles = group_roles(database)
+    row = dbapi_conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %(c)s) "
+        "AND pg_has_role(session_user, %(c)s, 'MEMBER') "
+        "AND NOT (EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %(l)s) "
+        "         AND pg_has_role(session_user, %(l)s, 'MEMBER')) "
+        "AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)",
+        {"c": roles.coder, "l": roles.lead},
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def make_server_engine(url: str, *, read_only: bool, write_option: str) -> Engine:
@@ -58,18 +83,32 @@ def make_server_engine(url: str, *, read_only: bool, write_option: str) -> Engin
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: psycopg.Connection[Any], _record: Any) -> None:
+    def _on_connect(dbapi_conn: psycopg.Connection[Any], record: Any) -> None:
         dbapi_conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
         if read_only:
             dbapi_conn.execute("SET default_transaction_read_only = on")
+        record.info[_CODER_ONLY] = _is_coder_only(dbapi_conn)
         dbapi_conn.commit()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(write_option):
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            conn.exec_driver_sql(_lock_sql(bool(conn.connection.info.get(_CODER_ONLY))))
 
     return engine
+
+
+def _lock_sql(coder_only: bool) -> str:
+    """The lock a write transaction takes first. A coder takes the project's lock shared (so
+    a lead's write, which takes it whole, waits for every coder and is waited for) and their
+    own lock whole (their two windows still take turns); 20 coders then write side by side
+    instead of queueing behind each other's round trips."""
+    if not coder_only:
+        return f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+    return (
+        f"SELECT pg_advisory_xact_lock_shared({WRITE_LOCK_KEY}), "
+        f"pg_advisory_xact_lock({CODER_LOCK_KEY}, hashtext(session_user::text))"
+    )
 
 
 def server_error(orig: BaseException) -> AnnotatorError | None:
