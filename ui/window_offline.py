@@ -18,7 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
 from annotator.commands import LabelCommand
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, ProjectLockedError
 from annotator.offline_journal import (
     Journal,
     JournaledTarget,
@@ -104,6 +104,8 @@ class OfflineController:
             return
         try:
             target.send()
+        except ProjectLockedError:  # another writer held the project: the timer tries again
+            return
         except AnnotatorError as exc:  # refused by the server for good: say so, keep it
             log.error("the server refused journaled changes: %s", exc)
             self.statusBar().showMessage(f"The server refused changes kept offline: {exc}")
