@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from annotator.coding_time import CodingStats
     from annotator.records import TeamMember
 
-#: The window over which the team view counts a coder's pace.
-PACE_HOURS = 1
-
 
 class ProjectStats(ProjectBase):
     """Mixed into Project (its services: ``annotator.project_base``)."""
@@ -44,26 +41,11 @@ class ProjectStats(ProjectBase):
         hour (the live pace; ``coding_stats`` gives the averages). On a server project each
         coder's role there ("lead" or "coder"); the lead reads everyone's, a coder of a blind
         project only their own (the server's rules)."""
-        from datetime import timedelta
-
-        from annotator.records import TeamMember
-        from annotator.storage.assignment_store import coder_counts
-        from annotator.storage.server_admin import coder_roles, labels_since
+        from annotator.storage.assignment_store import team_members
+        from annotator.storage.server_admin import coder_roles
 
         with read_session(self.engine) as s:
-            counts = coder_counts(s)
-            pace = labels_since(s.connection(), timedelta(hours=PACE_HOURS))
             roles = {}
             if s.connection().dialect.name == "postgresql":
                 roles = coder_roles(s.connection(), str(self.engine.url.database))
-        return [
-            TeamMember(
-                name=c.name,
-                role=roles.get(c.name, ""),
-                assigned=c.assigned,
-                in_progress=c.in_progress,
-                done=c.done,
-                labels_last_hour=pace.get(c.coder_id, 0),
-            )
-            for c in counts
-        ]
+            return team_members(s, roles)

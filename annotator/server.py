@@ -12,17 +12,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from annotator.assignment_plan import Plan
 from annotator.codebook import Codebook, load_codebook
 from annotator.names import check_name
 from annotator.project import Project
+from annotator.records import TeamMember
 from annotator.server_errors import ServerError
 from annotator.server_urls import is_server_url
 from annotator.storage import server_admin as admin
-from annotator.storage.assignment_store import assign_articles, coder_counts
+from annotator.storage.assignment_store import assign_articles, team_members
 from annotator.storage.assignment_store import assignments as assignment_rows
 from annotator.storage.server_security import ROLE_PREFIX, GroupRoles
 from annotator.storage.unit_of_work import Session, read_session, write_session
@@ -30,7 +30,6 @@ from annotator.storage.unit_of_work import Session, read_session, write_session
 log = logging.getLogger(__name__)
 
 ADJUDICATED = "adjudicated"
-PACE_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -40,21 +39,9 @@ class InitResult:
     roles: GroupRoles
 
 
-@dataclass(frozen=True)
-class CoderSummary:
-    """One coder of a server project, as the lead sees them.
-
-    ``role``: "lead", "coder", or "" for a coder row with no login in the project (the
-    "adjudicated" coder, a removed coder). ``labels_last_hour``: labels added (label events
-    "add") in the last 60 minutes -- the live pace, not an average over coding time (which
-    ``annotator stats`` gives)."""
-
-    name: str
-    role: str
-    assigned: int
-    in_progress: int
-    done: int
-    labels_last_hour: int
+#: One coder of a server project as the lead sees them (role "" for a coder row with no
+#: login in the project: the "adjudicated" coder, a removed coder).
+CoderSummary = TeamMember
 
 
 def init(url: str, codebook: Codebook | str | Path | None = None) -> InitResult:
@@ -102,24 +89,10 @@ def remove_coder(url: str, name: str) -> bool:
 
 def coders(url: str) -> list[CoderSummary]:
     """Every coder row with role, assigned / in progress / done counts and labels added in the
-    last hour (see CoderSummary)."""
+    last hour (see storage.assignment_store.team_members)."""
     address = admin.parse_address(url)
-    with admin.admin(address) as conn:
-        roles = admin.coder_roles(conn, address.database)
-        pace = admin.labels_since(conn, PACE_WINDOW)
-        with Session(bind=conn) as session:
-            counts = coder_counts(session)
-    return [
-        CoderSummary(
-            name=c.name,
-            role=roles.get(c.name, ""),
-            assigned=c.assigned,
-            in_progress=c.in_progress,
-            done=c.done,
-            labels_last_hour=pace.get(c.coder_id, 0),
-        )
-        for c in counts
-    ]
+    with admin.admin(address) as conn, Session(bind=conn) as session:
+        return team_members(session, admin.coder_roles(conn, address.database))
 
 
 def set_blind(url: str, on: bool) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from annotator.assignment_plan import Plan, plan
 from annotator.errors import NotFoundError
+from annotator.records import TeamMember
 from annotator.storage import tables as t
 
 #: Article columns a plan can be stratified by; any other name is a field of the article's meta.
@@ -124,3 +125,36 @@ def overlap_article_ids(session: Session) -> list[int]:
     a = t.assignment.c
     rows = session.execute(select(a.article_id).where(a.overlap.is_(True)).distinct())
     return sorted(int(r[0]) for r in rows)
+
+
+#: The window over which the team view counts a coder's pace.
+PACE_WINDOW = timedelta(hours=1)
+
+
+def labels_since(session: Session, since: timedelta) -> dict[int, int]:
+    """coder id -> labels added (label_event "add") in the last ``since``."""
+    start = datetime.now(UTC) - since
+    rows = session.execute(
+        select(t.label_event.c.coder_id, func.count())
+        .where(t.label_event.c.action == "add", t.label_event.c.at >= start)
+        .group_by(t.label_event.c.coder_id)
+    ).all()
+    return {int(c): int(n) for c, n in rows}
+
+
+def team_members(session: Session, roles: dict[str, str]) -> list[TeamMember]:
+    """Each coder row: assigned / in progress / done articles and labels added in the last
+    hour (the live pace, not an average over coding time, which ``annotator stats`` gives);
+    ``roles`` names each login's role on a server ("lead"/"coder"; absent: "")."""
+    pace = labels_since(session, PACE_WINDOW)
+    return [
+        TeamMember(
+            name=c.name,
+            role=roles.get(c.name, ""),
+            assigned=c.assigned,
+            in_progress=c.in_progress,
+            done=c.done,
+            labels_last_hour=pace.get(c.coder_id, 0),
+        )
+        for c in coder_counts(session)
+    ]

@@ -13,10 +13,10 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, func, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -320,14 +320,3 @@ def is_blind(conn: Connection) -> bool:
         select(t.meta.c.value).where(t.meta.c.key == sec.BLIND_KEY)
     ).scalar_one_or_none()
     return value != "off"
-
-
-def labels_since(conn: Connection, since: timedelta) -> dict[int, int]:
-    """coder id -> labels added (label_event "add") in the last ``since``."""
-    start = datetime.now(UTC) - since
-    rows = conn.execute(
-        select(t.label_event.c.coder_id, func.count())
-        .where(t.label_event.c.action == "add", t.label_event.c.at >= start)
-        .group_by(t.label_event.c.coder_id)
-    ).all()
-    return {int(c): int(n) for c, n in rows}
