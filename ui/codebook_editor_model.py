@@ -7,16 +7,16 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
-from annotator.records import CodeRecord, GroupRecord, ProjectCodebook
+from annotator.records import ProjectCodebook
 from ui.codebook_panel import swatch
+from ui.group_tree_model import GroupTreeModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 UID_ROLE = Qt.ItemDataRole.UserRole + 2
-_GROUP = 0  # internalId of group rows; code rows carry their group's row + 1
 
 
 class EditorColumn(IntEnum):
@@ -24,12 +24,11 @@ class EditorColumn(IntEnum):
     KEY = 1
 
 
-class CodebookEditorModel(QAbstractItemModel):
+class CodebookEditorModel(GroupTreeModel):
     """Two levels: groups (bold, "single"/"multiple" in the key column) and their codes."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._groups: tuple[GroupRecord, ...] = ()
         self._icons: dict[str, QIcon] = {}
 
     def set_codebook(self, codebook: ProjectCodebook) -> None:
@@ -38,21 +37,6 @@ class CodebookEditorModel(QAbstractItemModel):
         self.endResetModel()
 
     # -- lookups ------------------------------------------------------------------------
-    def group_at(self, index: Index) -> GroupRecord | None:
-        """The group of a group row, or of a code row's group."""
-        if not index.isValid():
-            return None
-        row = index.row() if index.internalId() == _GROUP else index.internalId() - 1
-        return self._groups[row] if 0 <= row < len(self._groups) else None
-
-    def code_at(self, index: Index) -> CodeRecord | None:
-        if not index.isValid() or index.internalId() == _GROUP:
-            return None
-        group = self.group_at(index)
-        if group is None or not 0 <= index.row() < len(group.codes):
-            return None
-        return group.codes[index.row()]
-
     def index_of_uid(self, uid: str) -> QModelIndex:
         for g, group in enumerate(self._groups):
             if group.uid == uid:
@@ -63,25 +47,6 @@ class CodebookEditorModel(QAbstractItemModel):
         return QModelIndex()
 
     # -- the model ----------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, _GROUP)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid() or index.internalId() == _GROUP:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, _GROUP)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self._groups)
-        if parent.internalId() == _GROUP and parent.column() == 0:
-            return len(self._groups[parent.row()].codes)
-        return 0
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(EditorColumn)
 

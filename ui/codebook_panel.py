@@ -7,7 +7,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.records import CodeRecord, GroupRecord, ProjectCodebook
+from ui.group_tree_model import GROUP_ID, GroupTreeModel
 from ui.table_model import LEAF_FLAGS
 
 Index = QModelIndex | QPersistentModelIndex
 
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_GROUP = 0  # internalId of group rows; code rows carry group position + 1
 
 
 class CodebookColumn(IntEnum):
@@ -55,12 +54,11 @@ def swatch(color: str, size: int = 12) -> QIcon:
     return QIcon(pix)
 
 
-class CodebookModel(QAbstractItemModel):
+class CodebookModel(GroupTreeModel):
     """Two levels: groups, then their codes. Counts are for the open article and coder."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._groups: tuple[GroupRecord, ...] = ()
         self._counts: dict[int, int] = {}
         self._icons: dict[str, QIcon] = {}
         self._where: dict[int, tuple[int, int]] = {}  # code id -> (group row, code row)
@@ -94,45 +92,7 @@ class CodebookModel(QAbstractItemModel):
         g, r = where
         return self.createIndex(r, column, g + 1)
 
-    def code_at(self, index: Index) -> CodeRecord | None:
-        if not index.isValid() or index.internalId() == _GROUP:
-            return None
-        return self._groups[index.internalId() - 1].codes[index.row()]
-
-    def group_at(self, index: Index) -> GroupRecord | None:
-        if not index.isValid():
-            return None
-        if index.internalId() == _GROUP:
-            return self._groups[index.row()]
-        return self._groups[index.internalId() - 1]
-
     # -- Qt model -------------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if column < 0 or column >= len(CodebookColumn) or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            return (
-                self.createIndex(row, column, _GROUP) if row < len(self._groups) else QModelIndex()
-            )
-        if parent.internalId() != _GROUP or parent.column() != 0:
-            return QModelIndex()
-        g = parent.row()
-        if g >= len(self._groups) or row >= len(self._groups[g].codes):
-            return QModelIndex()
-        return self.createIndex(row, column, g + 1)
-
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid() or index.internalId() == _GROUP:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, _GROUP)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self._groups)
-        if parent.internalId() == _GROUP and parent.column() == 0:
-            return len(self._groups[parent.row()].codes)
-        return 0
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(CodebookColumn)
 
@@ -146,7 +106,7 @@ class CodebookModel(QAbstractItemModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if index.internalId() == _GROUP:
+        if index.internalId() == GROUP_ID:
             return Qt.ItemFlag.ItemIsEnabled
         return LEAF_FLAGS
 
@@ -154,7 +114,7 @@ class CodebookModel(QAbstractItemModel):
         if not index.isValid():
             return None
         col = index.column()
-        if index.internalId() == _GROUP:
+        if index.internalId() == GROUP_ID:
             group = self._groups[index.row()]
             if role == Qt.ItemDataRole.DisplayRole and col == CodebookColumn.NAME:
                 return group.name
