@@ -57,7 +57,6 @@ class _StatsModel(RowTableModel):
     numbers, right-aligned."""
 
     TEXT_COLUMNS = 1
-    TIPS: tuple[str, ...] = ()
 
     def cells(self, row: Any) -> tuple[tuple[str, object], ...]:
         raise NotImplementedError
@@ -74,17 +73,6 @@ class _StatsModel(RowTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= self.TEXT_COLUMNS:
             return RIGHT
         return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.TIPS)
-        ):
-            return self.TIPS[section] or None
-        return super().headerData(section, orientation, role)
 
 
 _SECONDS_TIP = (

@@ -21,9 +21,11 @@ LEAF_FLAGS = (
 
 
 class RowTableModel(QAbstractTableModel):
-    """Rows in a plain list; subclasses give ``HEADERS`` (or ``headers()``) and ``data``."""
+    """Rows in a plain list; subclasses give ``HEADERS`` (or ``headers()``) and ``data``, and
+    may give ``TIPS``: a header tooltip per column ("" for none)."""
 
     HEADERS: tuple[str, ...] = ()
+    TIPS: tuple[str, ...] = ()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -66,8 +68,11 @@ class RowTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return names[section]
-        if role == Qt.ItemDataRole.ToolTipRole and names[section] == SENTENCE_NUMBER:
-            return SENTENCE_NUMBER_TIP
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section < len(self.TIPS) and self.TIPS[section]:
+                return self.TIPS[section]
+            if names[section] == SENTENCE_NUMBER:
+                return SENTENCE_NUMBER_TIP
         return None
 
 

@@ -97,7 +97,7 @@ class CodeScoreModel(RowTableModel):
         super().__init__(parent)
         self._coder = coder
         who = "you" if coder == "You" else "the coder"
-        self._tips = (
+        self.TIPS = (
             "",
             f"Of the sentences {who} gave this code, the share gold gave it too",
             f"Of the sentences gold gave this code, the share {who} gave it too",
@@ -121,17 +121,6 @@ class CodeScoreModel(RowTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return RIGHT
         return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._tips)
-        ):
-            return self._tips[section] or None
-        return super().headerData(section, orientation, role)
 
 
 class GoldCoderModel(RowTableModel):
