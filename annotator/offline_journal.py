@@ -29,7 +29,7 @@ from annotator.commands import LabelCommand
 from annotator.errors import ServerUnavailableError
 from annotator.logs import log_dir
 from annotator.records import CodeRecord, LabelChange, ProjectCodebook, Status
-from annotator.storage.label_writes import plan_set
+from annotator.storage.label_writes import toggle_plan
 
 log = logging.getLogger(__name__)
 
@@ -209,12 +209,9 @@ def toggle_command_offline(
     (all have it: remove; else add, replacing the coder's other code of a single-choice group).
     """
     ids = list(have)
-    if ids and all(code.id in have[s] for s in ids):
-        changes = [LabelChange(s, code.id, coder_id, add=False) for s in ids]
-    else:
-        group = next((g for g in codebook.groups if g.id == code.group_id), None)
-        siblings = set() if code.multiple or group is None else {c.id for c in group.codes}
-        changes = plan_set(have, ids, code, coder_id, siblings - {code.id})
+    group = next((g for g in codebook.groups if g.id == code.group_id), None)
+    siblings = set() if code.multiple or group is None else {c.id for c in group.codes}
+    changes = toggle_plan(have, ids, code, coder_id, siblings - {code.id}) if ids else []
     verb = "Remove" if changes and not any(c.add for c in changes) else "Apply"
     n = len(ids)
     return LabelCommand(f"{verb} {code.name} ({n} sentence{'s' if n != 1 else ''})", tuple(changes))

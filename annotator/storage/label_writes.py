@@ -57,9 +57,22 @@ def plan_toggle(
     if not sentence_ids:
         return []
     have = current_codes(session, sentence_ids, coder)
+    return toggle_plan(have, sentence_ids, code, coder, _siblings(session, code))
+
+
+def toggle_plan(
+    have: dict[int, set[int]],
+    sentence_ids: Sequence[int],
+    code: CodeRecord,
+    coder: int,
+    siblings: set[int],
+) -> list[LabelChange]:
+    """The rule of a key press, from the coder's codes on each sentence (``have``): if every
+    sentence has the code, remove it; else add it, replacing ``siblings`` (the rest of a
+    single-choice group). Pure, so a window can plan offline from what it shows."""
     if all(code.id in have[s] for s in sentence_ids):
         return [LabelChange(s, code.id, coder, add=False) for s in sentence_ids]
-    return plan_set(have, sentence_ids, code, coder, _siblings(session, code))
+    return plan_set(have, sentence_ids, code, coder, siblings)
 
 
 def plan_add(
