@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -139,6 +140,7 @@ class JournaledTarget:
         self.journal = journal
         self.known_status = known_status
         self.on_change = on_change
+        self._lock = threading.Lock()  # between journaling (GUI thread) and send (a worker)
         self._pending = len(journal)
 
     @property
@@ -170,14 +172,20 @@ class JournaledTarget:
         return before
 
     def _keep(self, entry: dict[str, Any]) -> None:
-        self.journal.append(entry)
-        self._pending += 1
+        with self._lock:
+            self.journal.append(entry)
+            self._pending += 1
         self.on_change()
 
     def send(self) -> int:
         """Send what the journal holds, in order; returns how many entries the server took.
-        Stops at the first that fails because the server is still away (the rest wait)."""
-        entries = self.journal.entries()
+        Stops at the first that fails because the server is still away (the rest wait).
+
+        May run on a worker thread while the window keeps journaling: entries kept meanwhile
+        are appended after those being sent and stay. It does not call ``on_change`` (that
+        repaints, on the GUI thread): the caller repaints when it returns."""
+        with self._lock:
+            entries = self.journal.entries()
         sent = 0
         try:
             for entry in entries:
@@ -192,9 +200,10 @@ class JournaledTarget:
             log.info("server still unreachable after %d of %d entries: %s", sent, len(entries), exc)
         finally:
             if sent:
-                self.journal.keep_only(entries[sent:])
-                self._pending = len(entries) - sent
-                self.on_change()
+                with self._lock:
+                    now = self.journal.entries()  # the sent ones, then any kept meanwhile
+                    self.journal.keep_only(now[sent:])
+                    self._pending = len(now) - sent
         return sent
 
 

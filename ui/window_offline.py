@@ -18,7 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
 from annotator.commands import LabelCommand
-from annotator.errors import AnnotatorError, ProjectLockedError
+from annotator.errors import ProjectLockedError
 from annotator.offline_journal import (
     Journal,
     JournaledTarget,
@@ -26,6 +26,7 @@ from annotator.offline_journal import (
     toggle_command_offline,
 )
 from annotator.records import Status
+from ui.workers import start_job
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class OfflineController:
 
     def _build_offline_indicator(self) -> None:
         self._journaled: JournaledTarget | None = None
+        self._sending = False
         self.offline_label = QLabel(self)
         self.offline_label.setObjectName("offlineIndicator")
         self.offline_label.setStyleSheet("color: #d55e00; font-weight: 600;")
@@ -97,22 +99,40 @@ class OfflineController:
         return toggle_command_offline(p.codebook, have, code, self.coder_id)
 
     def send_journal(self) -> None:
-        """Try to send the journaled changes (the retry timer and File › Send calls this)."""
+        """Try to send the journaled changes, off the GUI thread (a server that does not answer
+        can take its connect timeout); the retry timer calls this."""
         target = self._journaled
         if target is None or not target.pending:
             self._retry_timer.stop()
             return
-        try:
-            target.send()
-        except ProjectLockedError:  # another writer held the project: the timer tries again
+        if self._sending:
             return
-        except AnnotatorError as exc:  # refused by the server for good: say so, keep it
+        self._sending = True
+
+        def sent(_n: object) -> None:
+            self._sending = False
+            self._show_offline_state()
+            if not target.pending:
+                self.statusBar().showMessage("Back online: every change is on the server", 8000)
+
+        def failed(exc: BaseException, _details: str) -> None:
+            self._sending = False
+            self._show_offline_state()
+            if isinstance(exc, ProjectLockedError):  # another writer held it: try again
+                return
             log.error("the server refused journaled changes: %s", exc)
             self.statusBar().showMessage(f"The server refused changes kept offline: {exc}")
             self._retry_timer.stop()
-            return
-        if not target.pending:
-            self.statusBar().showMessage("Back online: every change is on the server", 8000)
+
+        start_job(
+            self,
+            "Sending changes kept offline",
+            lambda _progress, _cancel: target.send(),
+            sent,
+            on_error=failed,
+            writes=True,
+            show_dialog=False,
+        )
 
     def _show_offline_state(self) -> None:
         target = self._journaled
